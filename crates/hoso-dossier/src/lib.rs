@@ -1,0 +1,1 @@
+//! hoso-dossier: the dossier model (work in progress).

@@ -1,0 +1,1 @@
+//! hoso-pdf: the PDF/A dossier writer (work in progress).

@@ -1,0 +1,9 @@
+//! `cargo xtask bench <name>`: each benchmark runs hoso and a peer tool in the same run.
+
+use anyhow::{bail, Result};
+
+pub fn run(args: &[&str]) -> Result<()> {
+    match args.first().copied() {
+        _ => bail!("usage: cargo xtask bench <build>"),
+    }
+}

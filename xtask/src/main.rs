@@ -1,0 +1,95 @@
+//! `cargo xtask <command>`: the project's own commands, as the README lists them.
+//!
+//! - `demo`  — the tour of the product on the checked-in fixtures.
+//! - `test`  — installs what the tests need (idempotently), then fmt, clippy and every test.
+//! - `bench` — benchmarks against peer tools in the same run.
+
+mod bench;
+mod deps;
+mod env;
+
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
+    match args.first().map(String::as_str) {
+        Some("demo") => demo(&rest),
+        Some("test") => test(&rest),
+        Some("bench") => bench::run(&rest),
+        Some("setup") => env::ensure_all(),
+        _ => bail!(
+            "usage: cargo xtask (demo | test | bench <build> | setup)\n\
+             demo   — dựng hồ sơ mẫu / build the sample dossier from fixtures/\n\
+             test   — cài công cụ kiểm thử và chạy mọi kiểm thử / install test tools, run every test\n\
+             bench  — đo hiệu năng so với công cụ khác / benchmarks against peer tools\n\
+             setup  — chỉ cài công cụ / only install the tools"
+        ),
+    }
+}
+
+/// `cargo xtask test`: install what is missing, then fmt, clippy, and the whole test suite.
+fn test(extra: &[&str]) -> Result<()> {
+    env::ensure_all()?;
+    let root = env::workspace_root();
+    env::cargo(&root, &["fmt", "--all", "--", "--check"])?;
+    env::cargo(
+        &root,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    let mut args = vec!["test", "--workspace"];
+    args.extend_from_slice(extra);
+    env::cargo(&root, &args)
+}
+
+/// `cargo xtask demo`: build the `hoso` binary and take the tour on `fixtures/`.
+fn demo(_extra: &[&str]) -> Result<()> {
+    let root = env::workspace_root();
+    env::cargo(&root, &["build", "--quiet", "--release", "-p", "hoso-cli"])?;
+    let hoso = env::target_dir().join("release").join("hoso");
+    let out = root.join("out").join("demo");
+    std::fs::create_dir_all(&out)?;
+    let fixtures = root.join("fixtures");
+    let dossier = out.join("000.00.15.H12-261129-0001.pdf");
+    let f = |name: &str| fixtures.join(name).display().to_string();
+    env::run_tool(
+        std::process::Command::new(&hoso)
+            .arg("build")
+            .arg("--out")
+            .arg(&dossier)
+            .args(["--code", "000.00.15.H12-261129-0001"])
+            .args([
+                "--title",
+                "Hồ sơ mẫu: đăng ký khai sinh / sample dossier: birth registration",
+            ])
+            .args(["--doc", "Tờ khai đăng ký khai sinh"])
+            .arg(f("to_khai_a4_200dpi.jpg"))
+            .arg(f("to_khai_trang2_gray_a4_150dpi.png"))
+            .args(["--doc", "Giấy chứng sinh"])
+            .arg(f("giay_chung_sinh_g4_2pages.tiff"))
+            .args(["--doc", "Công văn kèm theo"])
+            .arg(f("cong_van_1page.pdf")),
+    )?;
+    println!();
+    println!("Hồ sơ mẫu / sample dossier: {}", dossier.display());
+    Ok(())
+}
