@@ -1,1 +1,3 @@
 //! hoso-pdf: the PDF/A dossier writer (work in progress).
+
+pub mod atomic;

@@ -1,0 +1,152 @@
+//! Crash-safe output files: write to a temporary file beside the target, fsync, rename.
+//!
+//! A crash or an error leaves either the old state (no file, or the previous file) or the new
+//! file whole; never a half-written target. Dropping an [`AtomicFile`] without
+//! [`AtomicFile::commit`] removes the temporary file.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// A file being written to `<target>.<random>.tmp` in the target's directory.
+#[derive(Debug)]
+pub struct AtomicFile {
+    target: PathBuf,
+    tmp: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file next to `target`. The directory must exist.
+    pub fn create(target: &Path) -> io::Result<Self> {
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .ok_or_else(|| {
+                io::Error::new(io::ErrorKind::InvalidInput, "output path has no file name")
+            })?
+            .to_string_lossy()
+            .into_owned();
+        let mut attempt = 0u32;
+        loop {
+            let tmp = dir.join(format!(".{name}.{}-{attempt}.tmp", std::process::id()));
+            match OpenOptions::new()
+                .write(true)
+                .read(true)
+                .create_new(true)
+                .open(&tmp)
+            {
+                Ok(f) => {
+                    return Ok(Self {
+                        target: target.to_path_buf(),
+                        tmp,
+                        file: Some(BufWriter::with_capacity(1 << 20, f)),
+                    })
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 1000 => {
+                    attempt += 1
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The path of the temporary file.
+    pub fn temp_path(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// The final path.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// The underlying file, flushed, for reading back what was written so far.
+    pub fn file_mut(&mut self) -> io::Result<&mut File> {
+        let w = self.file.as_mut().ok_or_else(closed)?;
+        w.flush()?;
+        Ok(w.get_mut())
+    }
+
+    /// Flushes, fsyncs and renames the temporary file onto the target, then fsyncs the directory.
+    pub fn commit(mut self) -> io::Result<()> {
+        let w = self.file.take().ok_or_else(closed)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&self.tmp, &self.target)?;
+        if let Some(dir) = self.target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            // Persist the rename itself; not every platform can open a directory, so best effort.
+            if let Ok(d) = File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(())
+    }
+}
+
+fn closed() -> io::Error {
+    io::Error::other("atomic file already committed")
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.as_mut().ok_or_else(closed)?.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.file.as_mut().ok_or_else(closed)?.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.as_mut().ok_or_else(closed)?.flush()
+    }
+}
+
+impl Seek for AtomicFile {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.file.as_mut().ok_or_else(closed)?.seek(pos)
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_renames_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.pdf");
+        let mut f = AtomicFile::create(&target).unwrap();
+        f.write_all(b"hello").unwrap();
+        let tmp = f.temp_path().to_path_buf();
+        assert!(tmp.exists());
+        assert!(!target.exists(), "target must not appear before commit");
+        f.commit().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"hello");
+        assert!(!tmp.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn drop_without_commit_keeps_old_target_and_removes_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.pdf");
+        std::fs::write(&target, b"old").unwrap();
+        {
+            let mut f = AtomicFile::create(&target).unwrap();
+            f.write_all(b"new but failed").unwrap();
+        }
+        assert_eq!(std::fs::read(&target).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
