@@ -9,7 +9,7 @@ mod ui;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Hồ sơ số — số hóa, ký số và tra cứu hồ sơ / digitize, sign and verify dossiers.
 #[derive(Parser)]
@@ -26,8 +26,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(pair) => pair,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
@@ -37,7 +40,7 @@ fn main() -> ExitCode {
             };
         }
     };
-    match run(cli) {
+    match run(cli, &matches) {
         Ok(code) => code,
         Err(e) => {
             ui::print_error(&e);
@@ -46,8 +49,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
+    let sub = |name: &str| {
+        matches
+            .subcommand_matches(name)
+            .cloned()
+            .unwrap_or_default()
+    };
     match cli.command {
-        Command::Build(args) => cmd::build::run(args),
+        Command::Build(args) => cmd::build::run(args, &sub("build")),
     }
 }

@@ -1,1 +1,46 @@
-//! hoso-dossier: the dossier model (work in progress).
+//! hoso-dossier: the dossier model and the build flow.
+//!
+//! A [`DossierSpec`] — a validated [`DossierCode`] (Circular 01/2018/TT-VPCP), a title, the
+//! Circular 05/2025/TT-BNV metadata and an ordered list of documents, each with its files — goes
+//! into [`build_dossier`], which writes one archival PDF/A file through `hoso-pdf`, crash-safely,
+//! and returns a [`BuildReport`] with the output's SHA-256 and the [`Manifest`] it embedded.
+//!
+//! It does not scan, sign or register: those are other crates, joined by the CLI and the app.
+//!
+//! ```no_run
+//! use hoso_dossier::*;
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let spec = DossierSpec {
+//!     code: "000.00.15.H12-261129-0001".parse()?,
+//!     title: "Đăng ký khai sinh".into(),
+//!     metadata: DossierMetadata::default(),
+//!     documents: vec![DocumentSpec {
+//!         name: "Tờ khai".into(),
+//!         files: vec!["to_khai.jpg".into()],
+//!         metadata: DocumentMetadata::default(),
+//!     }],
+//! };
+//! let report = build_dossier(&spec, "hoso.pdf".as_ref(), &BuildOptions::default(), &mut |_| {})?;
+//! println!("{} {}", report.output.display(), report.sha256);
+//! # Ok(()) }
+//! ```
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod build;
+mod code;
+mod error;
+mod manifest;
+mod metadata;
+
+pub use build::{
+    build_dossier, validate, vietnam_now, BuildEvent, BuildOptions, BuildReport, BuildWarning,
+    DocumentSpec, DossierSpec, SourceFormat, MIN_ARCHIVAL_DPI,
+};
+pub use code::{CodeError, DossierCode};
+pub use error::DossierError;
+pub use manifest::{Manifest, ManifestDocument, ManifestSource, MANIFEST_VERSION};
+pub use metadata::{
+    AccessRegime, DocumentMetadata, DossierMetadata, MetadataError, Origin, Retention,
+};

@@ -260,7 +260,7 @@ fn assemble(class: [u8; 4], space: [u8; 4], tags: &[([u8; 4], Vec<u8>)]) -> Vec<
     let mut data = Vec::new();
     table.extend((tags.len() as u32).to_be_bytes());
     for (sig, body) in tags {
-        while offset % 4 != 0 {
+        while !offset.is_multiple_of(4) {
             data.push(0);
             offset += 1;
         }
@@ -270,7 +270,7 @@ fn assemble(class: [u8; 4], space: [u8; 4], tags: &[([u8; 4], Vec<u8>)]) -> Vec<
         data.extend(body);
         offset += body.len();
     }
-    while data.len() % 4 != 0 {
+    while !data.len().is_multiple_of(4) {
         data.push(0);
     }
     let size = 128 + table.len() + data.len();

@@ -70,7 +70,7 @@ pub fn parse(data: &[u8]) -> Result<JpegInfo, InputError> {
         }
         let body = &data[pos + 2..pos + len];
         match marker {
-            0xC0 | 0xC1 | 0xC2 => {
+            0xC0..=0xC2 => {
                 if body.len() < 6 {
                     return Err(InputError::TruncatedJpeg {
                         what: "frame header",

@@ -79,8 +79,8 @@ impl<R: Read + Seek> TiffPages<R> {
     }
 
     fn dpi(&mut self) -> Option<Dpi> {
-        let x = self.decoder.get_tag_f64(Tag::XResolution).ok()?;
-        let y = self.decoder.get_tag_f64(Tag::YResolution).ok()?;
+        let x = self.resolution(Tag::XResolution)?;
+        let y = self.resolution(Tag::YResolution)?;
         let unit = self
             .decoder
             .find_tag_unsigned::<u16>(Tag::ResolutionUnit)
@@ -93,6 +93,16 @@ impl<R: Read + Seek> TiffPages<R> {
             _ => return None,
         };
         Some(Dpi { x: x * f, y: y * f }).filter(|d| d.x > 0.0 && d.y > 0.0)
+    }
+
+    /// XResolution and YResolution are RATIONAL (TIFF 6.0 §8).
+    fn resolution(&mut self, tag: Tag) -> Option<f64> {
+        match self.decoder.find_tag(tag).ok()?? {
+            tiff::decoder::ifd::Value::Rational(n, d) if d != 0 => {
+                Some(f64::from(n) / f64::from(d))
+            }
+            other => other.into_f64().ok(),
+        }
     }
 
     fn read_page(&mut self) -> Result<RasterPage, InputError> {

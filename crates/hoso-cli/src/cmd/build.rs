@@ -1,10 +1,180 @@
-//! `hoso build` (work in progress).
+//! `hoso build`: page images and PDFs → one PDF/A dossier.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct Args {}
+use anyhow::Context;
+use clap::ArgMatches;
+use hoso_dossier::{
+    build_dossier, AccessRegime, BuildOptions, DocumentMetadata, DocumentSpec, DossierMetadata,
+    DossierSpec, Retention,
+};
+use serde::Deserialize;
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet")
+use crate::ui;
+
+/// Dựng hồ sơ PDF/A / build a PDF/A dossier.
+///
+/// Files before the first --doc form document 1; each --doc NAME starts a new document with the
+/// files that follow it, e.g.
+/// `hoso build --out hs.pdf --code 000.00.15.H12-261129-0001 --title "Khai sinh" --doc "Tờ khai" a.jpg b.jpg --doc "Giấy chứng sinh" c.tif`
+#[derive(clap::Args)]
+pub struct Args {
+    /// Tệp PDF đầu ra / output PDF file.
+    #[arg(long, short)]
+    out: PathBuf,
+    /// Mã hồ sơ (Thông tư 01/2018/TT-VPCP) / dossier code, e.g. 000.00.15.H12-261129-0001.
+    #[arg(long)]
+    code: String,
+    /// Tiêu đề hồ sơ / dossier title.
+    #[arg(long)]
+    title: String,
+    /// Bắt đầu một tài liệu mới tên NAME / start a new document named NAME.
+    #[arg(long = "doc", value_name = "NAME")]
+    docs: Vec<String>,
+    /// Ảnh (JPEG, PNG, TIFF) hoặc PDF / images (JPEG, PNG, TIFF) or PDFs, in page order.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Không nhúng manifest (giữ PDF/A-2b) / do not embed the manifest (stay PDF/A-2b).
+    #[arg(long)]
+    no_manifest: bool,
+    /// Siêu dữ liệu Thông tư 05/2025 (JSON: {"dossier": {...}, "documents": [{...}]}) / metadata file.
+    #[arg(long, value_name = "FILE.json")]
+    metadata: Option<PathBuf>,
+    /// Thời hạn bảo quản / retention ("vĩnh viễn" or years).
+    #[arg(long)]
+    retention: Option<String>,
+    /// Từ khóa, cách nhau bởi dấu phẩy / keywords, comma-separated.
+    #[arg(long)]
+    keywords: Option<String>,
+    /// Hạn chế sử dụng / restricted access.
+    #[arg(long)]
+    restricted: bool,
+    /// In báo cáo dạng JSON / print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct MetadataFile {
+    dossier: DossierMetadata,
+    documents: Vec<DocumentMetadata>,
+}
+
+/// Groups the positional files under the `--doc` that precedes them on the command line.
+fn group_documents(args: &Args, matches: &ArgMatches) -> Vec<(String, Vec<PathBuf>)> {
+    let doc_idx: Vec<usize> = matches
+        .indices_of("docs")
+        .map(|i| i.collect())
+        .unwrap_or_default();
+    let file_idx: Vec<usize> = matches
+        .indices_of("files")
+        .map(|i| i.collect())
+        .unwrap_or_default();
+    let mut groups: Vec<(String, Vec<PathBuf>)> = Vec::new();
+    let mut leading = Vec::new();
+    for (file, idx) in args.files.iter().zip(file_idx) {
+        match doc_idx.iter().rposition(|d| *d < idx) {
+            Some(d) => {
+                while groups.len() <= d {
+                    groups.push((args.docs[groups.len()].clone(), Vec::new()));
+                }
+                groups[d].1.push(file.clone());
+            }
+            None => leading.push(file.clone()),
+        }
+    }
+    while groups.len() < args.docs.len() {
+        groups.push((args.docs[groups.len()].clone(), Vec::new()));
+    }
+    if !leading.is_empty() {
+        let name = if groups.is_empty() {
+            args.title.clone()
+        } else {
+            "Tài liệu 1".to_owned()
+        };
+        groups.insert(0, (name, leading));
+    }
+    groups
+}
+
+pub fn run(args: Args, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
+    let code = args.code.parse()?;
+    let mut meta = match &args.metadata {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("không đọc được / cannot read {}", p.display()))?;
+            serde_json::from_str::<MetadataFile>(&text)
+                .map_err(|e| hoso_dossier::MetadataError::Json(format!("{}: {e}", p.display())))?
+        }
+        None => MetadataFile::default(),
+    };
+    if let Some(r) = &args.retention {
+        meta.dossier.retention = Some(r.parse::<Retention>()?);
+    }
+    if let Some(k) = &args.keywords {
+        meta.dossier.keywords = k
+            .split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect();
+    }
+    if args.restricted {
+        meta.dossier.access = AccessRegime::Restricted;
+    }
+    let groups = group_documents(&args, matches);
+    let documents = groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, files))| DocumentSpec {
+            name,
+            files,
+            metadata: meta.documents.get(i).cloned().unwrap_or_default(),
+        })
+        .collect();
+    let spec = DossierSpec {
+        code,
+        title: args.title.clone(),
+        metadata: meta.dossier,
+        documents,
+    };
+    let options = BuildOptions {
+        embed_manifest: !args.no_manifest,
+        created: None,
+    };
+    let mut bar = ui::Progress::new("Dựng hồ sơ / building");
+    let report = build_dossier(&spec, &args.out, &options, &mut |e| bar.on_build_event(&e))?;
+    bar.finish();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "output": report.output,
+                "sha256": report.sha256,
+                "bytes": report.bytes,
+                "pdfa": format!("PDF/A-{}B", report.level.part()),
+                "pages": report.manifest.page_count,
+                "documents": report.manifest.documents.len(),
+                "warnings": report.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+            }))?
+        );
+    } else {
+        println!(
+            "Đã tạo hồ sơ / dossier written: {}",
+            report.output.display()
+        );
+        println!(
+            "  PDF/A-{}b · {} trang/pages · {} tài liệu/documents · {} byte",
+            report.level.part(),
+            report.manifest.page_count,
+            report.manifest.documents.len(),
+            report.bytes
+        );
+        println!("  SHA-256: {}", report.sha256);
+        for w in &report.warnings {
+            println!("  Lưu ý / note: {w}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,506 @@
+//! Building a dossier PDF from its spec: plan (sniff every file, count pages), then stream every
+//! page into a [`hoso_pdf::DossierWriter`] over an [`AtomicFile`], hashing inputs and output on
+//! the way, and embed the manifest.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use hoso_pdf::atomic::AtomicFile;
+use hoso_pdf::import::PdfImporter;
+use hoso_pdf::tiff::TiffPages;
+use hoso_pdf::{
+    Attachment, DocumentInfo, DossierWriter, InputError, PagePlacement, PdfError, PdfaLevel,
+};
+use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::code::DossierCode;
+use crate::error::DossierError;
+use crate::manifest::{Manifest, ManifestDocument, ManifestSource, MANIFEST_VERSION};
+use crate::metadata::{DocumentMetadata, DossierMetadata};
+
+/// Circular 05/2025/TT-BNV: administrative documents are digitized at 200 dpi or more.
+pub const MIN_ARCHIVAL_DPI: f64 = 200.0;
+
+/// One document of a dossier: a name and its files, in order.
+#[derive(Debug, Clone)]
+pub struct DocumentSpec {
+    /// Name for the outline ("Tờ khai đăng ký khai sinh").
+    pub name: String,
+    /// Image or PDF files, in page order.
+    pub files: Vec<PathBuf>,
+    /// Circular 05/2025 document fields.
+    pub metadata: DocumentMetadata,
+}
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct DossierSpec {
+    /// Dossier code.
+    pub code: DossierCode,
+    /// Title.
+    pub title: String,
+    /// Circular 05/2025 dossier fields.
+    pub metadata: DossierMetadata,
+    /// Documents in order.
+    pub documents: Vec<DocumentSpec>,
+}
+
+/// How to build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Embed the manifest (PDF/A-3b); `false` keeps the file PDF/A-2b.
+    pub embed_manifest: bool,
+    /// Creation time; `None` means now, in Vietnam time (+07:00).
+    pub created: Option<time::OffsetDateTime>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        Self {
+            embed_manifest: true,
+            created: None,
+        }
+    }
+}
+
+/// Progress of a build, for bars and UI events.
+#[derive(Debug, Clone)]
+pub enum BuildEvent {
+    /// Every input was sniffed; `pages` will be written.
+    Planned {
+        /// Total pages.
+        pages: usize,
+    },
+    /// One more page was written.
+    Page {
+        /// Pages written so far.
+        done: usize,
+        /// Total pages.
+        total: usize,
+        /// The file it came from.
+        file: PathBuf,
+    },
+    /// Writing document-level objects and syncing the file.
+    Finishing,
+}
+
+/// Something the officer should know about a finished dossier.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BuildWarning {
+    /// The image declared no usable resolution; the page was fitted to A4.
+    FittedToA4 {
+        /// The file.
+        path: PathBuf,
+        /// Page in that file (1-based).
+        page: u32,
+    },
+    /// Below the 200 dpi Circular 05/2025/TT-BNV asks of archival scans.
+    LowResolution {
+        /// The file.
+        path: PathBuf,
+        /// Page in that file (1-based).
+        page: u32,
+        /// The declared resolution.
+        dpi: f64,
+    },
+}
+
+impl std::fmt::Display for BuildWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildWarning::FittedToA4 { path, page } => write!(
+                f,
+                "{} (trang/page {page}): ảnh không ghi độ phân giải, đã co vừa khổ A4 / no resolution in the image, page fitted to A4",
+                path.display()
+            ),
+            BuildWarning::LowResolution { path, page, dpi } => write!(
+                f,
+                "{} (trang/page {page}): {dpi:.0} dpi < {MIN_ARCHIVAL_DPI:.0} dpi mà Thông tư 05/2025/TT-BNV yêu cầu / below the {MIN_ARCHIVAL_DPI:.0} dpi Circular 05/2025 asks for",
+                path.display()
+            ),
+        }
+    }
+}
+
+/// What was built.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// The dossier file.
+    pub output: PathBuf,
+    /// SHA-256 of the output, lower-case hex.
+    pub sha256: String,
+    /// Size of the output.
+    pub bytes: u64,
+    /// PDF/A level written.
+    pub level: PdfaLevel,
+    /// The manifest (embedded or not).
+    pub manifest: Manifest,
+    /// Things to tell the officer.
+    pub warnings: Vec<BuildWarning>,
+}
+
+/// Input formats, told apart by their first bytes, never by the file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// JPEG (ITU-T T.81).
+    Jpeg,
+    /// PNG.
+    Png,
+    /// TIFF, little- or big-endian.
+    Tiff,
+    /// PDF.
+    Pdf,
+}
+
+impl SourceFormat {
+    /// Recognises a format from a file's first bytes.
+    pub fn sniff(head: &[u8]) -> Option<Self> {
+        if head.starts_with(&[0xFF, 0xD8]) {
+            Some(Self::Jpeg)
+        } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(Self::Png)
+        } else if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+            Some(Self::Tiff)
+        } else if head.len() >= 5
+            && head[..head.len().min(1024)]
+                .windows(5)
+                .any(|w| w == b"%PDF-")
+        {
+            Some(Self::Pdf)
+        } else {
+            None
+        }
+    }
+
+    /// Lower-case name used in the manifest.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Jpeg => "jpeg",
+            Self::Png => "png",
+            Self::Tiff => "tiff",
+            Self::Pdf => "pdf",
+        }
+    }
+}
+
+struct PlannedSource {
+    path: PathBuf,
+    format: SourceFormat,
+    pages: u32,
+    bytes: u64,
+}
+
+fn input_err(path: &Path, page: Option<u32>, e: impl Into<PdfError>) -> DossierError {
+    DossierError::Input {
+        path: path.to_path_buf(),
+        page,
+        source: e.into(),
+    }
+}
+
+fn plan_source(path: &Path) -> Result<PlannedSource, DossierError> {
+    let io_err = |e: io::Error| input_err(path, None, InputError::Io(e));
+    let mut f = File::open(path).map_err(io_err)?;
+    let bytes = f.metadata().map_err(io_err)?.len();
+    if bytes == 0 {
+        return Err(input_err(path, None, InputError::Empty));
+    }
+    let mut head = vec![0; 1024];
+    let n = read_up_to(&mut f, &mut head).map_err(io_err)?;
+    head.truncate(n);
+    let format = SourceFormat::sniff(&head)
+        .ok_or_else(|| input_err(path, None, InputError::UnknownFormat))?;
+    let pages = match format {
+        SourceFormat::Jpeg | SourceFormat::Png => 1,
+        SourceFormat::Tiff => TiffPages::count(BufReader::new(File::open(path).map_err(io_err)?))
+            .map_err(|e| input_err(path, None, e))?,
+        SourceFormat::Pdf => {
+            let data = std::fs::read(path).map_err(io_err)?;
+            PdfImporter::load(&data)
+                .map_err(|e| input_err(path, None, e))?
+                .page_count()
+        }
+    };
+    Ok(PlannedSource {
+        path: path.to_path_buf(),
+        format,
+        pages,
+        bytes,
+    })
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hashes everything written through it.
+struct HashingWriter<W: Write> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Vietnam time (+07:00), the zone every hoso timestamp is shown in.
+pub fn vietnam_now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+7))
+}
+
+fn nfc(s: &str) -> String {
+    s.trim().nfc().collect()
+}
+
+/// Checks the spec without touching any file.
+pub fn validate(spec: &DossierSpec) -> Result<(), DossierError> {
+    if spec.title.trim().is_empty() {
+        return Err(DossierError::MissingTitle);
+    }
+    if spec.documents.is_empty() {
+        return Err(DossierError::NoDocuments);
+    }
+    for d in &spec.documents {
+        if d.files.is_empty() {
+            return Err(DossierError::EmptyDocument(d.name.clone()));
+        }
+        d.metadata.validate()?;
+    }
+    spec.metadata.validate()?;
+    Ok(())
+}
+
+/// Builds the dossier at `out`. On any error nothing is left at `out` (an earlier file there is
+/// kept as it was) and no temporary file remains.
+pub fn build_dossier(
+    spec: &DossierSpec,
+    out: &Path,
+    options: &BuildOptions,
+    progress: &mut dyn FnMut(BuildEvent),
+) -> Result<BuildReport, DossierError> {
+    validate(spec)?;
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(DossierError::OutputDir(dir));
+    }
+    let out_canon = out.canonicalize().ok();
+    let mut planned = Vec::with_capacity(spec.documents.len());
+    for doc in &spec.documents {
+        let mut sources = Vec::with_capacity(doc.files.len());
+        for path in &doc.files {
+            if out_canon.is_some() && path.canonicalize().ok() == out_canon {
+                return Err(DossierError::OutputIsInput(path.clone()));
+            }
+            sources.push(plan_source(path)?);
+        }
+        planned.push(sources);
+    }
+    let total: usize = planned.iter().flatten().map(|s| s.pages as usize).sum();
+    progress(BuildEvent::Planned { pages: total });
+
+    let write_err = |e: io::Error| DossierError::Write {
+        path: out.to_path_buf(),
+        source: e,
+    };
+    let file = AtomicFile::create(out).map_err(write_err)?;
+    let hashing = HashingWriter {
+        inner: file,
+        hasher: Sha256::new(),
+        bytes: 0,
+    };
+    let mut writer = DossierWriter::new(hashing).map_err(write_err)?;
+    let mut warnings = Vec::new();
+    let mut documents = Vec::with_capacity(spec.documents.len());
+    let mut done = 0usize;
+    for (i, (doc, sources)) in spec.documents.iter().zip(&planned).enumerate() {
+        let name = nfc(&doc.name);
+        writer.start_section(&name);
+        let first_page = writer.page_count() + 1;
+        let mut manifest_sources = Vec::with_capacity(sources.len());
+        for src in sources {
+            let sha = write_source(&mut writer, src, &mut warnings, &mut |file| {
+                done += 1;
+                progress(BuildEvent::Page {
+                    done,
+                    total,
+                    file: file.to_path_buf(),
+                });
+            })?;
+            manifest_sources.push(ManifestSource {
+                file: src
+                    .path
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                format: src.format.name().into(),
+                sha256: sha,
+                bytes: src.bytes,
+                pages: src.pages,
+            });
+        }
+        documents.push(ManifestDocument {
+            number: i + 1,
+            name,
+            first_page,
+            last_page: writer.page_count(),
+            metadata: doc.metadata.clone(),
+            sources: manifest_sources,
+        });
+    }
+    progress(BuildEvent::Finishing);
+
+    let created = options.created.unwrap_or_else(vietnam_now);
+    let title = nfc(&spec.title);
+    let manifest = Manifest {
+        version: MANIFEST_VERSION,
+        code: spec.code.to_string(),
+        title: title.clone(),
+        created: hoso_pdf::xmp::iso8601(created),
+        creator: creator_tool(),
+        document_count: documents.len(),
+        page_count: writer.page_count(),
+        metadata: spec.metadata.clone(),
+        documents,
+    };
+    let info = DocumentInfo {
+        title: format!("{} — {}", spec.code, title),
+        author: None,
+        subject: None,
+        keywords: (!spec.metadata.keywords.is_empty()).then(|| spec.metadata.keywords.join(", ")),
+        creator_tool: creator_tool(),
+        producer: format!("hoso-pdf {}", env!("CARGO_PKG_VERSION")),
+        language: spec
+            .metadata
+            .language
+            .clone()
+            .unwrap_or_else(|| "vi".into()),
+        created,
+    };
+    let attachment = options.embed_manifest.then(|| Attachment {
+        name: "manifest.json".into(),
+        mime: "application/json".into(),
+        description: "Hồ sơ: danh mục tài liệu và mã băm / dossier manifest with source hashes"
+            .into(),
+        data: serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
+    });
+    let hashing = writer
+        .finish(&info, attachment.as_ref())
+        .map_err(write_err)?;
+    let sha256 = hex(&hashing.hasher.finalize());
+    let bytes = hashing.bytes;
+    hashing.inner.commit().map_err(write_err)?;
+    Ok(BuildReport {
+        output: out.to_path_buf(),
+        sha256,
+        bytes,
+        level: if options.embed_manifest {
+            PdfaLevel::A3b
+        } else {
+            PdfaLevel::A2b
+        },
+        manifest,
+        warnings,
+    })
+}
+
+fn creator_tool() -> String {
+    format!("hoso {}", env!("CARGO_PKG_VERSION"))
+}
+
+fn note_placement(path: &Path, page: u32, p: &PagePlacement, warnings: &mut Vec<BuildWarning>) {
+    if p.fitted_to_a4 {
+        warnings.push(BuildWarning::FittedToA4 {
+            path: path.to_path_buf(),
+            page,
+        });
+    } else if let Some(dpi) = p.dpi {
+        let low = dpi.x.min(dpi.y);
+        if low + 0.5 < MIN_ARCHIVAL_DPI {
+            warnings.push(BuildWarning::LowResolution {
+                path: path.to_path_buf(),
+                page,
+                dpi: low,
+            });
+        }
+    }
+}
+
+/// Writes every page of one source; returns the SHA-256 of the file.
+fn write_source<W: Write>(
+    writer: &mut DossierWriter<W>,
+    src: &PlannedSource,
+    warnings: &mut Vec<BuildWarning>,
+    on_page: &mut dyn FnMut(&Path),
+) -> Result<String, DossierError> {
+    let path = src.path.as_path();
+    let io_err = |e: io::Error| input_err(path, None, InputError::Io(e));
+    let out_err = |e: io::Error| input_err(path, None, PdfError::Io(e));
+    match src.format {
+        SourceFormat::Jpeg | SourceFormat::Png => {
+            let data = std::fs::read(path).map_err(io_err)?;
+            let sha = hex(&Sha256::digest(&data));
+            let page = if src.format == SourceFormat::Jpeg {
+                hoso_pdf::jpeg::page(data)
+            } else {
+                hoso_pdf::png::page(&data)
+            }
+            .map_err(|e| input_err(path, None, e))?;
+            let placement = writer.add_raster_page(&page).map_err(out_err)?;
+            note_placement(path, 1, &placement, warnings);
+            on_page(path);
+            Ok(sha)
+        }
+        SourceFormat::Tiff => {
+            let mut hasher = Sha256::new();
+            io::copy(&mut File::open(path).map_err(io_err)?, &mut hasher).map_err(io_err)?;
+            let pages = TiffPages::open(BufReader::new(File::open(path).map_err(io_err)?))
+                .map_err(|e| input_err(path, None, e))?;
+            for (i, page) in pages.enumerate() {
+                let n = i as u32 + 1;
+                let page = page.map_err(|e| input_err(path, Some(n), e))?;
+                let placement = writer.add_raster_page(&page).map_err(out_err)?;
+                note_placement(path, n, &placement, warnings);
+                on_page(path);
+            }
+            Ok(hex(&hasher.finalize()))
+        }
+        SourceFormat::Pdf => {
+            let data = std::fs::read(path).map_err(io_err)?;
+            let sha = hex(&Sha256::digest(&data));
+            let mut importer = PdfImporter::load(&data).map_err(|e| input_err(path, None, e))?;
+            drop(data);
+            for n in 1..=importer.page_count() {
+                importer
+                    .import_page(writer, n)
+                    .map_err(|e| input_err(path, Some(n), e))?;
+                on_page(path);
+            }
+            Ok(sha)
+        }
+    }
+}
