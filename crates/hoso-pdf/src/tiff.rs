@@ -207,6 +207,15 @@ impl<R: Read + Seek> TiffPages<R> {
     fn decoded_page(&mut self, dpi: Option<Dpi>) -> Result<RasterPage, InputError> {
         let page = self.page;
         let (width, height) = self.decoder.dimensions().map_err(|e| bad(page, e))?;
+        if self.tag_u16(Tag::PhotometricInterpretation)? == Some(3)
+            && self.tag_u16(Tag::BitsPerSample)? != Some(4)
+        {
+            // The tiff crate decodes only 4-bit palettes.
+            return Err(bad_msg(
+                page,
+                "indexed-colour (palette) TIFF is not supported: re-save it as RGB or greyscale",
+            ));
+        }
         let color_type = self.decoder.colortype().map_err(|e| bad(page, e))?;
         let palette = match color_type {
             ColorType::Palette(_) => Some(
