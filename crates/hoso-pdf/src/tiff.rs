@@ -50,9 +50,15 @@ pub struct TiffPages<R: Read + Seek> {
 impl<R: Read + Seek> TiffPages<R> {
     /// Opens the first IFD.
     pub fn open(reader: R) -> Result<Self, InputError> {
+        // A0 at 600 dpi in 8-bit RGB is 1.7 GB; a page larger than 2 GiB decoded is a broken
+        // header, not a scan, and must not make the officer's machine run out of memory.
+        let mut limits = Limits::unlimited();
+        limits.decoding_buffer_size = 2 << 30;
+        limits.intermediate_buffer_size = 256 << 20;
+        limits.ifd_value_size = 64 << 20;
         let decoder = Decoder::new(reader)
             .map_err(|e| bad(1, e))?
-            .with_limits(Limits::unlimited());
+            .with_limits(limits);
         Ok(Self {
             decoder,
             page: 0,
