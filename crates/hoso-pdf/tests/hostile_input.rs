@@ -37,7 +37,7 @@ fn mutants(data: &[u8], seed: u64, count: usize) -> Vec<Vec<u8>> {
     for _ in 0..count {
         let mut m = data.to_vec();
         for _ in 0..1 + rng.next() % 8 {
-            let span = if rng.next() % 2 == 0 {
+            let span = if rng.next().is_multiple_of(2) {
                 512.min(m.len())
             } else {
                 m.len()
