@@ -158,6 +158,20 @@ fn bench_build() -> Result<()> {
             .args(&scans);
         c
     })?;
+    let small_m = median_of(3, || {
+        let mut c = Command::new(&hoso);
+        c.arg("build")
+            .arg("--out")
+            .arg(out.join("hoso20.pdf"))
+            .args([
+                "--code",
+                "000.00.15.H12-261129-0001",
+                "--title",
+                "Benchmark",
+            ])
+            .args(&scans[..20]);
+        c
+    })?;
     let peer_m = median_of(3, || {
         let mut c = Command::new(&img2pdf);
         c.arg("--output").arg(out.join("img2pdf.pdf")).args(&scans);

@@ -121,7 +121,7 @@ impl PdfImporter {
         self.check_fonts(&resources, page_no, &mut HashSet::new())?;
 
         // /DefaultCMYK in the page's colour spaces (ISO 32000-1 §8.6.5.6).
-        writer.cmyk_profile()?;
+        let cmyk = writer.cmyk_profile()?;
         let mut spaces = match resources.get(b"ColorSpace") {
             Ok(Object::Reference(id)) => self.doc.get_dictionary(*id).cloned().unwrap_or_default(),
             Ok(Object::Dictionary(d)) => d.clone(),
@@ -138,7 +138,6 @@ impl PdfImporter {
 
         let mut body = Vec::new();
         let mut queue = VecDeque::new();
-        let cmyk = writer.cmyk_profile()?;
         body.extend(b"<< /Type /Page /Parent ");
         write_ref(&mut body, writer.pages_root());
         body.extend(b" /MediaBox ");

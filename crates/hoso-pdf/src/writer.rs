@@ -454,10 +454,11 @@ impl<W: Write> DossierWriter<W> {
         let mut ef = c.embedded_file(file, &compressed);
         ef.filter(Filter::FlateDecode);
         ef.subtype(Name(a.mime.as_bytes()));
+        // /CheckSum would be an MD5 (ISO 32000-1 §7.11.4.2); it is optional and the manifest's own
+        // integrity is carried by the signature and the register, so none is written.
         ef.params()
             .size(a.data.len() as i32)
-            .modification_date(pdf_date(info.created))
-            .checksum(Str(&md5_like_checksum(&a.data)));
+            .modification_date(pdf_date(info.created));
         ef.finish();
         self.write_object(&c)?;
         let mut c = Chunk::new();
@@ -550,11 +551,4 @@ pub fn compress(data: &[u8]) -> Vec<u8> {
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(data);
     enc.finish().unwrap_or_default()
-}
-
-/// `/CheckSum` of an embedded file is an MD5 in ISO 32000-1 §7.11.4.2; hoso does not link an MD5
-/// implementation, so it writes the first 16 bytes of SHA-256 instead — readers use it only as an
-/// opaque integrity hint, and the manifest carries the full SHA-256.
-fn md5_like_checksum(data: &[u8]) -> Vec<u8> {
-    Sha256::digest(data)[..16].to_vec()
 }
