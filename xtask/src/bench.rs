@@ -197,6 +197,11 @@ fn bench_build() -> Result<()> {
         hoso_m.max_rss_kib as f64 / 1024.0
     );
     println!(
+        "  hoso, 20 pages {:>7.3} s   peak RSS {:>7.1} MiB (memory flat in page count)",
+        secs(small_m.wall),
+        small_m.max_rss_kib as f64 / 1024.0
+    );
+    println!(
         "  img2pdf       {:>8.3} s   peak RSS {:>7.1} MiB",
         secs(peer_m.wall),
         peer_m.max_rss_kib as f64 / 1024.0
