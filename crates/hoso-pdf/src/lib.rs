@@ -36,6 +36,7 @@
 
 pub mod atomic;
 mod error;
+pub mod font;
 pub mod icc;
 pub mod import;
 pub mod jpeg;
@@ -47,5 +48,5 @@ pub mod xmp;
 
 pub use error::{InputError, PdfError, PdfaViolation};
 pub use raster::{Dpi, ImageColor, ImageEncoding, ImageStrip, RasterPage};
-pub use writer::{Attachment, DossierWriter, PagePlacement};
+pub use writer::{Attachment, DossierWriter, ObjectSink, PagePlacement};
 pub use xmp::{DocumentInfo, PdfaLevel};

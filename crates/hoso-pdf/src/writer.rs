@@ -42,6 +42,24 @@ impl RefAlloc {
     }
 }
 
+/// Somewhere indirect objects can be written: the dossier writer, or an incremental update.
+pub trait ObjectSink {
+    /// A fresh object number.
+    fn alloc(&mut self) -> Ref;
+    /// Writes a chunk holding exactly one indirect object.
+    fn write_object(&mut self, chunk: &Chunk) -> io::Result<()>;
+}
+
+impl<W: Write> ObjectSink for DossierWriter<W> {
+    fn alloc(&mut self) -> Ref {
+        self.alloc.bump()
+    }
+
+    fn write_object(&mut self, chunk: &Chunk) -> io::Result<()> {
+        DossierWriter::write_object(self, chunk)
+    }
+}
+
 /// Where and how big a page came out.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PagePlacement {
@@ -216,6 +234,38 @@ impl<W: Write> DossierWriter<W> {
         self.write_object(&c)?;
         self.page_refs.push(page_id);
         Ok(placement)
+    }
+
+    /// Adds a page drawn by a content stream, with the fonts it names in `/Resources /Font`.
+    pub fn add_content_page(
+        &mut self,
+        width_pt: f32,
+        height_pt: f32,
+        content: &[u8],
+        fonts: &[(&str, Ref)],
+    ) -> io::Result<()> {
+        let content_id = self.alloc.bump();
+        let mut c = Chunk::new();
+        c.stream(content_id, &compress(content))
+            .filter(Filter::FlateDecode);
+        self.write_object(&c)?;
+        let page_id = self.alloc.bump();
+        let mut c = Chunk::new();
+        let mut p = c.page(page_id);
+        p.parent(self.pages_root)
+            .media_box(Rect::new(0.0, 0.0, width_pt, height_pt))
+            .contents(content_id);
+        let mut res = p.resources();
+        let mut f = res.fonts();
+        for (name, id) in fonts {
+            f.pair(Name(name.as_bytes()), *id);
+        }
+        f.finish();
+        res.finish();
+        p.finish();
+        self.write_object(&c)?;
+        self.page_refs.push(page_id);
+        Ok(())
     }
 
     /// Registers a page object written by the caller (imported PDF pages).
