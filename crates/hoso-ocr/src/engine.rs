@@ -1,0 +1,191 @@
+//! A safe owner of one `TessBaseAPI`: created, initialised for a language set, fed grey pages,
+//! read word by word through the result iterator, and ended on drop.
+
+use std::ffi::{CStr, CString};
+use std::path::{Path, PathBuf};
+use std::ptr::NonNull;
+
+use crate::ffi;
+use crate::{GrayImage, OcrError, Word};
+
+/// Where Debian and upstream builds keep `*.traineddata`.
+const TESSDATA_DIRS: &[&str] = &[
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+];
+
+/// Finds the tessdata directory holding every language of `langs` (`vie+eng`).
+pub fn find_tessdata(langs: &str) -> Result<PathBuf, OcrError> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    if let Some(p) = std::env::var_os("TESSDATA_PREFIX") {
+        let p = PathBuf::from(p);
+        dirs.push(p.join("tessdata"));
+        dirs.push(p);
+    }
+    dirs.extend(TESSDATA_DIRS.iter().map(PathBuf::from));
+    let wanted: Vec<&str> = langs.split('+').filter(|l| !l.is_empty()).collect();
+    if wanted.is_empty()
+        || wanted
+            .iter()
+            .any(|l| !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+    {
+        return Err(OcrError::BadLanguage(langs.to_owned()));
+    }
+    for dir in &dirs {
+        if wanted
+            .iter()
+            .all(|l| dir.join(format!("{l}.traineddata")).is_file())
+        {
+            return Ok(dir.clone());
+        }
+    }
+    let missing = wanted
+        .iter()
+        .find(|l| {
+            !dirs
+                .iter()
+                .any(|d| d.join(format!("{l}.traineddata")).is_file())
+        })
+        .unwrap_or(&wanted[0]);
+    Err(OcrError::MissingLanguage {
+        lang: (*missing).to_owned(),
+        package: format!("tesseract-ocr-{missing}"),
+    })
+}
+
+/// One Tesseract engine. Not `Sync`: use one per worker thread.
+pub struct Engine {
+    api: NonNull<ffi::TessBaseAPI>,
+}
+
+// SAFETY: a TessBaseAPI may move between threads as long as only one uses it at a time, which
+// `&mut self` on every method guarantees (Tesseract keeps no thread-local state per handle).
+unsafe impl Send for Engine {}
+
+impl Engine {
+    /// Initialises Tesseract for `langs` (e.g. `vie+eng`) from `tessdata`.
+    pub fn new(tessdata: &Path, langs: &str) -> Result<Self, OcrError> {
+        let datapath = CString::new(tessdata.as_os_str().as_encoded_bytes())
+            .map_err(|_| OcrError::BadLanguage(langs.to_owned()))?;
+        let lang = CString::new(langs).map_err(|_| OcrError::BadLanguage(langs.to_owned()))?;
+        // SAFETY: TessBaseAPICreate has no preconditions; a null return is handled.
+        let api = NonNull::new(unsafe { ffi::TessBaseAPICreate() })
+            .ok_or(OcrError::Init(langs.to_owned()))?;
+        let engine = Self { api };
+        // SAFETY: api is a live handle; both strings are NUL-terminated and outlive the call.
+        let rc =
+            unsafe { ffi::TessBaseAPIInit3(engine.api.as_ptr(), datapath.as_ptr(), lang.as_ptr()) };
+        if rc != 0 {
+            return Err(OcrError::Init(langs.to_owned()));
+        }
+        engine.set_variable("debug_file", "/dev/null");
+        // SAFETY: api is live and initialised.
+        unsafe { ffi::TessBaseAPISetPageSegMode(engine.api.as_ptr(), ffi::PSM_AUTO) };
+        Ok(engine)
+    }
+
+    fn set_variable(&self, name: &str, value: &str) {
+        if let (Ok(n), Ok(v)) = (CString::new(name), CString::new(value)) {
+            // SAFETY: api is live; strings are NUL-terminated and outlive the call.
+            unsafe { ffi::TessBaseAPISetVariable(self.api.as_ptr(), n.as_ptr(), v.as_ptr()) };
+        }
+    }
+
+    /// Recognises a grey page and returns its words in reading order.
+    pub fn recognize(&mut self, image: &GrayImage, dpi: u32) -> Result<Vec<Word>, OcrError> {
+        let (w, h) = (image.width as usize, image.height as usize);
+        if w == 0
+            || h == 0
+            || image.pixels.len() < w * h
+            || w > i32::MAX as usize
+            || h > i32::MAX as usize
+        {
+            return Err(OcrError::BadImage);
+        }
+        let api = self.api.as_ptr();
+        // SAFETY: pixels holds width × height bytes (checked above) and stays borrowed, unchanged,
+        // until TessBaseAPIClear below; Tesseract copies nothing it keeps past Clear.
+        unsafe {
+            ffi::TessBaseAPISetImage(api, image.pixels.as_ptr(), w as i32, h as i32, 1, w as i32);
+            ffi::TessBaseAPISetSourceResolution(api, dpi.clamp(70, 2400) as i32);
+        }
+        // SAFETY: an image is set; a null monitor is allowed.
+        let rc = unsafe { ffi::TessBaseAPIRecognize(api, std::ptr::null_mut()) };
+        let words = if rc == 0 {
+            self.read_words()
+        } else {
+            Err(OcrError::Recognize)
+        };
+        // SAFETY: api is live; Clear drops the image and results.
+        unsafe { ffi::TessBaseAPIClear(api) };
+        words
+    }
+
+    fn read_words(&mut self) -> Result<Vec<Word>, OcrError> {
+        let api = self.api.as_ptr();
+        // SAFETY: Recognize succeeded; the iterator is owned here and deleted below.
+        let Some(it) = NonNull::new(unsafe { ffi::TessBaseAPIGetIterator(api) }) else {
+            return Ok(Vec::new());
+        };
+        let mut words = Vec::new();
+        loop {
+            // SAFETY: it is a live iterator positioned on a word; text is freed with TessDeleteText.
+            let text_ptr =
+                unsafe { ffi::TessResultIteratorGetUTF8Text(it.as_ptr(), ffi::RIL_WORD) };
+            if !text_ptr.is_null() {
+                // SAFETY: Tesseract returns a NUL-terminated UTF-8 string.
+                let text = unsafe { CStr::from_ptr(text_ptr) }
+                    .to_string_lossy()
+                    .into_owned();
+                // SAFETY: text_ptr came from Tesseract and is freed once.
+                unsafe { ffi::TessDeleteText(text_ptr) };
+                let (mut l, mut t, mut r, mut b) = (0, 0, 0, 0);
+                // SAFETY: the page iterator view of a live result iterator; out-pointers are valid.
+                let has_box = unsafe {
+                    let page = ffi::TessResultIteratorGetPageIteratorConst(it.as_ptr());
+                    ffi::TessPageIteratorBoundingBox(
+                        page,
+                        ffi::RIL_WORD,
+                        &mut l,
+                        &mut t,
+                        &mut r,
+                        &mut b,
+                    )
+                };
+                // SAFETY: as above.
+                let confidence =
+                    unsafe { ffi::TessResultIteratorConfidence(it.as_ptr(), ffi::RIL_WORD) };
+                let text = text.trim().to_owned();
+                if has_box != 0 && !text.is_empty() && r > l && b > t {
+                    words.push(Word {
+                        text,
+                        left: l as u32,
+                        top: t as u32,
+                        right: r as u32,
+                        bottom: b as u32,
+                        confidence,
+                    });
+                }
+            }
+            // SAFETY: it is live; Next returns 0 at the end.
+            if unsafe { ffi::TessResultIteratorNext(it.as_ptr(), ffi::RIL_WORD) } == 0 {
+                break;
+            }
+        }
+        // SAFETY: it was created by GetIterator and is deleted once.
+        unsafe { ffi::TessResultIteratorDelete(it.as_ptr()) };
+        Ok(words)
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        // SAFETY: api is live and dropped once; End before Delete as the C API asks.
+        unsafe {
+            ffi::TessBaseAPIEnd(self.api.as_ptr());
+            ffi::TessBaseAPIDelete(self.api.as_ptr());
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! hoso-ocr: Vietnamese OCR with Tesseract 5, called through its C API (no process per page).
+//!
+//! Start from [`Engine`]: one per worker thread, made with [`find_tessdata`] and a language set
+//! such as `vie+eng`; [`Engine::recognize`] turns a [`GrayImage`] into [`Word`]s with pixel
+//! bounding boxes, which hoso-pdf draws as an invisible text layer. This crate decodes nothing and
+//! writes no PDF; see hoso-dossier for the build flow that joins them.
+//!
+//! Missing language data is a clear [`OcrError::MissingLanguage`] naming the Debian package.
+
+#![deny(missing_docs)]
+
+mod engine;
+#[allow(missing_docs)]
+mod ffi;
+
+pub use engine::{find_tessdata, Engine};
+
+/// An 8-bit grey image, row-major, one byte per pixel.
+#[derive(Debug, Clone)]
+pub struct GrayImage {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// `width × height` bytes.
+    pub pixels: Vec<u8>,
+}
+
+/// One recognised word, in image pixel coordinates (origin top left).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    /// The text, UTF-8 as Tesseract gives it.
+    pub text: String,
+    /// Left edge.
+    pub left: u32,
+    /// Top edge.
+    pub top: u32,
+    /// Right edge (exclusive).
+    pub right: u32,
+    /// Bottom edge (exclusive).
+    pub bottom: u32,
+    /// Tesseract's confidence, 0–100.
+    pub confidence: f32,
+}
+
+/// Why OCR could not run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OcrError {
+    /// The language data is not installed.
+    #[error("thiếu dữ liệu ngôn ngữ OCR \"{lang}\": cài bằng `sudo apt-get install -y {package}` / OCR language data \"{lang}\" missing: install it with `sudo apt-get install -y {package}`")]
+    MissingLanguage {
+        /// The language code.
+        lang: String,
+        /// The Debian package that provides it.
+        package: String,
+    },
+    /// A language string that is not `xxx[+yyy…]`.
+    #[error("mã ngôn ngữ OCR không hợp lệ \"{0}\" (ví dụ vie+eng) / invalid OCR language list (e.g. vie+eng)")]
+    BadLanguage(String),
+    /// Tesseract refused to initialise.
+    #[error(
+        "Tesseract không khởi động được với \"{0}\" / Tesseract failed to initialise for \"{0}\""
+    )]
+    Init(String),
+    /// The image has no pixels or fewer bytes than its size.
+    #[error("ảnh trang rỗng hoặc sai kích thước / empty or inconsistent page image")]
+    BadImage,
+    /// Recognition failed.
+    #[error("Tesseract không nhận dạng được trang / Tesseract could not recognise the page")]
+    Recognize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_language_names_the_debian_package() {
+        let err = find_tessdata("vie+xyz").unwrap_err();
+        assert_eq!(
+            err,
+            OcrError::MissingLanguage {
+                lang: "xyz".into(),
+                package: "tesseract-ocr-xyz".into()
+            }
+        );
+        assert!(matches!(
+            find_tessdata("vie;rm"),
+            Err(OcrError::BadLanguage(_))
+        ));
+    }
+
+    #[test]
+    fn blank_page_has_no_words_and_empty_image_is_refused() {
+        let dir = find_tessdata("eng").expect("install tesseract-ocr (cargo xtask test does)");
+        let mut e = Engine::new(&dir, "eng").unwrap();
+        let blank = GrayImage {
+            width: 400,
+            height: 300,
+            pixels: vec![255; 400 * 300],
+        };
+        assert!(e.recognize(&blank, 200).unwrap().is_empty());
+        let bad = GrayImage {
+            width: 10,
+            height: 10,
+            pixels: vec![0; 5],
+        };
+        assert_eq!(e.recognize(&bad, 200), Err(OcrError::BadImage));
+    }
+}
