@@ -35,7 +35,7 @@ fn build(
     };
     let options = BuildOptions {
         embed_manifest,
-        created: None,
+        ..Default::default()
     };
     build_dossier(&spec, out, &options, &mut |_| {}).expect("dossier builds")
 }

@@ -26,6 +26,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Tesseract parallelises with OpenMP inside each engine; hoso runs one engine per core
+    // instead, so each engine gets one thread (set before any thread exists).
+    if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
+        std::env::set_var("OMP_THREAD_LIMIT", "1");
+    }
     let parsed = Cli::command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));

@@ -32,7 +32,20 @@ impl Progress {
     pub fn on_build_event(&mut self, e: &hoso_dossier::BuildEvent) {
         match e {
             hoso_dossier::BuildEvent::Planned { pages } => self.bar.set_length(*pages as u64),
-            hoso_dossier::BuildEvent::Page { done, .. } => self.bar.set_position(*done as u64),
+            hoso_dossier::BuildEvent::Ocr { done, total } => {
+                if *done == 1 {
+                    self.bar.set_message("OCR tiếng Việt / OCR");
+                    self.bar.set_length(*total as u64);
+                }
+                self.bar.set_position(*done as u64);
+            }
+            hoso_dossier::BuildEvent::Page { done, total, .. } => {
+                if *done == 1 {
+                    self.bar.set_message("Ghi trang / writing pages");
+                    self.bar.set_length(*total as u64);
+                }
+                self.bar.set_position(*done as u64)
+            }
             hoso_dossier::BuildEvent::Finishing => self.bar.set_message("Hoàn tất / finishing"),
         }
     }

@@ -9,8 +9,12 @@ use std::path::{Path, PathBuf};
 use hoso_pdf::atomic::AtomicFile;
 use hoso_pdf::import::PdfImporter;
 use hoso_pdf::tiff::TiffPages;
+use std::sync::Mutex;
+
+use hoso_ocr::OcrError;
 use hoso_pdf::{
     Attachment, DocumentInfo, DossierWriter, InputError, PagePlacement, PdfError, PdfaLevel,
+    TextLayer, TextWord,
 };
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
@@ -19,6 +23,7 @@ use crate::code::DossierCode;
 use crate::error::DossierError;
 use crate::manifest::{Manifest, ManifestDocument, ManifestSource, MANIFEST_VERSION};
 use crate::metadata::{DocumentMetadata, DossierMetadata};
+use crate::ocr::{recognise_all, OcrJob, OcrOptions};
 
 /// Circular 05/2025/TT-BNV: administrative documents are digitized at 200 dpi or more.
 pub const MIN_ARCHIVAL_DPI: f64 = 200.0;
@@ -54,6 +59,9 @@ pub struct BuildOptions {
     pub embed_manifest: bool,
     /// Creation time; `None` means now, in Vietnam time (+07:00).
     pub created: Option<time::OffsetDateTime>,
+    /// Add an invisible OCR text layer to every raster page (two-layer PDF/A, Circular
+    /// 05/2025/TT-BNV).
+    pub ocr: Option<OcrOptions>,
 }
 
 impl Default for BuildOptions {
@@ -61,6 +69,7 @@ impl Default for BuildOptions {
         Self {
             embed_manifest: true,
             created: None,
+            ocr: None,
         }
     }
 }
@@ -82,6 +91,13 @@ pub enum BuildEvent {
         /// The file it came from.
         file: PathBuf,
     },
+    /// One more page went through OCR (pages finish in any order).
+    Ocr {
+        /// Pages recognised so far.
+        done: usize,
+        /// Pages to recognise.
+        total: usize,
+    },
     /// Writing document-level objects and syncing the file.
     Finishing,
 }
@@ -95,6 +111,20 @@ pub enum BuildWarning {
         path: PathBuf,
         /// Page in that file (1-based).
         page: u32,
+    },
+    /// OCR could not read the page; it is kept with an empty text layer.
+    OcrUnreadable {
+        /// The file.
+        path: PathBuf,
+        /// Page in that file (1-based).
+        page: u32,
+        /// Why.
+        reason: String,
+    },
+    /// Characters OCR found that the embedded font has no glyph for were left out of the layer.
+    OcrCharactersDropped {
+        /// How many.
+        count: usize,
     },
     /// Below the 200 dpi Circular 05/2025/TT-BNV asks of archival scans.
     LowResolution {
@@ -114,6 +144,15 @@ impl std::fmt::Display for BuildWarning {
                 f,
                 "{} (trang/page {page}): ảnh không ghi độ phân giải, đã co vừa khổ A4 / no resolution in the image, page fitted to A4",
                 path.display()
+            ),
+            BuildWarning::OcrUnreadable { path, page, reason } => write!(
+                f,
+                "{} (trang/page {page}): OCR không đọc được ({reason}), trang giữ nguyên không có lớp chữ / OCR could not read it, page kept without text",
+                path.display()
+            ),
+            BuildWarning::OcrCharactersDropped { count } => write!(
+                f,
+                "{count} ký tự OCR không có trong phông nhúng đã bị bỏ khỏi lớp chữ / {count} OCR characters missing from the embedded font were left out"
             ),
             BuildWarning::LowResolution { path, page, dpi } => write!(
                 f,
@@ -322,6 +361,12 @@ pub fn build_dossier(
     }
     let total: usize = planned.iter().flatten().map(|s| s.pages as usize).sum();
     progress(BuildEvent::Planned { pages: total });
+    let mut warnings = Vec::new();
+    let mut layers = match &options.ocr {
+        Some(ocr) => run_ocr(&planned, ocr, progress, &mut warnings)?,
+        None => Vec::new(),
+    }
+    .into_iter();
 
     let write_err = |e: io::Error| DossierError::Write {
         path: out.to_path_buf(),
@@ -334,7 +379,6 @@ pub fn build_dossier(
         bytes: 0,
     };
     let mut writer = DossierWriter::new(hashing).map_err(write_err)?;
-    let mut warnings = Vec::new();
     let mut documents = Vec::with_capacity(spec.documents.len());
     let mut done = 0usize;
     for (i, (doc, sources)) in spec.documents.iter().zip(&planned).enumerate() {
@@ -343,7 +387,7 @@ pub fn build_dossier(
         let first_page = writer.page_count() + 1;
         let mut manifest_sources = Vec::with_capacity(sources.len());
         for src in sources {
-            let sha = write_source(&mut writer, src, &mut warnings, &mut |file| {
+            let sha = write_source(&mut writer, src, &mut layers, &mut warnings, &mut |file| {
                 done += 1;
                 progress(BuildEvent::Page {
                     done,
@@ -432,6 +476,19 @@ fn creator_tool() -> String {
     format!("hoso {}", env!("CARGO_PKG_VERSION"))
 }
 
+fn note_dropped(count: usize, warnings: &mut Vec<BuildWarning>) {
+    if count == 0 {
+        return;
+    }
+    match warnings.iter_mut().find_map(|w| match w {
+        BuildWarning::OcrCharactersDropped { count } => Some(count),
+        _ => None,
+    }) {
+        Some(total) => *total += count,
+        None => warnings.push(BuildWarning::OcrCharactersDropped { count }),
+    }
+}
+
 fn note_placement(path: &Path, page: u32, p: &PagePlacement, warnings: &mut Vec<BuildWarning>) {
     if p.fitted_to_a4 {
         warnings.push(BuildWarning::FittedToA4 {
@@ -450,10 +507,81 @@ fn note_placement(path: &Path, page: u32, p: &PagePlacement, warnings: &mut Vec<
     }
 }
 
+/// Recognises every raster page of the dossier, in page order, before anything is written.
+fn run_ocr(
+    planned: &[Vec<PlannedSource>],
+    options: &OcrOptions,
+    progress: &mut dyn FnMut(BuildEvent),
+    warnings: &mut Vec<BuildWarning>,
+) -> Result<Vec<Option<TextLayer>>, DossierError> {
+    let jobs: Vec<OcrJob> = planned
+        .iter()
+        .flatten()
+        .filter(|s| s.format != SourceFormat::Pdf)
+        .flat_map(|s| {
+            (0..s.pages).map(|page| OcrJob {
+                path: s.path.clone(),
+                format: s.format,
+                page,
+            })
+        })
+        .collect();
+    let total = jobs.len();
+    // Workers report from their threads; the caller's callback runs here, on this thread. The
+    // sender moves into the worker, so the loop below ends when the worker does, error or not.
+    let (tx, rx) = std::sync::mpsc::channel::<usize>();
+    let jobs_ref = &jobs;
+    let pages = std::thread::scope(|scope| {
+        let worker = scope.spawn(move || {
+            let tx = Mutex::new(tx);
+            recognise_all(jobs_ref, options, &|done| {
+                if let Ok(tx) = tx.lock() {
+                    let _ = tx.send(done);
+                }
+            })
+        });
+        for done in rx.iter() {
+            progress(BuildEvent::Ocr { done, total });
+        }
+        worker.join().unwrap_or(Err(OcrError::Recognize))
+    })?;
+    let layers = jobs
+        .iter()
+        .zip(pages)
+        .map(|(job, page)| {
+            if let Some(reason) = page.problem {
+                warnings.push(BuildWarning::OcrUnreadable {
+                    path: job.path.clone(),
+                    page: job.page + 1,
+                    reason,
+                });
+                return None;
+            }
+            Some(TextLayer {
+                width_px: page.width_px,
+                height_px: page.height_px,
+                words: page
+                    .words
+                    .into_iter()
+                    .map(|w| TextWord {
+                        text: w.text,
+                        left: w.left,
+                        top: w.top,
+                        right: w.right,
+                        bottom: w.bottom,
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    Ok(layers)
+}
+
 /// Writes every page of one source; returns the SHA-256 of the file.
 fn write_source<W: Write>(
     writer: &mut DossierWriter<W>,
     src: &PlannedSource,
+    layers: &mut impl Iterator<Item = Option<TextLayer>>,
     warnings: &mut Vec<BuildWarning>,
     on_page: &mut dyn FnMut(&Path),
 ) -> Result<String, DossierError> {
@@ -470,7 +598,11 @@ fn write_source<W: Write>(
                 hoso_pdf::png::page(&data)
             }
             .map_err(|e| input_err(path, None, e))?;
-            let placement = writer.add_raster_page(&page).map_err(out_err)?;
+            let layer = layers.next().flatten();
+            let (placement, dropped) = writer
+                .add_raster_page_with_text(&page, layer.as_ref())
+                .map_err(out_err)?;
+            note_dropped(dropped, warnings);
             note_placement(path, 1, &placement, warnings);
             on_page(path);
             Ok(sha)
@@ -483,7 +615,11 @@ fn write_source<W: Write>(
             for (i, page) in pages.enumerate() {
                 let n = i as u32 + 1;
                 let page = page.map_err(|e| input_err(path, Some(n), e))?;
-                let placement = writer.add_raster_page(&page).map_err(out_err)?;
+                let layer = layers.next().flatten();
+                let (placement, dropped) = writer
+                    .add_raster_page_with_text(&page, layer.as_ref())
+                    .map_err(out_err)?;
+                note_dropped(dropped, warnings);
                 note_placement(path, n, &placement, warnings);
                 on_page(path);
             }

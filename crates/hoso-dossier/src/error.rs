@@ -15,6 +15,9 @@ pub enum DossierError {
     /// A metadata value is malformed.
     #[error(transparent)]
     Metadata(#[from] MetadataError),
+    /// OCR could not start (language data missing, engine failure).
+    #[error(transparent)]
+    Ocr(#[from] hoso_ocr::OcrError),
     /// The dossier has no title.
     #[error("hồ sơ chưa có tiêu đề (--title) / the dossier needs a title (--title)")]
     MissingTitle,

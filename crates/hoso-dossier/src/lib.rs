@@ -33,6 +33,7 @@ mod code;
 mod error;
 mod manifest;
 mod metadata;
+mod ocr;
 
 pub use build::{
     build_dossier, validate, vietnam_now, BuildEvent, BuildOptions, BuildReport, BuildWarning,
@@ -44,3 +45,4 @@ pub use manifest::{Manifest, ManifestDocument, ManifestSource, MANIFEST_VERSION}
 pub use metadata::{
     AccessRegime, DocumentMetadata, DossierMetadata, MetadataError, Origin, Retention,
 };
+pub use ocr::OcrOptions;

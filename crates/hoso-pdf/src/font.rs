@@ -66,6 +66,12 @@ impl std::fmt::Debug for Font {
     }
 }
 
+/// The bundled Tinos Regular, parsed once for the process.
+pub fn tinos_static() -> &'static Font {
+    static FONT: std::sync::OnceLock<Font> = std::sync::OnceLock::new();
+    FONT.get_or_init(Font::tinos)
+}
+
 impl Font {
     /// The bundled Tinos Regular.
     pub fn tinos() -> Self {
@@ -208,6 +214,18 @@ impl<'f> FontSubset<'f> {
     /// Writes the font program subset, descriptor, CID font, ToUnicode CMap and Type0 font;
     /// returns the Type0 font to name in `/Resources /Font`.
     pub fn write(&self, sink: &mut dyn ObjectSink) -> Result<Ref, FontSubsetWriteError> {
+        let type0 = sink.alloc();
+        self.write_as(type0, sink)?;
+        Ok(type0)
+    }
+
+    /// Like [`FontSubset::write`], with the Type0 font's object number chosen beforehand (pages
+    /// that use the font can be written before the subset is complete).
+    pub fn write_as(
+        &self,
+        type0: Ref,
+        sink: &mut dyn ObjectSink,
+    ) -> Result<(), FontSubsetWriteError> {
         let font = self.font;
         let subset = subsetter::subset(&font.data, 0, &self.remapper)
             .map_err(|e| FontError::Subset(format!("{e:?}")))?;
@@ -221,13 +239,8 @@ impl<'f> FontSubset<'f> {
             .collect();
         let base_font = format!("{tag}+{}", font.name);
 
-        let (type0, cid, descriptor, file, cmap) = (
-            sink.alloc(),
-            sink.alloc(),
-            sink.alloc(),
-            sink.alloc(),
-            sink.alloc(),
-        );
+        let (cid, descriptor, file, cmap) =
+            (sink.alloc(), sink.alloc(), sink.alloc(), sink.alloc());
 
         let mut c = Chunk::new();
         let compressed = compress(&subset);
@@ -300,7 +313,26 @@ impl<'f> FontSubset<'f> {
             .descendant_font(cid)
             .to_unicode(cmap);
         sink.write_object(&c)?;
-        Ok(type0)
+        Ok(())
+    }
+
+    /// Keeps only the characters the font has; returns the kept text and how many were dropped.
+    pub fn filter_supported(&self, text: &str) -> (String, usize) {
+        let mut dropped = 0;
+        let kept = text
+            .nfc()
+            .filter(|c| {
+                let ok = self.font.glyph(*c).is_ok();
+                dropped += usize::from(!ok);
+                ok
+            })
+            .collect();
+        (kept, dropped)
+    }
+
+    /// True when no text was encoded yet.
+    pub fn is_empty(&self) -> bool {
+        self.to_unicode.is_empty()
     }
 }
 

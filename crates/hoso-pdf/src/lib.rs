@@ -48,5 +48,5 @@ pub mod xmp;
 
 pub use error::{InputError, PdfError, PdfaViolation};
 pub use raster::{Dpi, ImageColor, ImageEncoding, ImageStrip, RasterPage};
-pub use writer::{Attachment, DossierWriter, ObjectSink, PagePlacement};
+pub use writer::{Attachment, DossierWriter, ObjectSink, PagePlacement, TextLayer, TextWord};
 pub use xmp::{DocumentInfo, PdfaLevel};

@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::ArgMatches;
 use hoso_dossier::{
     build_dossier, AccessRegime, BuildOptions, DocumentMetadata, DocumentSpec, DossierMetadata,
-    DossierSpec, Retention,
+    DossierSpec, OcrOptions, Retention,
 };
 use serde::Deserialize;
 
@@ -50,6 +50,12 @@ pub struct Args {
     /// Hạn chế sử dụng / restricted access.
     #[arg(long)]
     restricted: bool,
+    /// Thêm lớp chữ OCR ẩn (PDF/A hai lớp) / add an invisible OCR text layer (two-layer PDF/A).
+    #[arg(long)]
+    ocr: bool,
+    /// Ngôn ngữ OCR của Tesseract / Tesseract OCR languages.
+    #[arg(long, default_value = "vie+eng", requires = "ocr")]
+    lang: String,
     /// In báo cáo dạng JSON / print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -142,6 +148,10 @@ pub fn run(args: Args, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
     let options = BuildOptions {
         embed_manifest: !args.no_manifest,
         created: None,
+        ocr: args.ocr.then(|| OcrOptions {
+            languages: args.lang.clone(),
+            threads: 0,
+        }),
     };
     let mut bar = ui::Progress::new("Dựng hồ sơ / building");
     let report = build_dossier(&spec, &args.out, &options, &mut |e| bar.on_build_event(&e))?;
