@@ -3,8 +3,20 @@
 //! Each issue that brings a new outside tool adds it here; `cargo xtask test` installs what is
 //! missing and nothing else, so a second run installs nothing.
 
-/// Debian packages: (package, why).
+/// Debian packages the build itself needs (`cargo xtask demo` installs these too).
+pub const BUILD_APT: &[(&str, &str)] = &[
+    ("pkg-config", "finds libtesseract for hoso-ocr"),
+    ("libtesseract-dev", "Tesseract's C API, linked by hoso-ocr"),
+    ("tesseract-ocr", "Tesseract engine data (osd, eng)"),
+    ("tesseract-ocr-vie", "Vietnamese OCR model"),
+];
+
+/// Debian packages the tests and benchmarks need: (package, why).
 pub const APT: &[(&str, &str)] = &[
+    (
+        "imagemagick",
+        "skews and adds noise to rendered pages for the OCR accuracy tests",
+    ),
     (
         "poppler-utils",
         "pdfinfo, pdffonts, pdfimages, pdftoppm, pdftotext, pdfsig",

@@ -74,6 +74,7 @@ pub fn run_tool(cmd: &mut Command) -> Result<()> {
 /// Installs every missing Debian package and the venv's Python packages; does nothing when all
 /// are present.
 pub fn ensure_all() -> Result<()> {
+    ensure_apt(deps::BUILD_APT)?;
     ensure_apt(deps::APT)?;
     ensure_venv(deps::PIP)
 }

@@ -63,6 +63,7 @@ fn test(extra: &[&str]) -> Result<()> {
 
 /// `cargo xtask demo`: build the `hoso` binary and take the tour on `fixtures/`.
 fn demo(_extra: &[&str]) -> Result<()> {
+    env::ensure_apt(deps::BUILD_APT)?;
     let root = env::workspace_root();
     env::cargo(&root, &["build", "--quiet", "--release", "-p", "hoso-cli"])?;
     let hoso = env::target_dir().join("release").join("hoso");
