@@ -12,7 +12,8 @@ use crate::env;
 pub fn run(args: &[&str]) -> Result<()> {
     match args.first().copied() {
         Some("build") => bench_build(),
-        _ => bail!("usage: cargo xtask bench <build>"),
+        Some("ocr") => crate::bench_ocr::bench_ocr(),
+        _ => bail!("usage: cargo xtask bench <build | ocr>"),
     }
 }
 
@@ -130,6 +131,7 @@ fn secs(d: Duration) -> f64 {
 /// `cargo xtask bench build`: 200 JPEG scans → one dossier, hoso vs img2pdf vs cat.
 fn bench_build() -> Result<()> {
     env::ensure_all()?;
+    env::ensure_venv(&[crate::deps::PIP, crate::deps::BENCH_PIP].concat())?;
     let hoso = hoso_release()?;
     let work = env::target_dir().join("bench").join("build");
     eprintln!(

@@ -27,7 +27,10 @@ pub const APT: &[(&str, &str)] = &[
 ];
 
 /// Python packages installed into the project's venv under `target/venv`: (requirement, why).
-pub const PIP: &[(&str, &str)] = &[
-    ("pikepdf>=9", "structural PDF/A checks"),
+pub const PIP: &[(&str, &str)] = &[("pikepdf>=9", "structural PDF/A checks")];
+
+/// Python packages only the benchmarks need (installed by `cargo xtask bench`, not by tests).
+pub const BENCH_PIP: &[(&str, &str)] = &[
     ("img2pdf>=0.5", "peer tool for `cargo xtask bench build`"),
+    ("ocrmypdf>=16", "peer tool for `cargo xtask bench ocr`"),
 ];

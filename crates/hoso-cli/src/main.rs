@@ -23,6 +23,8 @@ struct Cli {
 enum Command {
     /// Dựng hồ sơ PDF/A từ ảnh quét và PDF / build a PDF/A dossier from scans and PDFs.
     Build(cmd::build::Args),
+    /// Tìm hồ sơ theo nội dung chữ OCR / find dossiers by their OCR text.
+    Search(cmd::search::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,5 +65,6 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     };
     match cli.command {
         Command::Build(args) => cmd::build::run(args, &sub("build")),
+        Command::Search(args) => cmd::search::run(args),
     }
 }

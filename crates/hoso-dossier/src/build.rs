@@ -386,15 +386,23 @@ pub fn build_dossier(
         writer.start_section(&name);
         let first_page = writer.page_count() + 1;
         let mut manifest_sources = Vec::with_capacity(sources.len());
+        let mut page_text = Vec::new();
         for src in sources {
-            let sha = write_source(&mut writer, src, &mut layers, &mut warnings, &mut |file| {
-                done += 1;
-                progress(BuildEvent::Page {
-                    done,
-                    total,
-                    file: file.to_path_buf(),
-                });
-            })?;
+            let sha = write_source(
+                &mut writer,
+                src,
+                &mut layers,
+                &mut page_text,
+                &mut warnings,
+                &mut |file| {
+                    done += 1;
+                    progress(BuildEvent::Page {
+                        done,
+                        total,
+                        file: file.to_path_buf(),
+                    });
+                },
+            )?;
             manifest_sources.push(ManifestSource {
                 file: src
                     .path
@@ -414,6 +422,11 @@ pub fn build_dossier(
             last_page: writer.page_count(),
             metadata: doc.metadata.clone(),
             sources: manifest_sources,
+            page_text: if options.ocr.is_some() {
+                page_text
+            } else {
+                Vec::new()
+            },
         });
     }
     progress(BuildEvent::Finishing);
@@ -474,6 +487,19 @@ pub fn build_dossier(
 
 fn creator_tool() -> String {
     format!("hoso {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The words of a text layer as one line of text (NFC).
+fn layer_text(layer: Option<&TextLayer>) -> String {
+    layer
+        .map(|l| {
+            l.words
+                .iter()
+                .map(|w| nfc(&w.text))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
 }
 
 fn note_dropped(count: usize, warnings: &mut Vec<BuildWarning>) {
@@ -582,6 +608,7 @@ fn write_source<W: Write>(
     writer: &mut DossierWriter<W>,
     src: &PlannedSource,
     layers: &mut impl Iterator<Item = Option<TextLayer>>,
+    page_text: &mut Vec<String>,
     warnings: &mut Vec<BuildWarning>,
     on_page: &mut dyn FnMut(&Path),
 ) -> Result<String, DossierError> {
@@ -599,6 +626,7 @@ fn write_source<W: Write>(
             }
             .map_err(|e| input_err(path, None, e))?;
             let layer = layers.next().flatten();
+            page_text.push(layer_text(layer.as_ref()));
             let (placement, dropped) = writer
                 .add_raster_page_with_text(&page, layer.as_ref())
                 .map_err(out_err)?;
@@ -616,6 +644,7 @@ fn write_source<W: Write>(
                 let n = i as u32 + 1;
                 let page = page.map_err(|e| input_err(path, Some(n), e))?;
                 let layer = layers.next().flatten();
+                page_text.push(layer_text(layer.as_ref()));
                 let (placement, dropped) = writer
                     .add_raster_page_with_text(&page, layer.as_ref())
                     .map_err(out_err)?;
@@ -634,6 +663,7 @@ fn write_source<W: Write>(
                 importer
                     .import_page(writer, n)
                     .map_err(|e| input_err(path, Some(n), e))?;
+                page_text.push(String::new());
                 on_page(path);
             }
             Ok(sha)

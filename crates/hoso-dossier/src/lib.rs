@@ -34,6 +34,7 @@ mod error;
 mod manifest;
 mod metadata;
 mod ocr;
+mod search;
 
 pub use build::{
     build_dossier, validate, vietnam_now, BuildEvent, BuildOptions, BuildReport, BuildWarning,
@@ -46,3 +47,4 @@ pub use metadata::{
     AccessRegime, DocumentMetadata, DossierMetadata, MetadataError, Origin, Retention,
 };
 pub use ocr::OcrOptions;
+pub use search::{fold, Hit, SearchError, SearchIndex};

@@ -46,6 +46,10 @@ pub struct ManifestDocument {
     pub metadata: DocumentMetadata,
     /// Source files in order.
     pub sources: Vec<ManifestSource>,
+    /// OCR text of each page of the document, in page order (empty without `--ocr`); lets any
+    /// index be rebuilt from the dossier file alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub page_text: Vec<String>,
 }
 
 /// One input file.

@@ -35,6 +35,7 @@
 #![forbid(unsafe_code)]
 
 pub mod atomic;
+pub mod attachment;
 mod error;
 pub mod font;
 pub mod icc;
