@@ -20,3 +20,5 @@ pub mod clean;
 mod error;
 
 pub use error::CleanError;
+#[cfg(feature = "synth")]
+pub mod synth;

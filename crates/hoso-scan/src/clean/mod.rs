@@ -195,7 +195,11 @@ pub fn clean_page(input: &DynamicImage, dpi: u32, opts: &CleanOptions) -> Cleane
                 (x + 0.5 - cx, y + 0.5 - cy)
             })
             .collect();
-        skew::estimate(&pts)
+        match skew::estimate(&pts) {
+            Some(s) if s.peakedness >= MIN_TEXT_PEAKEDNESS => Some(s),
+            // Too little text to trust (a blank back, a photo): use the sheet's own edges.
+            _ => skew::estimate(&paper_edge_points(&background, sw, sh)),
+        }
     } else {
         None
     };
@@ -210,7 +214,15 @@ pub fn clean_page(input: &DynamicImage, dpi: u32, opts: &CleanOptions) -> Cleane
     drop(rgb);
 
     let page_grey = raster::luma(&page);
-    let page_small = raster::downsample(&page_grey, factor);
+    let mut page_small = raster::downsample(&page_grey, factor);
+    // Scanner background left in a corner (a torn or dog-eared sheet) is not ink.
+    let paper_small = raster::percentile(&raster::histogram(&page_small), 0.95);
+    let leftover_background = raster::dark_border_region(&page_small, t_dark);
+    for (v, bg) in page_small.iter_mut().zip(leftover_background) {
+        if bg {
+            *v = paper_small;
+        }
+    }
     let blank = blank::score(&page_small, dpi / factor);
     let is_blank = blank.ink_fraction < opts.blank_threshold;
     let quarter_turn = if opts.orient && !is_blank {
@@ -257,6 +269,31 @@ pub fn clean_page(input: &DynamicImage, dpi: u32, opts: &CleanOptions) -> Cleane
             height,
         },
     }
+}
+
+/// Text lines make the profile at least this much more peaked than a flat one; below it the
+/// skew comes from the paper edges.
+const MIN_TEXT_PEAKEDNESS: f64 = 1.25;
+
+/// Paper pixels next to the scanner background, relative to the image centre: the sheet's edges.
+fn paper_edge_points(background: &[bool], w: u32, h: u32) -> Vec<(f32, f32)> {
+    let (w, h) = (w as usize, h as usize);
+    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
+    let mut pts = Vec::new();
+    for y in 1..h.saturating_sub(1) {
+        for x in 1..w.saturating_sub(1) {
+            let i = y * w + x;
+            if !background[i]
+                && (background[i - 1]
+                    || background[i + 1]
+                    || background[i - w]
+                    || background[i + w])
+            {
+                pts.push((x as f32 + 0.5 - cx, y as f32 + 0.5 - cy));
+            }
+        }
+    }
+    pts
 }
 
 /// Ink threshold of a page without background: below Otsu's level and well below the paper.
