@@ -12,6 +12,24 @@ pub const APT: &[(&str, &str)] = &[
     ("qpdf", "qpdf --check"),
     ("python3-venv", "a venv for the Python validators"),
     ("ghostscript", "independent renderer used by the PDF tests"),
+    (
+        "libsane-dev",
+        "libsane for hoso-scan's SANE layer (links -lsane)",
+    ),
+    (
+        "sane-utils",
+        "scanimage, the SANE `test` backend's peer in the scan tests",
+    ),
+    ("unpaper", "peer tool for `cargo xtask bench cleanup`"),
+    (
+        "fonts-dejavu-core",
+        "fonts for the synthetic scans of the cleanup tests",
+    ),
+    (
+        "imagemagick",
+        "identify/convert read back cleaned pages in the scan tests",
+    ),
+    ("libtiff-tools", "tiffinfo checks the CCITT G4 TIFF pages"),
 ];
 
 /// Python packages installed into the project's venv under `target/venv`: (requirement, why).

@@ -23,6 +23,8 @@ struct Cli {
 enum Command {
     /// Dựng hồ sơ PDF/A từ ảnh quét và PDF / build a PDF/A dossier from scans and PDFs.
     Build(cmd::build::Args),
+    /// Làm sạch ảnh trang: chỉnh nghiêng, cắt viền, xoay, bỏ trang trắng / clean page images.
+    Clean(cmd::clean::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,5 +51,6 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Clean(args) => cmd::clean::run(args),
     }
 }

@@ -25,6 +25,12 @@ pub enum CleanError {
         /// The decoder's error.
         source: image::ImageError,
     },
+    /// The file ends before the image does (an interrupted copy or transfer).
+    #[error("{path} is truncated: the image data ends early")]
+    Truncated {
+        /// The input file.
+        path: PathBuf,
+    },
     /// The image is too small or too large to be a scanned page.
     #[error("{path}: {width}×{height} px is not a plausible page image")]
     ImplausibleSize {

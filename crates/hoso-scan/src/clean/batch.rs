@@ -46,7 +46,7 @@ impl CleanReport {
         let mut f = AtomicFile::create(path).map_err(write_err)?;
         f.write_all(self.to_json().as_bytes()).map_err(write_err)?;
         f.write_all(b"\n").map_err(write_err)?;
-        f.commit().map_err(write_err)
+        commit(f).map_err(write_err)
     }
 }
 
@@ -55,11 +55,38 @@ impl CleanReport {
 pub struct FailedInput {
     /// The input file.
     pub input: String,
+    /// What went wrong, for callers that word it for people.
+    pub kind: FailureKind,
     /// Why, in English (the CLI adds the Vietnamese).
     pub error: String,
-    /// True when the input was not tried because an earlier output failure (disk full) stopped
-    /// the run.
-    pub skipped: bool,
+}
+
+/// The kind of a [`FailedInput`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FailureKind {
+    /// The file could not be read.
+    Unreadable,
+    /// The file is not a decodable image, or it is truncated.
+    NotAnImage,
+    /// The image is too small to be a page.
+    TooSmall,
+    /// The output could not be encoded or written (disk full, permissions).
+    OutputFailed,
+    /// Not tried: an earlier output failure stopped the run.
+    Skipped,
+}
+
+impl FailureKind {
+    fn of(e: &CleanError) -> Self {
+        match e {
+            CleanError::Read { .. } => FailureKind::Unreadable,
+            CleanError::Decode { .. } | CleanError::Truncated { .. } => FailureKind::NotAnImage,
+            CleanError::ImplausibleSize { .. } => FailureKind::TooSmall,
+            _ => FailureKind::OutputFailed,
+        }
+    }
 }
 
 /// Progress of a batch, reported after each input.
@@ -98,8 +125,8 @@ pub fn clean_files(
             let result = if stop.load(Ordering::Relaxed) {
                 Err(FailedInput {
                     input: input.display().to_string(),
+                    kind: FailureKind::Skipped,
                     error: "not processed: an earlier output failed".into(),
-                    skipped: true,
                 })
             } else {
                 clean_one(i, input, out_dir, opts, dpi).map_err(|e| {
@@ -108,8 +135,8 @@ pub fn clean_files(
                     }
                     FailedInput {
                         input: input.display().to_string(),
+                        kind: FailureKind::of(&e),
                         error: e.to_string(),
-                        skipped: false,
                     }
                 })
             };
@@ -168,9 +195,22 @@ fn clean_one(
             CleanError::Encode(image::ImageError::IoError(source)) => write_err(source),
             other => other,
         })?;
-    file.commit().map_err(write_err)?;
+    commit(file).map_err(write_err)?;
     page.report.output = Some(target.display().to_string());
     Ok(page.report)
+}
+
+/// Commits an [`AtomicFile`], making sure no temporary file survives a failure.
+///
+/// Flushing first surfaces "disk full" while the `AtomicFile` still owns its temporary file
+/// (dropping it then removes the file); should `commit` itself fail (fsync, rename), the
+/// temporary file is removed here.
+pub(crate) fn commit(mut file: AtomicFile) -> std::io::Result<()> {
+    file.flush()?;
+    let tmp = file.temp_path().to_path_buf();
+    file.commit().inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 /// Reads and decodes one page image, applying its EXIF orientation, and returns the
@@ -180,6 +220,12 @@ pub fn load_page(path: &Path) -> Result<(DynamicImage, Option<u32>), CleanError>
         path: path.to_path_buf(),
         source,
     })?;
+    if is_truncated_jpeg(&bytes) {
+        // Lenient JPEG decoders paint the missing part grey: refuse rather than clean half a page.
+        return Err(CleanError::Truncated {
+            path: path.to_path_buf(),
+        });
+    }
     let decode_err = |source| CleanError::Decode {
         path: path.to_path_buf(),
         source,
@@ -200,6 +246,18 @@ pub fn load_page(path: &Path) -> Result<(DynamicImage, Option<u32>), CleanError>
         });
     }
     Ok((img, detect_dpi(&bytes)))
+}
+
+/// A JPEG file whose last marker is not EOI (ITU-T T.81 §B.2.1), ignoring trailing padding.
+fn is_truncated_jpeg(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return false;
+    }
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != 0 && b != b'\n' && b != b'\r')
+        .map_or(0, |i| i + 1);
+    !bytes[..end].ends_with(&[0xFF, 0xD9])
 }
 
 /// The resolution a JPEG (JFIF APP0) or PNG (pHYs) header declares, in dots per inch.
@@ -253,5 +311,7 @@ mod tests {
         assert_eq!(detect_dpi(&png), None, "image writes no pHYs");
         assert_eq!(detect_dpi(b"garbage"), None);
         assert_eq!(detect_dpi(&[0xFF, 0xD8, 0xFF]), None, "truncated header");
+        assert!(!is_truncated_jpeg(&jpg));
+        assert!(is_truncated_jpeg(&jpg[..jpg.len() - 10]));
     }
 }

@@ -23,7 +23,10 @@ pub mod warp;
 use image::{DynamicImage, GrayImage, RgbImage};
 use serde::{Deserialize, Serialize};
 
-pub use batch::{clean_files, detect_dpi, CleanReport, FailedInput, Progress};
+pub use batch::{
+    clean_files, detect_dpi, load_page, CleanReport, FailedInput, FailureKind, Progress,
+    DEFAULT_DPI,
+};
 pub use binarize::Bilevel;
 pub use warp::PixelBox;
 
