@@ -25,6 +25,8 @@ enum Command {
     Build(cmd::build::Args),
     /// Làm sạch ảnh trang: chỉnh nghiêng, cắt viền, xoay, bỏ trang trắng / clean page images.
     Clean(cmd::clean::Args),
+    /// Quét tài liệu qua SANE / scan documents through SANE.
+    Scan(cmd::scan::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,5 +54,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Clean(args) => cmd::clean::run(args),
+        Command::Scan(args) => cmd::scan::run(args),
     }
 }

@@ -72,3 +72,89 @@ impl CleanError {
         )
     }
 }
+
+/// Scanning failed or stopped. Variants follow what an officer can do about them.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScanError {
+    /// The scanner library could not start.
+    #[error("the SANE library could not start: {message}")]
+    LibraryInit {
+        /// SANE's description.
+        message: String,
+    },
+    /// The scanner library is already in use in this process (SANE is process-global).
+    #[error("the SANE library is already in use in this process")]
+    AlreadyInUse,
+    /// No device of that name.
+    #[error("no scanner named {name}")]
+    DeviceNotFound {
+        /// The device name asked for.
+        name: String,
+    },
+    /// The device is busy (another program is scanning).
+    #[error("scanner {name} is busy")]
+    DeviceBusy {
+        /// The device.
+        name: String,
+    },
+    /// Access to the device was denied (permissions).
+    #[error("access to scanner {name} was denied")]
+    AccessDenied {
+        /// The device.
+        name: String,
+    },
+    /// Paper jam in the document feeder.
+    #[error("the document feeder is jammed")]
+    Jammed,
+    /// No paper in the document feeder.
+    #[error("the document feeder has no paper")]
+    NoDocuments,
+    /// The scanner's cover is open.
+    #[error("the scanner cover is open")]
+    CoverOpen,
+    /// I/O with the device failed: unplugged, switched off, cable or network trouble.
+    #[error("lost contact with the scanner: {message}")]
+    DeviceLost {
+        /// SANE's description.
+        message: String,
+    },
+    /// The device or driver ran out of memory.
+    #[error("the scanner driver ran out of memory")]
+    OutOfMemory,
+    /// The scan was cancelled.
+    #[error("the scan was cancelled")]
+    Cancelled,
+    /// The device does not offer a setting.
+    #[error("scanner option {option} cannot be {wanted}; it offers: {available}")]
+    OptionUnavailable {
+        /// The option (source, mode, resolution, ...).
+        option: &'static str,
+        /// The value asked for.
+        wanted: String,
+        /// What the device offers, comma-separated.
+        available: String,
+    },
+    /// The device sends data in a form hoso cannot store.
+    #[error("unsupported image data from the scanner: {what}")]
+    UnsupportedData {
+        /// What.
+        what: String,
+    },
+    /// A page could not be written (disk full, permissions); pages before it are kept.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The page file.
+        path: std::path::PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Any other status from the backend.
+    #[error("scanner error during {operation}: {message}")]
+    Backend {
+        /// The SANE call.
+        operation: &'static str,
+        /// SANE's description.
+        message: String,
+    },
+}

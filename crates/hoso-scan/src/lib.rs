@@ -12,13 +12,23 @@
 //! assert!(cleaned.report.blank);
 //! ```
 //!
+//! Scanning: [`device::ScanDevice`] is the platform-neutral scanner trait and
+//! [`device::scan_batch`] streams a batch to disk page by page. [`sane`] implements the trait
+//! over libsane (Linux, BSDs). Windows (WIA/TWAIN) and macOS (ImageCaptureCore) are not
+//! implemented yet: they are further `ScanDevice` implementations, nothing else changes.
+//!
 //! Not here: PDF writing (`hoso-pdf`), OCR (`hoso-ocr`).
 
 #![deny(missing_docs)]
+// `unsafe` is confined to the SANE FFI layer (`sane::sys`), which allows it locally.
+#![deny(unsafe_code)]
 
 pub mod clean;
+pub mod device;
 mod error;
+#[cfg(unix)]
+pub mod sane;
 
-pub use error::CleanError;
+pub use error::{CleanError, ScanError};
 #[cfg(feature = "synth")]
 pub mod synth;

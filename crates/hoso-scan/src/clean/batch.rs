@@ -205,7 +205,7 @@ fn clean_one(
 /// Flushing first surfaces "disk full" while the `AtomicFile` still owns its temporary file
 /// (dropping it then removes the file); should `commit` itself fail (fsync, rename), the
 /// temporary file is removed here.
-pub(crate) fn commit(mut file: AtomicFile) -> std::io::Result<()> {
+pub fn commit(mut file: AtomicFile) -> std::io::Result<()> {
     file.flush()?;
     let tmp = file.temp_path().to_path_buf();
     file.commit().inspect_err(|_| {

@@ -23,6 +23,7 @@ pub mod warp;
 use image::{DynamicImage, GrayImage, RgbImage};
 use serde::{Deserialize, Serialize};
 
+pub(crate) use batch::commit;
 pub use batch::{
     clean_files, detect_dpi, load_page, CleanReport, FailedInput, FailureKind, Progress,
     DEFAULT_DPI,
