@@ -9,14 +9,14 @@ pub const BUILD_APT: &[(&str, &str)] = &[
     ("libtesseract-dev", "Tesseract's C API, linked by hoso-ocr"),
     ("tesseract-ocr", "Tesseract engine data (osd, eng)"),
     ("tesseract-ocr-vie", "Vietnamese OCR model"),
+    (
+        "libsane-dev",
+        "libsane for hoso-scan's SANE layer (links -lsane)",
+    ),
 ];
 
 /// Debian packages the tests and benchmarks need: (package, why).
 pub const APT: &[(&str, &str)] = &[
-    (
-        "imagemagick",
-        "skews and adds noise to rendered pages for the OCR accuracy tests",
-    ),
     (
         "poppler-utils",
         "pdfinfo, pdffonts, pdfimages, pdftoppm, pdftotext, pdfsig",
@@ -24,6 +24,20 @@ pub const APT: &[(&str, &str)] = &[
     ("qpdf", "qpdf --check"),
     ("python3-venv", "a venv for the Python validators"),
     ("ghostscript", "independent renderer used by the PDF tests"),
+    (
+        "sane-utils",
+        "scanimage, the SANE `test` backend's peer in the scan tests",
+    ),
+    ("unpaper", "peer tool for `cargo xtask bench cleanup`"),
+    (
+        "fonts-dejavu-core",
+        "fonts for the synthetic scans of the cleanup tests",
+    ),
+    (
+        "imagemagick",
+        "skews and noises pages for the OCR tests; reads back cleaned pages in the scan tests",
+    ),
+    ("libtiff-tools", "tiffinfo checks the CCITT G4 TIFF pages"),
 ];
 
 /// Python packages installed into the project's venv under `target/venv`: (requirement, why).

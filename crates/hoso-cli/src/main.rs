@@ -25,6 +25,10 @@ enum Command {
     Build(cmd::build::Args),
     /// Tìm hồ sơ theo nội dung chữ OCR / find dossiers by their OCR text.
     Search(cmd::search::Args),
+    /// Làm sạch ảnh trang: chỉnh nghiêng, cắt viền, xoay, bỏ trang trắng / clean page images.
+    Clean(cmd::clean::Args),
+    /// Quét tài liệu qua SANE / scan documents through SANE.
+    Scan(cmd::scan::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,5 +70,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build(args) => cmd::build::run(args, &sub("build")),
         Command::Search(args) => cmd::search::run(args),
+        Command::Clean(args) => cmd::clean::run(args),
+        Command::Scan(args) => cmd::scan::run(args),
     }
 }

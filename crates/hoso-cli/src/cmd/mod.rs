@@ -1,4 +1,6 @@
 //! One module per subcommand.
 
 pub mod build;
+pub mod clean;
+pub mod scan;
 pub mod search;

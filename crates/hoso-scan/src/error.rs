@@ -1,0 +1,160 @@
+//! Errors of page cleanup and scanning, as precise variants a caller can act on.
+//!
+//! Messages for people are built at the edge (CLI, desktop) from these variants; the `Display`
+//! texts here are short English diagnostics that name the file or device involved.
+
+use std::path::PathBuf;
+
+/// A page could not be cleaned or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CleanError {
+    /// The file could not be read at all (missing, permission, I/O).
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The input file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The bytes are not an image we can decode, or the image is truncated.
+    #[error("cannot decode image {path}: {source}")]
+    Decode {
+        /// The input file.
+        path: PathBuf,
+        /// The decoder's error.
+        source: image::ImageError,
+    },
+    /// The file ends before the image does (an interrupted copy or transfer).
+    #[error("{path} is truncated: the image data ends early")]
+    Truncated {
+        /// The input file.
+        path: PathBuf,
+    },
+    /// The image is too small or too large to be a scanned page.
+    #[error("{path}: {width}×{height} px is not a plausible page image")]
+    ImplausibleSize {
+        /// The input file.
+        path: PathBuf,
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
+    /// Encoding the cleaned page failed.
+    #[error("cannot encode the cleaned page: {0}")]
+    Encode(#[from] image::ImageError),
+    /// Writing an output file failed (disk full, permission, ...); nothing was left half-written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The output file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The output directory does not exist or cannot be created.
+    #[error("cannot use output directory {path}: {source}")]
+    OutputDir {
+        /// The directory.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+impl CleanError {
+    /// True when the error is about the output side (disk full, permissions): continuing with
+    /// the other pages is pointless.
+    pub fn is_output_failure(&self) -> bool {
+        matches!(
+            self,
+            CleanError::Write { .. } | CleanError::OutputDir { .. }
+        )
+    }
+}
+
+/// Scanning failed or stopped. Variants follow what an officer can do about them.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScanError {
+    /// The scanner library could not start.
+    #[error("the SANE library could not start: {message}")]
+    LibraryInit {
+        /// SANE's description.
+        message: String,
+    },
+    /// The scanner library is already in use in this process (SANE is process-global).
+    #[error("the SANE library is already in use in this process")]
+    AlreadyInUse,
+    /// No device of that name.
+    #[error("no scanner named {name}")]
+    DeviceNotFound {
+        /// The device name asked for.
+        name: String,
+    },
+    /// The device is busy (another program is scanning).
+    #[error("scanner {name} is busy")]
+    DeviceBusy {
+        /// The device.
+        name: String,
+    },
+    /// Access to the device was denied (permissions).
+    #[error("access to scanner {name} was denied")]
+    AccessDenied {
+        /// The device.
+        name: String,
+    },
+    /// Paper jam in the document feeder.
+    #[error("the document feeder is jammed")]
+    Jammed,
+    /// No paper in the document feeder.
+    #[error("the document feeder has no paper")]
+    NoDocuments,
+    /// The scanner's cover is open.
+    #[error("the scanner cover is open")]
+    CoverOpen,
+    /// I/O with the device failed: unplugged, switched off, cable or network trouble.
+    #[error("lost contact with the scanner: {message}")]
+    DeviceLost {
+        /// SANE's description.
+        message: String,
+    },
+    /// The device or driver ran out of memory.
+    #[error("the scanner driver ran out of memory")]
+    OutOfMemory,
+    /// The scan was cancelled.
+    #[error("the scan was cancelled")]
+    Cancelled,
+    /// The device does not offer a setting.
+    #[error("scanner option {option} cannot be {wanted}; it offers: {available}")]
+    OptionUnavailable {
+        /// The option (source, mode, resolution, ...).
+        option: &'static str,
+        /// The value asked for.
+        wanted: String,
+        /// What the device offers, comma-separated.
+        available: String,
+    },
+    /// The device sends data in a form hoso cannot store.
+    #[error("unsupported image data from the scanner: {what}")]
+    UnsupportedData {
+        /// What.
+        what: String,
+    },
+    /// A page could not be written (disk full, permissions); pages before it are kept.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The page file.
+        path: std::path::PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Any other status from the backend.
+    #[error("scanner error during {operation}: {message}")]
+    Backend {
+        /// The SANE call.
+        operation: &'static str,
+        /// SANE's description.
+        message: String,
+    },
+}
