@@ -4,6 +4,7 @@ use anyhow::{bail, Result};
 
 pub fn run(args: &[&str]) -> Result<()> {
     match args.first().copied() {
-        _ => bail!("usage: cargo xtask bench <build>"),
+        Some("cleanup") => crate::bench_cleanup::run(),
+        _ => bail!("usage: cargo xtask bench <build | cleanup>"),
     }
 }
