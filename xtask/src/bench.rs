@@ -13,7 +13,8 @@ pub fn run(args: &[&str]) -> Result<()> {
     match args.first().copied() {
         Some("build") => bench_build(),
         Some("ocr") => crate::bench_ocr::bench_ocr(),
-        _ => bail!("usage: cargo xtask bench <build | ocr>"),
+        Some("cleanup") => crate::bench_cleanup::run(),
+        _ => bail!("usage: cargo xtask bench <build | ocr | cleanup>"),
     }
 }
 

@@ -72,12 +72,20 @@ impl AtomicFile {
     }
 
     /// Flushes, fsyncs and renames the temporary file onto the target, then fsyncs the directory.
+    /// On failure (a full disk shows up here, at the flush) the temporary file is removed and the
+    /// target is left as it was.
     pub fn commit(mut self) -> io::Result<()> {
         let w = self.file.take().ok_or_else(closed)?;
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&self.tmp, &self.target)?;
+        let result = (|| {
+            let f = w.into_inner().map_err(|e| e.into_error())?;
+            f.sync_all()?;
+            drop(f);
+            std::fs::rename(&self.tmp, &self.target)
+        })();
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&self.tmp);
+            return Err(e);
+        }
         if let Some(dir) = self.target.parent().filter(|p| !p.as_os_str().is_empty()) {
             // Persist the rename itself; not every platform can open a directory, so best effort.
             if let Ok(d) = File::open(dir) {
@@ -135,6 +143,25 @@ mod tests {
         assert_eq!(std::fs::read(&target).unwrap(), b"hello");
         assert!(!tmp.exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn failed_commit_removes_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.pdf");
+        let mut f = AtomicFile::create(&target).unwrap();
+        f.write_all(b"data").unwrap();
+        let tmp = f.temp_path().to_path_buf();
+        // A non-empty directory where the file should go: the final rename fails.
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("x"), b"keep").unwrap();
+        assert!(tmp.exists());
+        assert!(f.commit().is_err());
+        assert!(
+            !tmp.exists(),
+            "temporary file removed after the failed commit"
+        );
+        assert_eq!(std::fs::read(target.join("x")).unwrap(), b"keep");
     }
 
     #[test]

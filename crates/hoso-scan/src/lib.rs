@@ -27,6 +27,7 @@ pub mod clean;
 pub mod device;
 mod error;
 #[cfg(unix)]
+#[cfg(feature = "sane")]
 pub mod sane;
 
 pub use error::{CleanError, ScanError};
