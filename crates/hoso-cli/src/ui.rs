@@ -32,6 +32,13 @@ impl Progress {
     pub fn on_build_event(&mut self, e: &hoso_dossier::BuildEvent) {
         match e {
             hoso_dossier::BuildEvent::Planned { pages } => self.bar.set_length(*pages as u64),
+            hoso_dossier::BuildEvent::Clean { done, total } => {
+                if *done == 1 {
+                    self.bar.set_message("Làm sạch trang / cleaning pages");
+                    self.bar.set_length(*total as u64);
+                }
+                self.bar.set_position(*done as u64);
+            }
             hoso_dossier::BuildEvent::Ocr { done, total } => {
                 if *done == 1 {
                     self.bar.set_message("OCR tiếng Việt / OCR");

@@ -121,3 +121,66 @@ fn unknown_flag_is_a_usage_error() {
     let o = hoso(&[os("build"), os("--nonsense")]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn build_clean_straightens_pages_drops_the_blank_back_and_records_it() {
+    use hoso_scan::synth::{random_spec, render, Content, Fonts};
+    let fonts = Fonts::load_system().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut inputs = Vec::new();
+    for (i, (content, skew)) in [(Content::Text { lines: 20 }, 3.5), (Content::Blank, 0.0)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut spec = random_spec(40 + i as u64, 200);
+        spec.content = content;
+        spec.skew_degrees = skew;
+        spec.quarter_turn_cw = 0;
+        spec.seal = false;
+        let page = render(&fonts, &spec);
+        let path = dir.path().join(format!("scan{i}.jpg"));
+        let mut f = std::fs::File::create(&path).unwrap();
+        hoso_scan::clean::encode::jpeg_rgb(&page.image, 200, 90, &mut f).unwrap();
+        inputs.push(path);
+    }
+    let out = dir.path().join("hs.pdf");
+    let o = hoso(&[
+        os("build"),
+        os("--clean"),
+        os("--out"),
+        os(&out),
+        os("--code"),
+        os("000.00.15.H12-261129-0004"),
+        os("--title"),
+        os("Làm sạch"),
+        os(&inputs[0]),
+        os(&inputs[1]),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("1 trang/pages") && stdout.contains("scan1.jpg"),
+        "{stdout}"
+    );
+    let q = Command::new("qpdf")
+        .arg("--show-attachment=manifest.json")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let m: serde_json::Value = serde_json::from_slice(&q.stdout).unwrap();
+    let doc = &m["documents"][0];
+    let src = &doc["sources"][0];
+    assert_eq!(
+        src["file"], "scan0.jpg",
+        "the manifest names the officer's file"
+    );
+    let skew = src["cleaning"]["skew_degrees"].as_f64().unwrap();
+    assert!((skew - 3.5).abs() < 0.3, "skew {skew}");
+    assert_eq!(doc["dropped_blank_pages"][0]["file"], "scan1.jpg");
+    // The temporary folder of cleaned pages is gone.
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 3, "{left:?}");
+}

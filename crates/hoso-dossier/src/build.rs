@@ -24,6 +24,7 @@ use crate::error::DossierError;
 use crate::manifest::{Manifest, ManifestDocument, ManifestSource, MANIFEST_VERSION};
 use crate::metadata::{DocumentMetadata, DossierMetadata};
 use crate::ocr::{recognise_all, OcrJob, OcrOptions};
+use hoso_scan::clean::{CleanOptions, PageReport};
 
 /// Circular 05/2025/TT-BNV: administrative documents are digitized at 200 dpi or more.
 pub const MIN_ARCHIVAL_DPI: f64 = 200.0;
@@ -62,6 +63,9 @@ pub struct BuildOptions {
     /// Add an invisible OCR text layer to every raster page (two-layer PDF/A, Circular
     /// 05/2025/TT-BNV).
     pub ocr: Option<OcrOptions>,
+    /// Clean JPEG and PNG pages first (deskew, crop, upright, drop blank backs; hoso-scan).
+    /// TIFF and PDF inputs are used as they are.
+    pub clean: Option<CleanOptions>,
 }
 
 impl Default for BuildOptions {
@@ -70,6 +74,7 @@ impl Default for BuildOptions {
             embed_manifest: true,
             created: None,
             ocr: None,
+            clean: None,
         }
     }
 }
@@ -91,6 +96,13 @@ pub enum BuildEvent {
         /// The file it came from.
         file: PathBuf,
     },
+    /// One more page was cleaned (pages finish in any order).
+    Clean {
+        /// Pages cleaned so far.
+        done: usize,
+        /// Pages to clean.
+        total: usize,
+    },
     /// One more page went through OCR (pages finish in any order).
     Ocr {
         /// Pages recognised so far.
@@ -111,6 +123,13 @@ pub enum BuildWarning {
         path: PathBuf,
         /// Page in that file (1-based).
         page: u32,
+    },
+    /// `--clean` found the page blank and left it out (listed in the manifest).
+    BlankPageDropped {
+        /// The file.
+        path: PathBuf,
+        /// Its blank score (ink fraction).
+        score: f64,
     },
     /// OCR could not read the page; it is kept with an empty text layer.
     OcrUnreadable {
@@ -148,6 +167,11 @@ impl std::fmt::Display for BuildWarning {
             BuildWarning::OcrUnreadable { path, page, reason } => write!(
                 f,
                 "{} (trang/page {page}): OCR không đọc được ({reason}), trang giữ nguyên không có lớp chữ / OCR could not read it, page kept without text",
+                path.display()
+            ),
+            BuildWarning::BlankPageDropped { path, score } => write!(
+                f,
+                "{}: trang trắng, đã bỏ khỏi hồ sơ (điểm {score:.4}); dùng lại tệp gốc nếu cần / blank page left out; rebuild with the file if it is needed",
                 path.display()
             ),
             BuildWarning::OcrCharactersDropped { count } => write!(
@@ -229,6 +253,8 @@ struct PlannedSource {
     format: SourceFormat,
     pages: u32,
     bytes: u64,
+    /// For a cleaned page: the officer's original file and what cleaning did.
+    origin: Option<(PathBuf, PageReport)>,
 }
 
 fn input_err(path: &Path, page: Option<u32>, e: impl Into<PdfError>) -> DossierError {
@@ -267,6 +293,7 @@ fn plan_source(path: &Path) -> Result<PlannedSource, DossierError> {
         format,
         pages,
         bytes,
+        origin: None,
     })
 }
 
@@ -348,20 +375,50 @@ pub fn build_dossier(
         return Err(DossierError::OutputDir(dir));
     }
     let out_canon = out.canonicalize().ok();
+    for path in spec.documents.iter().flat_map(|d| &d.files) {
+        if out_canon.is_some() && path.canonicalize().ok() == out_canon {
+            return Err(DossierError::OutputIsInput(path.clone()));
+        }
+    }
+    // Cleaned pages live in a temporary folder beside the output until the dossier is written.
+    let clean_dir = match &options.clean {
+        Some(_) => Some(
+            tempfile::Builder::new()
+                .prefix(".hoso-clean-")
+                .tempdir_in(&dir)
+                .map_err(|e| DossierError::Write {
+                    path: dir.clone(),
+                    source: e,
+                })?,
+        ),
+        None => None,
+    };
+    let mut warnings = Vec::new();
     let mut planned = Vec::with_capacity(spec.documents.len());
-    for doc in &spec.documents {
+    let mut dropped: Vec<Vec<ManifestSource>> = vec![Vec::new(); spec.documents.len()];
+    for (i, doc) in spec.documents.iter().enumerate() {
         let mut sources = Vec::with_capacity(doc.files.len());
-        for path in &doc.files {
-            if out_canon.is_some() && path.canonicalize().ok() == out_canon {
-                return Err(DossierError::OutputIsInput(path.clone()));
-            }
-            sources.push(plan_source(path)?);
+        let cleaned = match (&options.clean, &clean_dir) {
+            (Some(opts), Some(tmp)) => clean_document(
+                doc,
+                i,
+                opts,
+                tmp.path(),
+                progress,
+                &mut warnings,
+                &mut dropped[i],
+            )?,
+            _ => doc.files.iter().map(|f| (f.clone(), None)).collect(),
+        };
+        for (path, origin) in cleaned {
+            let mut src = plan_source(&path)?;
+            src.origin = origin;
+            sources.push(src);
         }
         planned.push(sources);
     }
     let total: usize = planned.iter().flatten().map(|s| s.pages as usize).sum();
     progress(BuildEvent::Planned { pages: total });
-    let mut warnings = Vec::new();
     let mut layers = match &options.ocr {
         Some(ocr) => run_ocr(&planned, ocr, progress, &mut warnings)?,
         None => Vec::new(),
@@ -403,16 +460,20 @@ pub fn build_dossier(
                     });
                 },
             )?;
-            manifest_sources.push(ManifestSource {
-                file: src
-                    .path
-                    .file_name()
-                    .map(|f| f.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                format: src.format.name().into(),
-                sha256: sha,
-                bytes: src.bytes,
-                pages: src.pages,
+            manifest_sources.push(match &src.origin {
+                // The manifest names and hashes what the officer gave, and says how it was cleaned.
+                Some((original, report)) => ManifestSource {
+                    cleaning: Some(report.clone()),
+                    ..describe_file(original, src.pages)?
+                },
+                None => ManifestSource {
+                    file: file_name(&src.path),
+                    format: src.format.name().into(),
+                    sha256: sha,
+                    bytes: src.bytes,
+                    pages: src.pages,
+                    cleaning: None,
+                },
             });
         }
         documents.push(ManifestDocument {
@@ -427,6 +488,7 @@ pub fn build_dossier(
             } else {
                 Vec::new()
             },
+            dropped_blank_pages: std::mem::take(&mut dropped[i]),
         });
     }
     progress(BuildEvent::Finishing);
@@ -531,6 +593,116 @@ fn note_placement(path: &Path, page: u32, p: &PagePlacement, warnings: &mut Vec<
             });
         }
     }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Name, format, size and SHA-256 of an input file, read again from disk.
+fn describe_file(path: &Path, pages: u32) -> Result<ManifestSource, DossierError> {
+    let io_err = |e: io::Error| input_err(path, None, InputError::Io(e));
+    let mut f = File::open(path).map_err(io_err)?;
+    let mut head = vec![0; 1024];
+    let n = read_up_to(&mut f, &mut head).map_err(io_err)?;
+    head.truncate(n);
+    let mut hasher = Sha256::new();
+    hasher.update(&head);
+    let bytes = n as u64 + io::copy(&mut f, &mut hasher).map_err(io_err)?;
+    Ok(ManifestSource {
+        file: file_name(path),
+        format: SourceFormat::sniff(&head)
+            .map_or("unknown", |f| f.name())
+            .into(),
+        sha256: hex(&hasher.finalize()),
+        bytes,
+        pages,
+        cleaning: None,
+    })
+}
+
+/// Cleans a document's JPEG and PNG files into `tmp`; returns the files to build from, each with
+/// its original and cleaning report when it was cleaned. Blank pages are left out and recorded.
+fn clean_document(
+    doc: &DocumentSpec,
+    index: usize,
+    opts: &CleanOptions,
+    tmp: &Path,
+    progress: &mut dyn FnMut(BuildEvent),
+    warnings: &mut Vec<BuildWarning>,
+    dropped: &mut Vec<ManifestSource>,
+) -> Result<Vec<(PathBuf, Option<(PathBuf, PageReport)>)>, DossierError> {
+    let mut to_clean = Vec::new();
+    for path in &doc.files {
+        let io_err = |e: io::Error| input_err(path, None, InputError::Io(e));
+        let mut head = [0u8; 16];
+        let n = read_up_to(&mut File::open(path).map_err(io_err)?, &mut head).map_err(io_err)?;
+        if matches!(
+            SourceFormat::sniff(&head[..n]),
+            Some(SourceFormat::Jpeg | SourceFormat::Png)
+        ) {
+            to_clean.push(path.clone());
+        }
+    }
+    let out_dir = tmp.join(format!("{:03}", index + 1));
+    let total = to_clean.len();
+    let (tx, rx) = std::sync::mpsc::channel::<usize>();
+    let report = std::thread::scope(|scope| {
+        let worker = scope.spawn(move || {
+            let tx = Mutex::new(tx);
+            hoso_scan::clean::clean_files(&to_clean, &out_dir, opts, None, &|p| {
+                if let Ok(tx) = tx.lock() {
+                    let _ = tx.send(p.done);
+                }
+            })
+        });
+        for done in rx.iter() {
+            progress(BuildEvent::Clean { done, total });
+        }
+        worker.join()
+    });
+    let report = match report {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => return Err(DossierError::Clean(e)),
+        Err(_) => {
+            return Err(DossierError::CleanFailed {
+                path: doc.files.first().cloned().unwrap_or_default(),
+                reason: "the cleanup worker stopped unexpectedly".into(),
+            })
+        }
+    };
+    if let Some(failed) = report.failed.first() {
+        return Err(DossierError::CleanFailed {
+            path: PathBuf::from(&failed.input),
+            reason: failed.error.clone(),
+        });
+    }
+    let by_input: std::collections::HashMap<&str, &PageReport> =
+        report.pages.iter().map(|p| (p.input.as_str(), p)).collect();
+    let mut files = Vec::with_capacity(doc.files.len());
+    for path in &doc.files {
+        match by_input.get(path.display().to_string().as_str()) {
+            None => files.push((path.clone(), None)),
+            Some(page) => match &page.output {
+                Some(out) => {
+                    files.push((PathBuf::from(out), Some((path.clone(), (*page).clone()))))
+                }
+                None => {
+                    warnings.push(BuildWarning::BlankPageDropped {
+                        path: path.clone(),
+                        score: page.blank_score,
+                    });
+                    dropped.push(ManifestSource {
+                        cleaning: Some((*page).clone()),
+                        ..describe_file(path, 0)?
+                    });
+                }
+            },
+        }
+    }
+    Ok(files)
 }
 
 /// Recognises every raster page of the dossier, in page order, before anything is written.

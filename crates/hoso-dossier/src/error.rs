@@ -18,6 +18,17 @@ pub enum DossierError {
     /// OCR could not start (language data missing, engine failure).
     #[error(transparent)]
     Ocr(#[from] hoso_ocr::OcrError),
+    /// Page cleanup could not run.
+    #[error(transparent)]
+    Clean(#[from] hoso_scan::CleanError),
+    /// A page could not be cleaned.
+    #[error("{path}: không làm sạch được / could not be cleaned: {reason}")]
+    CleanFailed {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// The dossier has no title.
     #[error("hồ sơ chưa có tiêu đề (--title) / the dossier needs a title (--title)")]
     MissingTitle,

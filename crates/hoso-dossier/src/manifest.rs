@@ -50,6 +50,9 @@ pub struct ManifestDocument {
     /// index be rebuilt from the dossier file alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub page_text: Vec<String>,
+    /// Source files `--clean` found blank and left out (file name and blank score).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped_blank_pages: Vec<ManifestSource>,
 }
 
 /// One input file.
@@ -65,4 +68,7 @@ pub struct ManifestSource {
     pub bytes: u64,
     /// Pages it contributed.
     pub pages: u32,
+    /// What `--clean` did to it (deskew angle, quarter turn, crop box, output mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cleaning: Option<hoso_scan::clean::PageReport>,
 }

@@ -50,6 +50,13 @@ pub struct Args {
     /// Hạn chế sử dụng / restricted access.
     #[arg(long)]
     restricted: bool,
+    /// Làm sạch ảnh JPEG/PNG trước: chỉnh nghiêng, cắt viền, xoay, bỏ trang trắng / clean JPEG and
+    /// PNG pages first: deskew, crop, turn upright, drop blank pages.
+    #[arg(long)]
+    clean: bool,
+    /// Giữ trang trắng khi làm sạch / keep blank pages when cleaning.
+    #[arg(long, requires = "clean")]
+    keep_blank: bool,
     /// Thêm lớp chữ OCR ẩn (PDF/A hai lớp) / add an invisible OCR text layer (two-layer PDF/A).
     #[arg(long)]
     ocr: bool,
@@ -151,6 +158,10 @@ pub fn run(args: Args, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
         ocr: args.ocr.then(|| OcrOptions {
             languages: args.lang.clone(),
             threads: 0,
+        }),
+        clean: args.clean.then(|| hoso_scan::clean::CleanOptions {
+            drop_blank: !args.keep_blank,
+            ..Default::default()
         }),
     };
     let mut bar = ui::Progress::new("Dựng hồ sơ / building");
