@@ -254,8 +254,11 @@ struct PlannedSource {
     pages: u32,
     bytes: u64,
     /// For a cleaned page: the officer's original file and what cleaning did.
-    origin: Option<(PathBuf, PageReport)>,
+    origin: Option<Origin>,
 }
+
+/// The officer's original file behind a cleaned page, and the cleaning report.
+type Origin = (PathBuf, PageReport);
 
 fn input_err(path: &Path, page: Option<u32>, e: impl Into<PdfError>) -> DossierError {
     DossierError::Input {
@@ -633,7 +636,7 @@ fn clean_document(
     progress: &mut dyn FnMut(BuildEvent),
     warnings: &mut Vec<BuildWarning>,
     dropped: &mut Vec<ManifestSource>,
-) -> Result<Vec<(PathBuf, Option<(PathBuf, PageReport)>)>, DossierError> {
+) -> Result<Vec<(PathBuf, Option<Origin>)>, DossierError> {
     let mut to_clean = Vec::new();
     for path in &doc.files {
         let io_err = |e: io::Error| input_err(path, None, InputError::Io(e));
