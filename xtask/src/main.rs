@@ -5,6 +5,7 @@
 //! - `bench` — benchmarks against peer tools in the same run.
 
 mod bench;
+mod certs;
 mod deps;
 mod env;
 
@@ -30,6 +31,7 @@ fn run() -> Result<()> {
         Some("test") => test(&rest),
         Some("bench") => bench::run(&rest),
         Some("setup") => env::ensure_all(),
+        Some("certs") => certs::generate(&env::workspace_root().join("certs")),
         _ => bail!(
             "usage: cargo xtask (demo | test | bench <build> | setup)\n\
              demo   — dựng hồ sơ mẫu / build the sample dossier from fixtures/\n\
