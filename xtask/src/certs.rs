@@ -102,7 +102,10 @@ fn p12(leaf: &Made, chain: &[&Made], alias: &str) -> Result<Vec<u8>> {
 fn cert_only_p12(cert: &Made) -> Result<Vec<u8>> {
     use p12_keystore::{Certificate, KeyStore, KeyStoreEntry};
     let mut ks = KeyStore::new();
-    ks.add_entry("cert", KeyStoreEntry::Certificate(Certificate::from_der(&cert.der)?));
+    ks.add_entry(
+        "cert",
+        KeyStoreEntry::Certificate(Certificate::from_der(&cert.der)?),
+    );
     Ok(ks.writer(DEMO_PIN).write()?)
 }
 
@@ -179,7 +182,9 @@ pub fn generate(dir: &Path) -> Result<()> {
     )?;
     let mut eku = CustomExtension::from_oid_content(
         &[2, 5, 29, 37],
-        vec![0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08],
+        vec![
+            0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08,
+        ],
     );
     eku.set_criticality(true);
     tsa_params.custom_extensions.push(eku);
@@ -189,27 +194,57 @@ pub fn generate(dir: &Path) -> Result<()> {
     write(dir, "demo-issuing-ca.pem", &ica.pem)?;
     write(dir, "demo-chain.pem", format!("{}{}", ica.pem, root.pem))?;
     write(dir, "demo-staff-rsa.pem", &staff_rsa.pem)?;
-    write(dir, "demo-staff-rsa.p12", p12(&staff_rsa, &[&ica, &root], "staff-rsa")?)?;
-    write(dir, "demo-staff-p256.p12", p12(&staff_p256, &[&ica, &root], "staff-p256")?)?;
-    write(dir, "demo-staff-p384.p12", p12(&staff_p384, &[&ica, &root], "staff-p384")?)?;
-    write(dir, "demo-org.p12", p12(&org, &[&ica, &root], "organisation")?)?;
+    write(
+        dir,
+        "demo-staff-rsa.p12",
+        p12(&staff_rsa, &[&ica, &root], "staff-rsa")?,
+    )?;
+    write(
+        dir,
+        "demo-staff-p256.p12",
+        p12(&staff_p256, &[&ica, &root], "staff-p256")?,
+    )?;
+    write(
+        dir,
+        "demo-staff-p384.p12",
+        p12(&staff_p384, &[&ica, &root], "staff-p384")?,
+    )?;
+    write(
+        dir,
+        "demo-org.p12",
+        p12(&org, &[&ica, &root], "organisation")?,
+    )?;
     write(dir, "demo-tsa.pem", &tsa.pem)?;
     write(dir, "demo-tsa-key.pem", tsa.key.serialize_pem())?;
 
     // Certificates that must be refused, for the tests.
     let t = dir.join("test");
     let expired = issue(
-        leaf_params("DEMO expired signer", "HOSO DEMO PKI", (2020, 2021), SIGN.to_vec())?,
+        leaf_params(
+            "DEMO expired signer",
+            "HOSO DEMO PKI",
+            (2020, 2021),
+            SIGN.to_vec(),
+        )?,
         ec_key(&rcgen::PKCS_ECDSA_P256_SHA256)?,
         &ica,
     )?;
     write(&t, "expired.p12", p12(&expired, &[&ica, &root], "expired")?)?;
     let future = issue(
-        leaf_params("DEMO not yet valid signer", "HOSO DEMO PKI", (2040, 2041), SIGN.to_vec())?,
+        leaf_params(
+            "DEMO not yet valid signer",
+            "HOSO DEMO PKI",
+            (2040, 2041),
+            SIGN.to_vec(),
+        )?,
         ec_key(&rcgen::PKCS_ECDSA_P256_SHA256)?,
         &ica,
     )?;
-    write(&t, "not-yet-valid.p12", p12(&future, &[&ica, &root], "future")?)?;
+    write(
+        &t,
+        "not-yet-valid.p12",
+        p12(&future, &[&ica, &root], "future")?,
+    )?;
     let encipher = issue(
         leaf_params(
             "DEMO encipherment-only key",
@@ -220,19 +255,32 @@ pub fn generate(dir: &Path) -> Result<()> {
         rsa_key(2048)?,
         &ica,
     )?;
-    write(&t, "encipher-only.p12", p12(&encipher, &[&ica, &root], "encipher")?)?;
+    write(
+        &t,
+        "encipher-only.p12",
+        p12(&encipher, &[&ica, &root], "encipher")?,
+    )?;
     write(&t, "cert-only.p12", cert_only_p12(&staff_p256)?)?;
     let other_root = self_signed(
         ca_params("HOSO DEMO Other Root CA (unrelated)", (2025, 2050))?,
         ec_key(&rcgen::PKCS_ECDSA_P256_SHA256)?,
     )?;
     let other = issue(
-        leaf_params("DEMO signer under another root", "HOSO DEMO PKI", live, SIGN.to_vec())?,
+        leaf_params(
+            "DEMO signer under another root",
+            "HOSO DEMO PKI",
+            live,
+            SIGN.to_vec(),
+        )?,
         ec_key(&rcgen::PKCS_ECDSA_P256_SHA256)?,
         &other_root,
     )?;
     write(&t, "other-root-ca.pem", &other_root.pem)?;
-    write(&t, "other-signer.p12", p12(&other, &[&other_root], "other")?)?;
+    write(
+        &t,
+        "other-signer.p12",
+        p12(&other, &[&other_root], "other")?,
+    )?;
     println!("Đã tạo PKI DEMO / demo PKI written to {}", dir.display());
     Ok(())
 }

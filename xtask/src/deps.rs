@@ -12,10 +12,26 @@ pub const APT: &[(&str, &str)] = &[
     ("qpdf", "qpdf --check"),
     ("python3-venv", "a venv for the Python validators"),
     ("ghostscript", "independent renderer used by the PDF tests"),
+    (
+        "openssl",
+        "openssl cms -verify and the local RFC 3161 test TSA (openssl ts -reply)",
+    ),
+    (
+        "libnss3-tools",
+        "certutil: the NSS trust store pdfsig reads",
+    ),
 ];
 
 /// Python packages installed into the project's venv under `target/venv`: (requirement, why).
 pub const PIP: &[(&str, &str)] = &[
     ("pikepdf>=9", "structural PDF/A checks"),
     ("img2pdf>=0.5", "peer tool for `cargo xtask bench build`"),
+    (
+        "pyhanko>=0.25",
+        "independent PAdES validator and signer for the interop tests",
+    ),
+    (
+        "pyhanko-cli>=0.1",
+        "the `pyhanko` command (sign addsig, sign validate)",
+    ),
 ];

@@ -23,6 +23,10 @@ struct Cli {
 enum Command {
     /// Dựng hồ sơ PDF/A từ ảnh quét và PDF / build a PDF/A dossier from scans and PDFs.
     Build(cmd::build::Args),
+    /// Ký số PAdES / PAdES-sign a PDF.
+    Sign(cmd::sign::Args),
+    /// Kiểm tra chữ ký / verify the signatures of a PDF.
+    Verify(cmd::verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,5 +53,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Sign(args) => cmd::sign::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
     }
 }

@@ -24,3 +24,4 @@ pub mod sign;
 pub mod signer;
 pub mod time;
 pub mod tsp;
+pub mod verify;

@@ -5,7 +5,7 @@
 //! that only offers raw `CKM_ECDSA` or `CKM_RSA_PKCS` over a DigestInfo fits the trait as is.
 
 use der::asn1::{AnyRef, ObjectIdentifier};
-use der::{Decode, Encode};
+use der::Decode;
 use rsa::pkcs8::DecodePrivateKey;
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
