@@ -159,6 +159,9 @@ pub struct Revision {
     pub trailer: Dict,
     /// The entries this section defines.
     pub entries: BTreeMap<u32, XrefEntry>,
+    /// Object numbers of this section's xref streams (they need not be listed in any xref, but
+    /// new objects must not reuse their numbers).
+    pub xref_stream_nums: Vec<u32>,
 }
 
 /// A PDF opened for reading.
@@ -261,7 +264,13 @@ impl<S: Source> PdfFile<S> {
             .and_then(|s| u32::try_from(s).ok())
             .unwrap_or(0);
         let max_seen = self.merged.keys().max().map_or(0, |m| m + 1);
-        from_trailer.max(max_seen)
+        let max_xref = self
+            .revisions
+            .iter()
+            .flat_map(|r| r.xref_stream_nums.iter())
+            .max()
+            .map_or(0, |m| m + 1);
+        from_trailer.max(max_seen).max(max_xref)
     }
 
     /// The merged entry for an object number.
@@ -305,7 +314,7 @@ impl<S: Source> PdfFile<S> {
         if head.starts_with(b"xref") {
             self.read_xref_table(offset)
         } else {
-            let (_, obj) = self.parse_at(offset, |p| p.parse_indirect())?;
+            let (r, obj) = self.parse_at(offset, |p| p.parse_indirect())?;
             match obj {
                 Object::Stream(s) => {
                     let entries = self.decode_xref_stream(&s)?;
@@ -314,6 +323,7 @@ impl<S: Source> PdfFile<S> {
                         kind: XrefKind::Stream,
                         trailer: s.dict,
                         entries,
+                        xref_stream_nums: vec![r.num],
                     })
                 }
                 _ => Err(PdfError::BrokenXref { offset }),
@@ -323,6 +333,7 @@ impl<S: Source> PdfFile<S> {
 
     fn read_xref_table(&self, offset: u64) -> Result<Revision, PdfError> {
         let (mut entries, trailer) = self.read_xref_table_exact(offset)?;
+        let mut xref_stream_nums = Vec::new();
         let kind = if trailer.get("XRefStm").is_some() {
             XrefKind::Hybrid
         } else {
@@ -334,7 +345,8 @@ impl<S: Source> PdfFile<S> {
             .and_then(|o| u64::try_from(o).ok())
         {
             // §7.5.8.4: entries of the table win; the stream adds the compressed objects.
-            if let (_, Object::Stream(s)) = self.parse_at(stm, |p| p.parse_indirect())? {
+            if let (r, Object::Stream(s)) = self.parse_at(stm, |p| p.parse_indirect())? {
+                xref_stream_nums.push(r.num);
                 for (n, e) in self.decode_xref_stream(&s)? {
                     entries.entry(n).or_insert(e);
                 }
@@ -345,6 +357,7 @@ impl<S: Source> PdfFile<S> {
             kind,
             trailer,
             entries,
+            xref_stream_nums,
         })
     }
 

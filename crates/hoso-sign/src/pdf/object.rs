@@ -312,6 +312,15 @@ fn write_name(out: &mut Vec<u8>, n: &[u8]) {
 }
 
 fn write_literal_string(out: &mut Vec<u8>, s: &[u8]) {
+    if s.iter().any(|&c| !(0x20..0x7f).contains(&c)) {
+        // Binary strings (IDs, UTF-16 text) as hexadecimal (§7.3.4.3): robust to EOL mangling.
+        out.push(b'<');
+        for c in s {
+            out.extend_from_slice(format!("{c:02X}").as_bytes());
+        }
+        out.push(b'>');
+        return;
+    }
     out.push(b'(');
     for &c in s {
         match c {
@@ -319,8 +328,6 @@ fn write_literal_string(out: &mut Vec<u8>, s: &[u8]) {
                 out.push(b'\\');
                 out.push(c);
             }
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\n' => out.extend_from_slice(b"\\n"),
             _ => out.push(c),
         }
     }
