@@ -5,7 +5,9 @@
 //! - `bench` — benchmarks against peer tools in the same run.
 
 mod bench;
+mod bench_sign;
 mod certs;
+mod demo_sign;
 mod deps;
 mod env;
 

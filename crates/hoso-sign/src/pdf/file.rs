@@ -18,6 +18,10 @@ use super::PdfError;
 pub trait Source {
     /// Total length in bytes.
     fn len(&self) -> u64;
+    /// True when there are no bytes.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Reads up to `buf.len()` bytes at `offset`; returns how many were read.
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize>;
 }
