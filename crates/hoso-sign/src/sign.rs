@@ -328,20 +328,35 @@ impl Prepared {
         self.update[self.byte_range_at..self.byte_range_at + BYTE_RANGE_WIDTH]
             .copy_from_slice(&padded);
         let mut dst = AtomicFile::create(out).map_err(io_err(out))?;
-        let mut hasher = Sha256::new();
         let src = self.file.source();
-        let mut buf = vec![0u8; 1 << 20];
-        let mut off = 0u64;
-        while off < src.len() {
-            let n = src.read_at(off, &mut buf).map_err(io_err(&self.input))?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-            dst.write_all(&buf[..n]).map_err(io_err(out))?;
-            off += n as u64;
+        let len = src.len();
+        // Copy (in the kernel where it can: copy_file_range) and hash the original bytes on two
+        // threads at once; neither holds more than a 1 MiB buffer.
+        let mut input = std::fs::File::open(&self.input).map_err(io_err(&self.input))?;
+        let out_file = dst.file_mut().map_err(io_err(out))?;
+        let input_path = self.input.clone();
+        let (copied, hashed) = std::thread::scope(|s| {
+            let copier =
+                s.spawn(move || std::io::copy(&mut std::io::Read::take(&mut input, len), out_file));
+            let hasher = hash_prefix(src, len);
+            (copier.join(), hasher)
+        });
+        let copied = copied
+            .map_err(|_| SignError::Io {
+                path: out.to_path_buf(),
+                source: std::io::Error::other("copy thread panicked"),
+            })?
+            .map_err(io_err(out))?;
+        let mut hasher = hashed.map_err(io_err(&input_path))?;
+        if copied != len {
+            return Err(SignError::Io {
+                path: input_path,
+                source: std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the input changed while signing",
+                ),
+            });
         }
-        drop(buf);
         let hole_start = self.contents_at;
         let hole_end = hole_start + 2 + 2 * self.capacity;
         hasher.update(&self.update[..hole_start]);
@@ -359,6 +374,23 @@ impl Prepared {
             field_name: self.field_name,
         })
     }
+}
+
+/// SHA-256 of the first `len` bytes of `src`, read 1 MiB at a time.
+fn hash_prefix<S: Source + ?Sized>(src: &S, len: u64) -> std::io::Result<Sha256> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut off = 0u64;
+    while off < len {
+        let want = ((len - off) as usize).min(buf.len());
+        let n = src.read_at(off, &mut buf[..want])?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        hasher.update(&buf[..n]);
+        off += n as u64;
+    }
+    Ok(hasher)
 }
 
 struct Plan {
