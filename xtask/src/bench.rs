@@ -14,7 +14,8 @@ pub fn run(args: &[&str]) -> Result<()> {
         Some("build") => bench_build(),
         Some("ocr") => crate::bench_ocr::bench_ocr(),
         Some("cleanup") => crate::bench_cleanup::run(),
-        _ => bail!("usage: cargo xtask bench <build | ocr | cleanup>"),
+        Some("sign") => crate::bench_sign::run(&args[1..]),
+        _ => bail!("usage: cargo xtask bench <build | sign | ocr | cleanup>"),
     }
 }
 

@@ -38,10 +38,28 @@ pub const APT: &[(&str, &str)] = &[
         "skews and noises pages for the OCR tests; reads back cleaned pages in the scan tests",
     ),
     ("libtiff-tools", "tiffinfo checks the CCITT G4 TIFF pages"),
+    (
+        "openssl",
+        "openssl cms -verify and the local RFC 3161 test TSA (openssl ts -reply)",
+    ),
+    (
+        "libnss3-tools",
+        "certutil: the NSS trust store pdfsig reads",
+    ),
 ];
 
 /// Python packages installed into the project's venv under `target/venv`: (requirement, why).
-pub const PIP: &[(&str, &str)] = &[("pikepdf>=9", "structural PDF/A checks")];
+pub const PIP: &[(&str, &str)] = &[
+    ("pikepdf>=9", "structural PDF/A checks"),
+    (
+        "pyhanko>=0.25",
+        "independent PAdES validator and signer for the interop tests",
+    ),
+    (
+        "pyhanko-cli>=0.1",
+        "the `pyhanko` command (sign addsig, sign validate)",
+    ),
+];
 
 /// Python packages only the benchmarks need (installed by `cargo xtask bench`, not by tests).
 pub const BENCH_PIP: &[(&str, &str)] = &[

@@ -7,6 +7,9 @@
 mod bench;
 mod bench_cleanup;
 mod bench_ocr;
+mod bench_sign;
+mod certs;
+mod demo_sign;
 mod deps;
 mod env;
 
@@ -32,6 +35,7 @@ fn run() -> Result<()> {
         Some("test") => test(&rest),
         Some("bench") => bench::run(&rest),
         Some("setup") => env::ensure_all(),
+        Some("certs") => certs::generate(&env::workspace_root().join("certs")),
         _ => bail!(
             "usage: cargo xtask (demo | test | bench <build> | setup)\n\
              demo   — dựng hồ sơ mẫu / build the sample dossier from fixtures/\n\
@@ -77,6 +81,7 @@ fn demo(_extra: &[&str]) -> Result<()> {
     env::run_tool(
         std::process::Command::new(&hoso)
             .arg("build")
+            .arg("--ocr")
             .arg("--out")
             .arg(&dossier)
             .args(["--code", "000.00.15.H12-261129-0001"])
@@ -93,6 +98,23 @@ fn demo(_extra: &[&str]) -> Result<()> {
             .arg(f("cong_van_1page.pdf")),
     )?;
     println!();
-    println!("Hồ sơ mẫu / sample dossier: {}", dossier.display());
+    let signed = demo_sign::sign_and_verify(&hoso, &dossier, &out)?;
+    println!();
+    println!("Tìm theo nội dung (không dấu) / search by content, without diacritics:");
+    env::run_tool(
+        std::process::Command::new(&hoso)
+            .args(["search", "-a", "nguyen thi hoa", "--index"])
+            .arg(out.join("search.sqlite"))
+            .arg(&dossier),
+    )?;
+    println!();
+    println!(
+        "Hồ sơ mẫu (PDF/A-3b, có lớp chữ OCR) / sample dossier: {}",
+        dossier.display()
+    );
+    println!(
+        "Bản đã ký số (PAdES) / signed copy:                    {}",
+        signed.display()
+    );
     Ok(())
 }

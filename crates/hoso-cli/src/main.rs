@@ -29,6 +29,10 @@ enum Command {
     Clean(cmd::clean::Args),
     /// Quét tài liệu qua SANE / scan documents through SANE.
     Scan(cmd::scan::Args),
+    /// Ký số PAdES / PAdES-sign a PDF.
+    Sign(cmd::sign::Args),
+    /// Kiểm tra chữ ký / verify the signatures of a PDF.
+    Verify(cmd::verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -72,5 +76,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Search(args) => cmd::search::run(args),
         Command::Clean(args) => cmd::clean::run(args),
         Command::Scan(args) => cmd::scan::run(args),
+        Command::Sign(args) => cmd::sign::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
     }
 }

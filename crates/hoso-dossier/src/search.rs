@@ -224,6 +224,16 @@ impl SearchIndex {
             path: self.path.clone(),
             source: e,
         })?;
+        // A rebuilt dossier at the same path replaces what was indexed for it.
+        for sql in [
+            "DELETE FROM pages WHERE path = ?1",
+            "DELETE FROM files WHERE path = ?1",
+        ] {
+            tx.execute(sql, [&path_text]).map_err(|e| SearchError::Db {
+                path: self.path.clone(),
+                source: e,
+            })?;
+        }
         for doc in &manifest.documents {
             for (i, text) in doc.page_text.iter().enumerate() {
                 if text.trim().is_empty() {

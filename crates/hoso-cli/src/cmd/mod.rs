@@ -4,3 +4,5 @@ pub mod build;
 pub mod clean;
 pub mod scan;
 pub mod search;
+pub mod sign;
+pub mod verify;

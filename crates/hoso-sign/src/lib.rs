@@ -1,0 +1,27 @@
+//! hoso-sign: PAdES signing and verification of PDFs.
+//!
+//! Start from [`sign::sign_pdf`] (or the states [`sign::Prepared`] → [`sign::AwaitingSignature`]
+//! → [`sign::Signed`] → [`sign::Timestamped`]) with a [`signer::Signer`] such as
+//! [`signer::Pkcs12Signer`], and from [`verify::verify_pdf`], which returns a
+//! [`verify::VerificationReport`].
+//!
+//! What it does: appends an incremental update with a signature field and a CMS SignedData
+//! (`/SubFilter /ETSI.CAdES.detached`, ETSI EN 319 142-1 PAdES baseline B-B and B-T with RFC 3161
+//! timestamps), certification signatures with DocMDP, and verification that reports integrity,
+//! coverage, modifications after signing, certificate paths to configured roots and
+//! timestamps. What it does not do (yet): revocation checking (B-LT/B-LTA), visible signature
+//! appearances (hoso-stamp draws those), encrypted PDFs.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod chain;
+pub mod cms;
+pub mod crypto;
+pub mod oids;
+pub mod pdf;
+pub mod sign;
+pub mod signer;
+pub mod time;
+pub mod tsp;
+pub mod verify;

@@ -1,0 +1,218 @@
+//! RFC 3161 timestamps: requesting a token over HTTP (§3.4) and checking a token against an
+//! expected message imprint, with the TSA's certificate chain (§2.3, §2.4.2).
+
+use std::time::{Duration, SystemTime};
+
+use cms::content_info::ContentInfo;
+use der::asn1::{Int, OctetString};
+use der::{Decode, Encode};
+use spki::AlgorithmIdentifier;
+use x509_cert::Certificate;
+use x509_tsp::{MessageImprint, TimeStampReq, TimeStampResp, TspVersion, TstInfo};
+
+use crate::chain::{self, ChainError, Purpose, TrustStore};
+use crate::cms::{decode_signed_data, verify_signer_info, CmsError};
+use crate::oids;
+
+/// A timestamp token that verified.
+#[derive(Debug, Clone)]
+pub struct VerifiedTimestamp {
+    /// genTime.
+    pub gen_time: SystemTime,
+    /// The TSA certificate.
+    pub tsa_certificate: Certificate,
+    /// The TSA chain result (trusted path, or why not).
+    pub chain: Result<Vec<Certificate>, ChainError>,
+    /// The decoded TSTInfo.
+    pub tst_info: TstInfo,
+}
+
+/// Why a token is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[non_exhaustive]
+pub enum TimestampError {
+    /// The token is not a SignedData over a TSTInfo.
+    #[error("timestamp token cannot be decoded: {0}")]
+    Decode(String),
+    /// The token's SignerInfo does not verify.
+    #[error("timestamp token signature: {0}")]
+    Cms(CmsError),
+    /// The imprint is not the hash of what was timestamped.
+    #[error("the timestamp is over other data (message imprint mismatch)")]
+    ImprintMismatch,
+}
+
+/// Why a timestamp could not be obtained while signing.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TsaError {
+    /// The TSA could not be reached.
+    #[error("TSA {url} unreachable: {reason}")]
+    Unreachable {
+        /// The URL.
+        url: String,
+        /// What the HTTP client said.
+        reason: String,
+    },
+    /// The reply is not a TimeStampResp.
+    #[error("TSA reply cannot be decoded: {0}")]
+    BadReply(String),
+    /// The TSA refused (PKIStatus not granted).
+    #[error("TSA refused the request (PKIStatus {status})")]
+    Rejected {
+        /// The status value.
+        status: u8,
+    },
+    /// The nonce differs from the request's.
+    #[error("TSA reply nonce does not match the request")]
+    NonceMismatch,
+    /// The token is not valid.
+    #[error(transparent)]
+    Token(#[from] TimestampError),
+    /// The TSA certificate chain is not trusted.
+    #[error("TSA certificate: {0}")]
+    Chain(ChainError),
+}
+
+/// Decodes and checks `token` over `data` (the imprint is the hash of `data` with the token's
+/// algorithm), checking the TSA chain against `store` at the token's genTime.
+pub fn verify_token(
+    token: &ContentInfo,
+    data: &[u8],
+    store: &TrustStore,
+) -> Result<VerifiedTimestamp, TimestampError> {
+    let der = token
+        .to_der()
+        .map_err(|e| TimestampError::Decode(e.to_string()))?;
+    let sd = decode_signed_data(&der).map_err(|e| TimestampError::Decode(e.to_string()))?;
+    if sd.encap_content_info.econtent_type != oids::ID_CT_TST_INFO {
+        return Err(TimestampError::Decode(
+            "eContentType is not id-ct-TSTInfo".into(),
+        ));
+    }
+    let econtent = sd
+        .encap_content_info
+        .econtent
+        .as_ref()
+        .ok_or_else(|| TimestampError::Decode("no TSTInfo".into()))?;
+    let tst_der = econtent
+        .decode_as::<OctetString>()
+        .map_err(|e| TimestampError::Decode(e.to_string()))?
+        .into_bytes();
+    let tst = TstInfo::from_der(&tst_der).map_err(|e| TimestampError::Decode(e.to_string()))?;
+    let verified = verify_signer_info(&sd, &oids::ID_CT_TST_INFO, |alg| {
+        crate::crypto::hash(alg, &tst_der)
+    })
+    .map_err(TimestampError::Cms)?;
+    let expected = crate::crypto::hash(&tst.message_imprint.hash_algorithm.oid, data)
+        .map_err(|e| TimestampError::Decode(e.to_string()))?;
+    if tst.message_imprint.hashed_message.as_bytes() != expected.as_slice() {
+        return Err(TimestampError::ImprintMismatch);
+    }
+    let gen_time = tst.gen_time.to_system_time();
+    let chain = chain::validate(
+        &verified.signer,
+        &verified.certificates,
+        store,
+        gen_time,
+        Purpose::TimeStamping,
+    );
+    Ok(VerifiedTimestamp {
+        gen_time,
+        tsa_certificate: verified.signer,
+        chain,
+        tst_info: tst,
+    })
+}
+
+/// An RFC 3161 client for one TSA URL (HTTP; replies are signed, so no TLS is needed for
+/// integrity).
+#[derive(Debug, Clone)]
+pub struct TsaClient {
+    url: String,
+    timeout: Duration,
+    trust: TrustStore,
+}
+
+impl TsaClient {
+    /// A client for `url` whose TSA certificate must chain to `trust`.
+    pub fn new(url: &str, trust: TrustStore) -> Self {
+        Self {
+            url: url.to_owned(),
+            timeout: Duration::from_secs(20),
+            trust,
+        }
+    }
+
+    /// The URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Requests a token over `data` (its SHA-256 is the imprint) and checks the reply: status,
+    /// nonce, imprint, token signature and TSA chain (RFC 3161 §2.4.2).
+    pub fn timestamp(&self, data: &[u8]) -> Result<ContentInfo, TsaError> {
+        let imprint = crate::crypto::hash(&oids::SHA256, data)
+            .map_err(|e| TsaError::BadReply(e.to_string()))?;
+        let mut nonce = [0u8; 8];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut nonce);
+        nonce[0] &= 0x7f;
+        nonce[0] |= 0x01;
+        let nonce = Int::new(&nonce).map_err(|e| TsaError::BadReply(e.to_string()))?;
+        let req = TimeStampReq {
+            version: TspVersion::V1,
+            message_imprint: MessageImprint {
+                hash_algorithm: AlgorithmIdentifier {
+                    oid: oids::SHA256,
+                    parameters: None,
+                },
+                hashed_message: OctetString::new(imprint)
+                    .map_err(|e| TsaError::BadReply(e.to_string()))?,
+            },
+            req_policy: None,
+            nonce: Some(nonce.clone()),
+            cert_req: true,
+            extensions: None,
+        };
+        let body = req
+            .to_der()
+            .map_err(|e| TsaError::BadReply(e.to_string()))?;
+        let reply = self.post(&body)?;
+        let resp =
+            TimeStampResp::from_der(&reply).map_err(|e| TsaError::BadReply(e.to_string()))?;
+        let status = resp.status.status as u8;
+        if status > 1 {
+            return Err(TsaError::Rejected { status });
+        }
+        let token = resp
+            .time_stamp_token
+            .ok_or_else(|| TsaError::BadReply("granted without a token".into()))?;
+        let v = verify_token(&token, data, &self.trust)?;
+        if v.tst_info.nonce.as_ref() != Some(&nonce) {
+            return Err(TsaError::NonceMismatch);
+        }
+        v.chain.map_err(TsaError::Chain)?;
+        Ok(token)
+    }
+
+    fn post(&self, body: &[u8]) -> Result<Vec<u8>, TsaError> {
+        let unreachable = |e: &dyn std::fmt::Display| TsaError::Unreachable {
+            url: self.url.clone(),
+            reason: e.to_string(),
+        };
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(self.timeout))
+            .build()
+            .into();
+        let mut resp = agent
+            .post(&self.url)
+            .header("Content-Type", "application/timestamp-query")
+            .send(body)
+            .map_err(|e| unreachable(&e))?;
+        resp.body_mut()
+            .with_config()
+            .limit(1 << 20)
+            .read_to_vec()
+            .map_err(|e| unreachable(&e))
+    }
+}

@@ -1,0 +1,217 @@
+//! The verification report: per signature, per check, with reasons. Status is data, not an error.
+
+use serde::Serialize;
+
+/// What a check looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CheckKind {
+    /// `/ByteRange` covers the whole revision except exactly the `/Contents` hex string
+    /// (ISO 32000-1 §12.8.1; refuses universal signature forgery and signature wrapping).
+    ByteRange,
+    /// The signature dictionary used is the one in the signed revision, unchanged since.
+    SignatureDictionary,
+    /// The digest of the byte range equals the CMS message-digest.
+    Integrity,
+    /// The CMS signature over the signed attributes verifies with the signer's key.
+    CmsSignature,
+    /// PAdES baseline attributes (ETSI EN 319 142-1 §6.3): signing-certificate-v2, no
+    /// signing-time.
+    PadesProfile,
+    /// What happened after the signed revision (incremental updates).
+    Modifications,
+    /// DocMDP permissions of a certification signature (ISO 32000-1 §12.8.2.2).
+    DocMdp,
+    /// A path from the signer to a configured trust root, valid at the validation time.
+    CertificateChain,
+    /// The signature timestamp (RFC 3161) and its TSA chain.
+    Timestamp,
+    /// Revocation (OCSP/CRL).
+    Revocation,
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CheckStatus {
+    /// Established positively.
+    Passed,
+    /// Established negatively.
+    Failed,
+    /// Acceptable but worth saying.
+    Warning,
+    /// Not checked (with the reason in the detail).
+    NotChecked,
+}
+
+/// One check with its reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// What.
+    pub kind: CheckKind,
+    /// Outcome.
+    pub status: CheckStatus,
+    /// Why, in technical English (the CLI adds Vietnamese headings).
+    pub detail: String,
+}
+
+/// How much of the file a signature covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Coverage {
+    /// Every byte of the file except `/Contents`.
+    WholeFile,
+    /// An earlier revision: the signed bytes end at `signed_len` of `file_len`.
+    Revision {
+        /// Length of the signed revision.
+        signed_len: u64,
+        /// Length of the file.
+        file_len: u64,
+    },
+    /// Could not be established.
+    Unknown,
+}
+
+/// The most severe kind of change after the signed revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum ModificationLevel {
+    /// Nothing after the signed revision.
+    None,
+    /// Long-term validation data: DSS, document information, XMP metadata.
+    LtvUpdates,
+    /// New or filled signature fields (later signatures).
+    FormFillingAndSignatures,
+    /// Annotations added (allowed only under DocMDP P=3).
+    Annotations,
+    /// Anything else: page content, resources, other objects (incremental saving attack, shadow
+    /// attacks).
+    Illegal,
+}
+
+/// The bottom line for one signature or the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Verdict {
+    /// Intact, unmodified (or only allowed changes), and trusted.
+    Valid,
+    /// Intact but not trusted (unknown or demo root, expired certificate, ...).
+    Untrusted,
+    /// Broken, forged or modified in a forbidden way.
+    Invalid,
+}
+
+/// A verified timestamp.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimestampReport {
+    /// genTime, ISO 8601 in Vietnam time.
+    pub time: String,
+    /// TSA certificate subject.
+    pub tsa: String,
+    /// Whether the TSA chain is trusted.
+    pub trusted: bool,
+}
+
+/// Everything established about one signature.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureReport {
+    /// The field name (`/T`).
+    pub field: String,
+    /// `/SubFilter`.
+    pub sub_filter: String,
+    /// Signer certificate subject.
+    pub signer: Option<String>,
+    /// `/M`, as claimed by the signer (not proof of time).
+    pub claimed_time: Option<String>,
+    /// The signature timestamp, if any and valid.
+    pub timestamp: Option<TimestampReport>,
+    /// `/ByteRange`.
+    pub byte_range: Vec<i64>,
+    /// Coverage.
+    pub coverage: Coverage,
+    /// Changes after the signed revision.
+    pub modifications: ModificationLevel,
+    /// DocMDP `/P` when this is a certification signature.
+    pub certification: Option<i64>,
+    /// Every check.
+    pub checks: Vec<Check>,
+    /// The bottom line.
+    pub verdict: Verdict,
+}
+
+/// The document's report.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerificationReport {
+    /// File length.
+    pub file_len: u64,
+    /// Number of revisions.
+    pub revisions: usize,
+    /// Whether the demo root was allowed (`--demo`).
+    pub demo_trusted: bool,
+    /// One entry per signature field with a value.
+    pub signatures: Vec<SignatureReport>,
+}
+
+impl SignatureReport {
+    pub(crate) fn push(&mut self, kind: CheckKind, status: CheckStatus, detail: impl Into<String>) {
+        self.checks.push(Check {
+            kind,
+            status,
+            detail: detail.into(),
+        });
+    }
+
+    /// Computes the verdict from the checks: any failed integrity-type check makes it invalid,
+    /// a failed trust check makes it untrusted, otherwise valid.
+    pub(crate) fn conclude(&mut self) {
+        let failed = |k: CheckKind| {
+            self.checks
+                .iter()
+                .any(|c| c.kind == k && c.status == CheckStatus::Failed)
+        };
+        let passed = |k: CheckKind| {
+            self.checks
+                .iter()
+                .any(|c| c.kind == k && c.status == CheckStatus::Passed)
+        };
+        let integrity = [
+            CheckKind::ByteRange,
+            CheckKind::SignatureDictionary,
+            CheckKind::Integrity,
+            CheckKind::CmsSignature,
+            CheckKind::Modifications,
+            CheckKind::DocMdp,
+            CheckKind::Timestamp,
+        ];
+        self.verdict = if integrity.iter().any(|k| failed(*k))
+            || !passed(CheckKind::Integrity)
+            || !passed(CheckKind::CmsSignature)
+        {
+            Verdict::Invalid
+        } else if failed(CheckKind::CertificateChain) || !passed(CheckKind::CertificateChain) {
+            Verdict::Untrusted
+        } else {
+            Verdict::Valid
+        };
+    }
+}
+
+impl VerificationReport {
+    /// The document verdict: valid only if there is at least one signature and every one is
+    /// valid; otherwise the worst.
+    pub fn verdict(&self) -> Verdict {
+        if self.signatures.is_empty() {
+            return Verdict::Invalid;
+        }
+        if self
+            .signatures
+            .iter()
+            .any(|s| s.verdict == Verdict::Invalid)
+        {
+            Verdict::Invalid
+        } else if self
+            .signatures
+            .iter()
+            .any(|s| s.verdict == Verdict::Untrusted)
+        {
+            Verdict::Untrusted
+        } else {
+            Verdict::Valid
+        }
+    }
+}

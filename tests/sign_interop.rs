@@ -1,0 +1,247 @@
+//! Interop: every hoso signature is checked by pdfsig (poppler), pyHanko, `openssl cms -verify`
+//! and `qpdf --check`, on classic-table, xref-stream/object-stream, hybrid and PDF/A inputs, with
+//! several signatures in one file, B-T with a local TSA, and certification.
+
+use std::path::Path;
+use std::process::Command;
+
+use hoso_e2e::sign_support::{
+    certs, hoso, hoso_sign, hoso_verify, openssl_cms_verify, pdfs, pdfsig_output, pyhanko_validate,
+    pyhanko_validate_with, qpdf_check, run, text, tsa::TestTsa,
+};
+
+/// Every outside checker says the last signature is valid and trusted and covers the file.
+fn assert_valid_everywhere(dir: &Path, signed: &Path, signatures: usize) {
+    assert_valid_everywhere_with(dir, signed, signatures, &[]);
+}
+
+fn assert_valid_everywhere_with(
+    dir: &Path,
+    signed: &Path,
+    signatures: usize,
+    pyhanko_extra: &[&str],
+) {
+    let (code, rep) = hoso_verify(signed, &["--demo"]);
+    assert_eq!(code, 0, "hoso verify: {rep:#}");
+    let sigs = rep["signatures"].as_array().expect("signatures");
+    assert_eq!(sigs.len(), signatures, "{rep:#}");
+    assert!(sigs.iter().all(|s| s["verdict"] == "Valid"), "{rep:#}");
+    assert_eq!(sigs.last().expect("one")["coverage"], "WholeFile");
+
+    let out = pdfsig_output(dir, signed);
+    assert_eq!(
+        out.matches("Signature Validation: Signature is Valid.")
+            .count(),
+        signatures,
+        "pdfsig: {out}"
+    );
+    assert_eq!(
+        out.matches("Certificate Validation: Certificate is Trusted.")
+            .count(),
+        signatures,
+        "pdfsig: {out}"
+    );
+    assert!(out.contains("Total document signed"), "pdfsig: {out}");
+    assert!(out.contains("ETSI.CAdES.detached"), "pdfsig: {out}");
+
+    let (code, out) = pyhanko_validate_with(signed, pyhanko_extra);
+    assert_eq!(code, 0, "pyhanko: {out}");
+    assert!(out.contains("INTACT:TRUSTED"), "pyhanko: {out}");
+    assert!(!out.contains("INVALID"), "pyhanko: {out}");
+
+    let (code, out) = openssl_cms_verify(dir, signed);
+    assert_eq!(code, 0, "openssl cms -verify: {out}");
+    assert!(out.contains("CMS Verification successful"), "{out}");
+
+    let (code, out) = qpdf_check(signed);
+    assert_eq!(code, 0, "qpdf --check: {out}");
+}
+
+#[test]
+fn rsa_signature_on_classic_table_is_valid_in_every_checker() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = pdfs::classic(dir.path(), "in.pdf", "Hello");
+    let before = std::fs::read(&input).unwrap();
+    let out = dir.path().join("signed.pdf");
+    hoso_sign(
+        dir.path(),
+        &input,
+        &out,
+        "demo-staff-rsa.p12",
+        &["--reason", "Phê duyệt", "--location", "Hòa Bình"],
+    );
+    assert_eq!(std::fs::read(&input).unwrap(), before, "input untouched");
+    let signed = std::fs::read(&out).unwrap();
+    assert_eq!(
+        &signed[..before.len()],
+        &before[..],
+        "earlier bytes are never rewritten"
+    );
+    assert_valid_everywhere(dir.path(), &out, 1);
+    let (_, out) = pyhanko_validate(&out);
+    assert!(out.contains("UNTOUCHED"), "whole file covered: {out}");
+}
+
+#[test]
+fn rsa_pss_signature_is_valid_in_every_checker() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = pdfs::classic(dir.path(), "in.pdf", "PSS");
+    let out = dir.path().join("signed.pdf");
+    hoso_sign(
+        dir.path(),
+        &input,
+        &out,
+        "demo-staff-rsa.p12",
+        &["--rsa-pss"],
+    );
+    assert_valid_everywhere(dir.path(), &out, 1);
+}
+
+#[test]
+fn p256_signature_on_xref_and_object_streams_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = pdfs::classic(dir.path(), "plain.pdf", "ObjStm");
+    let input = dir.path().join("objstm.pdf");
+    pdfs::with_object_streams(&plain, &input);
+    let head = std::fs::read(&input).unwrap();
+    assert!(
+        head.windows(7).any(|w| w == b"/ObjStm"),
+        "pikepdf wrote object streams"
+    );
+    let out = dir.path().join("signed.pdf");
+    hoso_sign(dir.path(), &input, &out, "demo-staff-p256.p12", &[]);
+    let tail = std::fs::read(&out).unwrap();
+    let update = &tail[head.len()..];
+    assert!(
+        update.windows(11).any(|w| w == b"/Type /XRef"),
+        "the update uses an xref stream like the original"
+    );
+    assert_valid_everywhere(dir.path(), &out, 1);
+}
+
+#[test]
+fn p384_signature_on_hybrid_file_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = pdfs::hybrid(dir.path());
+    let (code, out) = qpdf_check(&input);
+    assert!(code == 0, "the hybrid fixture is well formed: {out}");
+    let out = dir.path().join("signed.pdf");
+    hoso_sign(dir.path(), &input, &out, "demo-staff-p384.p12", &[]);
+    // pyHanko refuses hybrid-reference files unless told to read them leniently (its policy
+    // against dual readings of the xref); diff analysis stays on.
+    assert_valid_everywhere_with(dir.path(), &out, 1, &["--no-strict-syntax"]);
+}
+
+#[test]
+fn second_and_third_signatures_leave_the_first_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = pdfs::classic(dir.path(), "in.pdf", "Three");
+    let s1 = dir.path().join("s1.pdf");
+    let s2 = dir.path().join("s2.pdf");
+    let s3 = dir.path().join("s3.pdf");
+    hoso_sign(dir.path(), &input, &s1, "demo-staff-rsa.p12", &[]);
+    hoso_sign(dir.path(), &s1, &s2, "demo-staff-p256.p12", &[]);
+    hoso_sign(
+        dir.path(),
+        &s2,
+        &s3,
+        "demo-org.p12",
+        &["--field", "Organisation"],
+    );
+    assert_valid_everywhere(dir.path(), &s3, 3);
+    let (_, rep) = hoso_verify(&s3, &["--demo"]);
+    let first = &rep["signatures"][0];
+    assert!(first["coverage"]["Revision"].is_object(), "{rep:#}");
+    assert_eq!(first["modifications"], "FormFillingAndSignatures");
+    let (_, out) = pyhanko_validate(&s3);
+    assert!(out.contains("ACCEPTABLE_MODIFICATIONS"), "pyhanko: {out}");
+}
+
+#[test]
+fn pdfa_input_stays_pdfa_after_signing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = pdfs::pdfa(dir.path());
+    let out = dir.path().join("signed.pdf");
+    hoso_sign(dir.path(), &input, &out, "demo-staff-p256.p12", &[]);
+    assert_valid_everywhere(dir.path(), &out, 1);
+    // Mechanical PDF/A checks on the result (no veraPDF is available).
+    pdfs::pikepdf(
+        r#"import sys, pikepdf
+p = pikepdf.open(sys.argv[1])
+m = p.open_metadata()
+assert m["pdfaid:part"] == "2" and m["pdfaid:conformance"] == "B", "pdfaid kept"
+assert str(p.docinfo["/Title"]) == m["dc:title"], "Info and XMP agree"
+oi = p.Root.OutputIntents[0]
+assert oi.S == "/GTS_PDFA1" and int(oi.DestOutputProfile.N) == 3, "OutputIntent kept"
+assert "/Encrypt" not in p.trailer and "/ID" in p.trailer, "trailer ID, no encryption"
+af = p.Root.AcroForm
+assert "/NeedAppearances" not in af, "no NeedAppearances"
+for a in p.pages[0].Annots:
+    assert int(a.F) & 4 == 4 and int(a.F) & (1 | 2 | 32) == 0, "printable, not hidden"
+    assert "/AP" in a and "/N" in a.AP, "appearance present"
+"#,
+        &[&out],
+    );
+}
+
+#[test]
+fn b_t_signature_with_local_tsa_is_valid_and_timestamped() {
+    let dir = tempfile::tempdir().unwrap();
+    let tsa = TestTsa::start();
+    let input = pdfs::classic(dir.path(), "in.pdf", "Timestamp");
+    let out = dir.path().join("signed.pdf");
+    hoso_sign(
+        dir.path(),
+        &input,
+        &out,
+        "demo-staff-rsa.p12",
+        &["--level", "B-T", "--tsa", &tsa.url, "--demo"],
+    );
+    assert!(tsa.served.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    assert_valid_everywhere(dir.path(), &out, 1);
+    let (_, rep) = hoso_verify(&out, &["--demo"]);
+    assert_eq!(
+        rep["signatures"][0]["timestamp"]["trusted"], true,
+        "{rep:#}"
+    );
+    let (_, out) = pyhanko_validate(&out);
+    assert!(
+        out.contains("TIMESTAMP_TOKEN<INTACT:TRUSTED>"),
+        "pyhanko: {out}"
+    );
+}
+
+#[test]
+fn certification_allows_a_later_approval_signature_with_p2_and_refuses_with_p1() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = pdfs::classic(dir.path(), "in.pdf", "Certified");
+    let c = dir.path().join("certified.pdf");
+    hoso_sign(dir.path(), &input, &c, "demo-org.p12", &["--certify"]);
+    assert_valid_everywhere(dir.path(), &c, 1);
+    let (_, rep) = hoso_verify(&c, &["--demo"]);
+    assert_eq!(rep["signatures"][0]["certification"], 2);
+    let a = dir.path().join("approved.pdf");
+    hoso_sign(dir.path(), &c, &a, "demo-staff-p256.p12", &[]);
+    assert_valid_everywhere(dir.path(), &a, 2);
+
+    let locked = dir.path().join("locked.pdf");
+    hoso_sign(
+        dir.path(),
+        &input,
+        &locked,
+        "demo-org.p12",
+        &["--certify", "--docmdp", "1"],
+    );
+    let refused = dir.path().join("refused.pdf");
+    let o = run(Command::new(hoso())
+        .arg("sign")
+        .arg(&locked)
+        .arg("--p12")
+        .arg(certs().join("demo-staff-p256.p12"))
+        .arg("--pin-file")
+        .arg(hoso_e2e::sign_support::pin_file(dir.path()))
+        .arg("--out")
+        .arg(&refused));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(!refused.exists());
+}
