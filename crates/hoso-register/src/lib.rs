@@ -1,0 +1,4 @@
+//! The office register of hoso: a tamper-evident, append-only log of every file hash.
+#![forbid(unsafe_code)]
+
+pub mod tree;
