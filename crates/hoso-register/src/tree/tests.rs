@@ -179,13 +179,18 @@ fn roots_of_1_to_8_leaves_match_vectors() {
     }
 }
 
+/// (what, index, size, leaf, proof, root)
+type InclusionProbe = (&'static str, u64, u64, Hash, Vec<Hash>, Hash);
+/// (what, size1, size2, root1, root2, proof)
+type ConsistencyProbe = (&'static str, u64, u64, Hash, Hash, Vec<Hash>);
+
 fn inclusion_mutations(
     index: u64,
     size: u64,
     leaf: Hash,
     proof: &[Hash],
     root: Hash,
-) -> Vec<(&'static str, u64, u64, Hash, Vec<Hash>, Hash)> {
+) -> Vec<InclusionProbe> {
     let some = h("abacaba000000000000000000000000000000000000000000060061e00123456");
     let mut out = vec![
         (
@@ -299,7 +304,7 @@ fn consistency_vectors_verify_generate_and_mutations_fail() {
         if proof.is_empty() {
             continue;
         }
-        let mut mutations: Vec<(&str, u64, u64, Hash, Hash, Vec<Hash>)> = vec![
+        let mut mutations: Vec<ConsistencyProbe> = vec![
             ("size1 - 1", s1 - 1, s2, r1, r2, proof.clone()),
             ("size1 + 1", s1 + 1, s2, r1, r2, proof.clone()),
             ("size1 ^ 2", s1 ^ 2, s2, r1, r2, proof.clone()),
