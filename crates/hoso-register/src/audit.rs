@@ -145,23 +145,35 @@ pub enum Finding {
 }
 
 impl Finding {
-    /// The sequence number this finding points at, if it points at one.
+    /// The one entry this finding pins down, if it pins one down.
     pub fn seq(&self) -> Option<u64> {
         match self {
             Self::UnreadableEntry { seq, .. } | Self::LeafMismatch { seq } => Some(*seq),
             Self::SequenceGap { expected, .. } => Some(*expected),
-            Self::NodeMismatch { first_seq, .. }
-            | Self::NodeMissing { first_seq, .. }
-            | Self::CheckpointMismatch { first_seq, .. }
-            | Self::EntriesWithoutCheckpoint { first_seq, .. } => Some(*first_seq),
+            Self::EntriesWithoutCheckpoint { first_seq, .. } => Some(*first_seq),
             Self::CheckpointBeyondEntries { entries, .. } => Some(*entries),
             Self::CopyNumberDuplicate { seq, .. } => Some(*seq),
             Self::CopyNumberGap { seq, .. } => *seq,
-            Self::Integrity { .. }
-            | Self::CheckpointSignature { .. }
-            | Self::CheckpointColumns { .. }
-            | Self::UntrustedKey { .. }
-            | Self::BundleFormat { .. } => None,
+            _ => None,
+        }
+    }
+
+    /// The entries `[first, end)` among which something changed, for findings that bound a
+    /// change without pinning it (a root or a node that no longer matches).
+    pub fn seq_range(&self) -> Option<(u64, u64)> {
+        match self {
+            Self::CheckpointMismatch { size, first_seq } => Some((*first_seq, *size)),
+            Self::NodeMismatch {
+                level,
+                index,
+                first_seq,
+            }
+            | Self::NodeMissing {
+                level,
+                index,
+                first_seq,
+            } => Some((*first_seq, index.saturating_add(1) << level)),
+            _ => None,
         }
     }
 }
@@ -182,8 +194,13 @@ pub struct AuditReport {
     pub findings: Vec<Finding>,
     /// Findings not listed.
     pub findings_not_listed: usize,
-    /// The lowest sequence number any finding points at.
+    /// The first entry that differs: the lowest pinned-down sequence number, or the start of
+    /// the earliest range a changed root or node bounds.
     pub first_bad_seq: Option<u64>,
+    #[serde(skip)]
+    pinned: Option<u64>,
+    #[serde(skip)]
+    range: Option<(u64, u64)>,
 }
 
 fn hex_hash<S: serde::Serializer>(h: &Hash, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -198,8 +215,23 @@ impl AuditReport {
 
     pub(crate) fn push(&mut self, f: Finding) {
         if let Some(s) = f.seq() {
-            self.first_bad_seq = Some(self.first_bad_seq.map_or(s, |b| b.min(s)));
+            self.pinned = Some(self.pinned.map_or(s, |b| b.min(s)));
         }
+        if let Some((lo, hi)) = f.seq_range() {
+            // Keep the earliest range; a later range inside it narrows it.
+            self.range = Some(match self.range {
+                None => (lo, hi),
+                Some((a, b)) if lo >= a && lo < b => (lo, b.min(hi)),
+                Some((a, _)) if hi <= a => (lo, hi),
+                Some(r) => r,
+            });
+        }
+        self.first_bad_seq = match (self.pinned, self.range) {
+            (Some(p), Some((lo, hi))) => Some(if p >= hi { lo } else { p }),
+            (Some(p), None) => Some(p),
+            (None, Some((lo, _))) => Some(lo),
+            (None, None) => None,
+        };
         if self.findings.len() < MAX_LISTED_FINDINGS {
             self.findings.push(f);
         } else {
@@ -225,6 +257,7 @@ pub(crate) struct Replay {
     expected_seq: u64,
     signed_roots: BTreeMap<u64, Hash>,
     last_good: u64,
+    mismatched: bool,
     copies: HashMap<(String, u32), Vec<(u32, u64)>>,
 }
 
@@ -235,6 +268,7 @@ impl Replay {
             expected_seq: 0,
             signed_roots,
             last_good: 0,
+            mismatched: false,
             copies: HashMap::new(),
         }
     }
@@ -272,7 +306,9 @@ impl Replay {
         if let Some(root) = self.signed_roots.get(&size) {
             if *root == self.edge.root() {
                 self.last_good = size;
-            } else {
+            } else if !self.mismatched {
+                // Every later root differs too; the first mismatch is the information.
+                self.mismatched = true;
                 report.push(Finding::CheckpointMismatch {
                     size,
                     first_seq: self.last_good,
