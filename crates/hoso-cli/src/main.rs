@@ -23,6 +23,8 @@ struct Cli {
 enum Command {
     /// Dựng hồ sơ PDF/A từ ảnh quét và PDF / build a PDF/A dossier from scans and PDFs.
     Build(cmd::build::Args),
+    /// Sổ đăng ký mã băm / the tamper-evident register of file hashes.
+    Register(cmd::register::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,5 +51,6 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Register(args) => cmd::register::run(args),
     }
 }

@@ -201,7 +201,7 @@ pub fn verify_bundle(dir: &Path, trusted: Option<&VerifierKey>) -> Result<AuditR
         }
     }
     let latest = read(LATEST_CHECKPOINT_FILE)?;
-    if !latest.is_empty() {
+    if !latest.is_empty() && notes.last().map(|(_, n)| n) != Some(&latest) {
         let size = crate::note::Checkpoint::parse_note_text(&latest)
             .map(|c| c.size)
             .unwrap_or(0);

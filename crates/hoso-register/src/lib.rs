@@ -58,9 +58,9 @@ pub use lookup::{LookupResult, LookupStatus, QrLookup};
 pub use note::{Checkpoint, StationKey, VerifierKey};
 pub use qr::QrPayload;
 pub use store::{
-    default_key_path, default_register_path, AppendCopyError, Appended, Clock, ConsistencyProof,
-    CopyReservation, CreateOptions, InclusionProof, Register, SignedCheckpoint, APPLICATION_ID,
-    SCHEMA_VERSION,
+    ascii_slug, default_key_path, default_register_path, AppendCopyError, Appended, Clock,
+    ConsistencyProof, CopyReservation, CreateOptions, InclusionProof, Register, SignedCheckpoint,
+    APPLICATION_ID, SCHEMA_VERSION,
 };
 pub use tree::Hash;
 

@@ -137,6 +137,17 @@ mod tests {
     }
 
     #[test]
+    fn default_origin_is_ascii_for_vietnamese_station_names() {
+        let o = crate::CreateOptions::for_station("Một cửa — Phường Bến Nghé, Quận 1").origin;
+        assert_eq!(o, "hoso/mot-cua-phuong-ben-nghe-quan-1");
+        let s = QrPayload::new(&o, 7, &[0; 32]).to_string();
+        assert!(
+            s.starts_with("HS1:HOSO/MOT-CUA-PHUONG-BEN-NGHE-QUAN-1:7:"),
+            "{s}"
+        );
+    }
+
+    #[test]
     fn rejects_malformed() {
         assert_eq!("XX1:A:1:AAAA".parse::<QrPayload>(), Err(QrError::Prefix));
         assert_eq!("HS1:A:1".parse::<QrPayload>(), Err(QrError::Shape));

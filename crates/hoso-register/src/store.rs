@@ -137,22 +137,53 @@ pub struct CreateOptions {
 }
 
 impl CreateOptions {
-    /// Options for a station: origin `hoso/<station>` with spaces and `+` replaced by `-`.
+    /// Options for a station: origin `hoso/<slug>` where the slug is the station name in
+    /// lowercase ASCII (Vietnamese diacritics removed, other characters as `-`), so the origin
+    /// is a valid key name and stays in the QR alphanumeric set once upper-cased.
     pub fn for_station(station: &str) -> Self {
-        let clean: String = station
-            .chars()
-            .map(|c| {
-                if c.is_whitespace() || c == '+' {
-                    '-'
-                } else {
-                    c
-                }
-            })
-            .collect();
         Self {
-            origin: format!("hoso/{clean}"),
+            origin: format!("hoso/{}", ascii_slug(station)),
             station: station.to_owned(),
         }
+    }
+}
+
+/// `Một cửa 1` → `mot-cua-1`.
+pub fn ascii_slug(s: &str) -> String {
+    const GROUPS: [(&str, char); 14] = [
+        ("àáạảãâầấậẩẫăằắặẳẵ", 'a'),
+        ("ÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴ", 'a'),
+        ("èéẹẻẽêềếệểễ", 'e'),
+        ("ÈÉẸẺẼÊỀẾỆỂỄ", 'e'),
+        ("ìíịỉĩ", 'i'),
+        ("ÌÍỊỈĨ", 'i'),
+        ("òóọỏõôồốộổỗơờớợởỡ", 'o'),
+        ("ÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠ", 'o'),
+        ("ùúụủũưừứựửữ", 'u'),
+        ("ÙÚỤỦŨƯỪỨỰỬỮ", 'u'),
+        ("ỳýỵỷỹ", 'y'),
+        ("ỲÝỴỶỸ", 'y'),
+        ("đ", 'd'),
+        ("Đ", 'd'),
+    ];
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let base = GROUPS
+            .iter()
+            .find(|(set, _)| set.contains(c))
+            .map_or(c, |&(_, b)| b)
+            .to_ascii_lowercase();
+        if base.is_ascii_alphanumeric() || base == '.' {
+            out.push(base);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_matches('-');
+    if trimmed.is_empty() {
+        "station".to_owned()
+    } else {
+        trimmed.to_owned()
     }
 }
 
