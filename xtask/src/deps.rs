@@ -12,6 +12,11 @@ pub const APT: &[(&str, &str)] = &[
     ("qpdf", "qpdf --check"),
     ("python3-venv", "a venv for the Python validators"),
     ("ghostscript", "independent renderer used by the PDF tests"),
+    ("sqlite3", "hand edits of the register in the tamper tests"),
+    (
+        "openssl",
+        "independent Ed25519 check of register checkpoints",
+    ),
 ];
 
 /// Python packages installed into the project's venv under `target/venv`: (requirement, why).
