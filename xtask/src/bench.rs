@@ -4,6 +4,7 @@ use anyhow::{bail, Result};
 
 pub fn run(args: &[&str]) -> Result<()> {
     match args.first().copied() {
-        _ => bail!("usage: cargo xtask bench <build>"),
+        Some("register") => crate::bench_register::run(&args[1..]),
+        _ => bail!("usage: cargo xtask bench <build | register>"),
     }
 }

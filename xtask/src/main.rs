@@ -5,6 +5,7 @@
 //! - `bench` — benchmarks against peer tools in the same run.
 
 mod bench;
+mod bench_register;
 mod deps;
 mod env;
 
