@@ -161,3 +161,30 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod hostile_input {
+    use proptest::prelude::*;
+
+    use super::QrPayload;
+    use crate::note::{Checkpoint, VerifierKey};
+
+    proptest! {
+        /// Parsers of outside input never panic, and what parses prints back to itself.
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,120}", bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let lossy = String::from_utf8_lossy(&bytes);
+            for input in [s.as_str(), lossy.as_ref()] {
+                if let Ok(p) = input.parse::<QrPayload>() {
+                    prop_assert_eq!(p.to_string().parse::<QrPayload>().unwrap(), p);
+                }
+                let _ = Checkpoint::parse_note_text(input);
+                let _ = VerifierKey::parse(input);
+                let _ = crate::note::StationKey::from_signer_string(input);
+            }
+            let key = crate::note::StationKey::from_seed("hoso/x", &[3; 32]).unwrap().verifier();
+            let _ = key.verify_note(&s);
+            let _ = key.verify_note(&format!("hoso/x\n1\n{s}\n\n\u{2014} hoso/x {s}\n"));
+        }
+    }
+}

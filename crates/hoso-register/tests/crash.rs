@@ -28,8 +28,13 @@ fn main() -> ExitCode {
         println!("kill_appender_at_random_moments: test");
         return ExitCode::SUCCESS;
     }
+    let start = std::time::Instant::now();
     parent();
     println!("test kill_appender_at_random_moments ... ok");
+    println!(
+        "\ntest result: ok. 1 passed; 0 failed; finished in {:.2}s",
+        start.elapsed().as_secs_f64()
+    );
     ExitCode::SUCCESS
 }
 
