@@ -459,3 +459,25 @@ fn entries_are_validated() {
         a.checkpoint.checkpoint.root
     );
 }
+
+#[test]
+fn newer_schema_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut reg) = new_register(dir.path());
+    reg.append(dossier(0)).unwrap();
+    drop(reg);
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.pragma_update(None, "user_version", hoso_register::SCHEMA_VERSION + 1)
+            .unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    for open in [Register::open, Register::open_read_only] {
+        assert!(matches!(
+            open(&path),
+            Err(RegisterError::TooNew { found, .. }) if found == hoso_register::SCHEMA_VERSION + 1
+        ));
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
