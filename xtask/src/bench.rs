@@ -15,7 +15,8 @@ pub fn run(args: &[&str]) -> Result<()> {
         Some("ocr") => crate::bench_ocr::bench_ocr(),
         Some("cleanup") => crate::bench_cleanup::run(),
         Some("sign") => crate::bench_sign::run(&args[1..]),
-        _ => bail!("usage: cargo xtask bench <build | sign | ocr | cleanup>"),
+        Some("register") => crate::bench_register::run(&args[1..]),
+        _ => bail!("usage: cargo xtask bench <build | sign | register | ocr | cleanup>"),
     }
 }
 

@@ -46,6 +46,7 @@ pub const APT: &[(&str, &str)] = &[
         "libnss3-tools",
         "certutil: the NSS trust store pdfsig reads",
     ),
+    ("sqlite3", "hand edits of the register in the tamper tests"),
 ];
 
 /// Python packages installed into the project's venv under `target/venv`: (requirement, why).

@@ -7,6 +7,7 @@
 mod bench;
 mod bench_cleanup;
 mod bench_ocr;
+mod bench_register;
 mod bench_sign;
 mod certs;
 mod demo_sign;

@@ -33,6 +33,8 @@ enum Command {
     Sign(cmd::sign::Args),
     /// Kiểm tra chữ ký / verify the signatures of a PDF.
     Verify(cmd::verify::Args),
+    /// Sổ đăng ký mã băm / the tamper-evident register of file hashes.
+    Register(cmd::register::Args),
 }
 
 fn main() -> ExitCode {
@@ -78,5 +80,6 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Sign(args) => cmd::sign::run(args),
         Command::Verify(args) => cmd::verify::run(args),
+        Command::Register(args) => cmd::register::run(args),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod clean;
+pub mod register;
 pub mod scan;
 pub mod search;
 pub mod sign;
