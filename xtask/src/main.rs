@@ -101,6 +101,33 @@ fn demo(_extra: &[&str]) -> Result<()> {
     println!();
     let signed = demo_sign::sign_and_verify(&hoso, &dossier, &out)?;
     println!();
+    println!("Ghi vào sổ đăng ký / entering both files in the register:");
+    let register = out.join("register.sqlite");
+    for (file, kind) in [(&dossier, "dossier"), (&signed, "signed")] {
+        env::run_tool(
+            std::process::Command::new(&hoso)
+                .args([
+                    "register",
+                    "append",
+                    "--kind",
+                    kind,
+                    "--station",
+                    "Một cửa DEMO",
+                ])
+                .args(["--code", "000.00.15.H12-261129-0001", "--register"])
+                .arg(&register)
+                .arg(file),
+        )?;
+    }
+    println!();
+    println!("Tra cứu bản đã ký trong sổ / looking up the signed file:");
+    env::run_tool(
+        std::process::Command::new(&hoso)
+            .args(["register", "lookup", "--register"])
+            .arg(&register)
+            .arg(&signed),
+    )?;
+    println!();
     println!("Tìm theo nội dung (không dấu) / search by content, without diacritics:");
     env::run_tool(
         std::process::Command::new(&hoso)
