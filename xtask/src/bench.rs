@@ -28,9 +28,10 @@ pub struct Measured {
 
 /// Runs a command to completion and measures it with wait4(2).
 pub fn measure(cmd: &mut Command) -> Result<Measured> {
-    cmd.stdout(std::process::Stdio::null());
+    cmd.stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
     let start = Instant::now();
-    let child = cmd
+    let mut child = cmd
         .spawn()
         .with_context(|| format!("could not start {:?}", cmd.get_program()))?;
     let pid = child.id() as libc::pid_t;
@@ -40,11 +41,12 @@ pub fn measure(cmd: &mut Command) -> Result<Measured> {
     // SAFETY: pid is our own child, not yet reaped; the pointers are valid for the call.
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = start.elapsed();
-    if r != pid {
-        bail!("wait4 failed for {:?}", cmd.get_program());
-    }
-    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
-        bail!("{:?} failed (status {status})", cmd.get_program());
+    if r != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        let mut err = String::new();
+        if let Some(e) = child.stderr.as_mut() {
+            let _ = std::io::Read::read_to_string(e, &mut err);
+        }
+        bail!("{:?} failed (status {status}): {err}", cmd.get_program());
     }
     Ok(Measured {
         wall,

@@ -7,44 +7,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
 use crate::env;
 
 /// Wall time and peak RSS (KiB) of one child process.
-struct Run {
-    wall: Duration,
-    max_rss_kib: i64,
-}
-
-fn measure(cmd: &mut Command) -> Result<Run> {
-    let start = Instant::now();
-    let child = cmd
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .with_context(|| format!("could not start {:?}", cmd.get_program()))?;
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: rusage is plain old data that wait4 fills; zeroed is a valid initial value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: pid is our own child, not yet reaped; status and usage are valid pointers.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    if r != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
-        let mut err = String::new();
-        if let Some(mut e) = child.stderr {
-            let _ = std::io::Read::read_to_string(&mut e, &mut err);
-        }
-        bail!("{:?} failed (status {status}): {err}", cmd.get_program());
-    }
-    Ok(Run {
-        wall,
-        max_rss_kib: usage.ru_maxrss,
-    })
-}
+use crate::bench::{measure, Measured as Run};
 
 fn best_of(n: usize, mut f: impl FnMut() -> Result<Run>) -> Result<Run> {
     let mut best: Option<Run> = None;

@@ -778,6 +778,26 @@ fn run_ocr(
     Ok(layers)
 }
 
+/// Writes one raster page with its OCR layer (if any) and notes what the officer should know.
+fn write_raster<W: Write>(
+    writer: &mut DossierWriter<W>,
+    page: &hoso_pdf::RasterPage,
+    path: &Path,
+    page_no: u32,
+    layers: &mut impl Iterator<Item = Option<TextLayer>>,
+    page_text: &mut Vec<String>,
+    warnings: &mut Vec<BuildWarning>,
+) -> Result<(), DossierError> {
+    let layer = layers.next().flatten();
+    page_text.push(layer_text(layer.as_ref()));
+    let (placement, dropped) = writer
+        .add_raster_page_with_text(page, layer.as_ref())
+        .map_err(|e| input_err(path, Some(page_no), PdfError::Io(e)))?;
+    note_dropped(dropped, warnings);
+    note_placement(path, page_no, &placement, warnings);
+    Ok(())
+}
+
 /// Writes every page of one source; returns the SHA-256 of the file.
 fn write_source<W: Write>(
     writer: &mut DossierWriter<W>,
@@ -789,7 +809,6 @@ fn write_source<W: Write>(
 ) -> Result<String, DossierError> {
     let path = src.path.as_path();
     let io_err = |e: io::Error| input_err(path, None, InputError::Io(e));
-    let out_err = |e: io::Error| input_err(path, None, PdfError::Io(e));
     match src.format {
         SourceFormat::Jpeg | SourceFormat::Png => {
             let data = std::fs::read(path).map_err(io_err)?;
@@ -800,13 +819,7 @@ fn write_source<W: Write>(
                 hoso_pdf::png::page(&data)
             }
             .map_err(|e| input_err(path, None, e))?;
-            let layer = layers.next().flatten();
-            page_text.push(layer_text(layer.as_ref()));
-            let (placement, dropped) = writer
-                .add_raster_page_with_text(&page, layer.as_ref())
-                .map_err(out_err)?;
-            note_dropped(dropped, warnings);
-            note_placement(path, 1, &placement, warnings);
+            write_raster(writer, &page, path, 1, layers, page_text, warnings)?;
             on_page(path);
             Ok(sha)
         }
@@ -818,13 +831,7 @@ fn write_source<W: Write>(
             for (i, page) in pages.enumerate() {
                 let n = i as u32 + 1;
                 let page = page.map_err(|e| input_err(path, Some(n), e))?;
-                let layer = layers.next().flatten();
-                page_text.push(layer_text(layer.as_ref()));
-                let (placement, dropped) = writer
-                    .add_raster_page_with_text(&page, layer.as_ref())
-                    .map_err(out_err)?;
-                note_dropped(dropped, warnings);
-                note_placement(path, n, &placement, warnings);
+                write_raster(writer, &page, path, n, layers, page_text, warnings)?;
                 on_page(path);
             }
             Ok(hex(&hasher.finalize()))
