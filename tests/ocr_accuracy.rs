@@ -209,3 +209,91 @@ fn ocr_layer_character_error_rate_and_word_positions() {
     }
     println!("{}", figures.join("; "));
 }
+
+#[test]
+fn hoso_ocr_adds_a_layer_to_an_existing_dossier_without_touching_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.pdf");
+    let spec = DossierSpec {
+        code: "000.00.15.H12-261129-0010".parse().unwrap(),
+        title: "Chưa có lớp chữ".into(),
+        metadata: DossierMetadata::default(),
+        documents: vec![
+            DocumentSpec {
+                name: "Tờ khai".into(),
+                files: vec![fixture("to_khai_a4_200dpi.jpg")],
+                metadata: DocumentMetadata::default(),
+            },
+            DocumentSpec {
+                name: "Giấy chứng sinh".into(),
+                files: vec![
+                    fixture("giay_chung_sinh_g4_2pages.tiff"),
+                    fixture("cong_van_1page.pdf"),
+                ],
+                metadata: DocumentMetadata::default(),
+            },
+        ],
+    };
+    build_dossier(&spec, &plain, &BuildOptions::default(), &mut |_| {}).unwrap();
+    let before = stdout(&output(
+        tool("pdftotext", "poppler-utils").arg(&plain).arg("-"),
+    ));
+    assert!(!before.contains("KHAI SINH"), "no text layer yet");
+
+    let out = dir.path().join("ocr.pdf");
+    let options = OcrOptions {
+        languages: "vie".into(),
+        threads: 0,
+    };
+    let report = hoso_dossier::ocr_existing(&plain, &out, &options, &mut |_| {}).unwrap();
+    assert_eq!(
+        (report.pages, report.pages_with_layer, report.pages_kept),
+        (4, 3, 1)
+    );
+    assert_qpdf_clean(&out);
+    let (ok, text) = pdfa_check(&out);
+    assert!(ok, "{text}");
+    let after = stdout(&output(
+        tool("pdftotext", "poppler-utils").arg(&out).arg("-"),
+    ));
+    for expected in ["ĐĂNG KÝ KHAI SINH", "GIẤY CHỨNG SINH", "CÔNG VĂN"] {
+        assert!(after.contains(expected), "{expected} missing:\n{after}");
+    }
+    // The JPEG page's stream is the input file, byte for byte.
+    let o = output(
+        tool("pdfimages", "poppler-utils")
+            .args(["-j", "-f", "1", "-l", "1"])
+            .arg(&out)
+            .arg(dir.path().join("img")),
+    );
+    assert!(o.status.success());
+    assert!(
+        std::fs::read(dir.path().join("img-000.jpg")).unwrap()
+            == std::fs::read(fixture("to_khai_a4_200dpi.jpg")).unwrap()
+    );
+    // The manifest now carries the OCR text; the outline keeps the documents.
+    let m = output(
+        tool("qpdf", "qpdf")
+            .arg("--show-attachment=manifest.json")
+            .arg(&out),
+    );
+    let m: serde_json::Value = serde_json::from_slice(&m.stdout).unwrap();
+    assert_eq!(m["ocr_languages"], "vie");
+    assert!(m["documents"][1]["page_text"][0]
+        .as_str()
+        .unwrap()
+        .contains("GIẤY CHỨNG SINH"));
+
+    // A signed file is refused: adding a layer would break its signature.
+    let mut doc = lopdf::Document::load(&plain).unwrap();
+    doc.add_object(lopdf::dictionary! { "Type" => "Sig", "Filter" => "Adobe.PPKLite" });
+    let signed = dir.path().join("signed.pdf");
+    doc.save(&signed).unwrap();
+    let err = hoso_dossier::ocr_existing(&signed, &dir.path().join("x.pdf"), &options, &mut |_| {})
+        .unwrap_err();
+    assert!(
+        matches!(err, hoso_dossier::DossierError::SignedInput(_)),
+        "{err}"
+    );
+    assert!(!dir.path().join("x.pdf").exists());
+}

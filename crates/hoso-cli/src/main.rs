@@ -23,6 +23,8 @@ struct Cli {
 enum Command {
     /// Dựng hồ sơ PDF/A từ ảnh quét và PDF / build a PDF/A dossier from scans and PDFs.
     Build(cmd::build::Args),
+    /// Thêm lớp chữ OCR cho hồ sơ chỉ có ảnh / add an OCR text layer to an image-only dossier.
+    Ocr(cmd::ocr::Args),
     /// Tìm hồ sơ theo nội dung chữ OCR / find dossiers by their OCR text.
     Search(cmd::search::Args),
     /// Làm sạch ảnh trang: chỉnh nghiêng, cắt viền, xoay, bỏ trang trắng / clean page images.
@@ -76,6 +78,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build(args) => cmd::build::run(args, &sub("build")),
         Command::Search(args) => cmd::search::run(args),
+        Command::Ocr(args) => cmd::ocr::run(args),
         Command::Clean(args) => cmd::clean::run(args),
         Command::Scan(args) => cmd::scan::run(args),
         Command::Sign(args) => cmd::sign::run(args),

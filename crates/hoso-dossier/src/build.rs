@@ -23,7 +23,7 @@ use crate::code::DossierCode;
 use crate::error::DossierError;
 use crate::manifest::{Manifest, ManifestDocument, ManifestSource, MANIFEST_VERSION};
 use crate::metadata::{DocumentMetadata, DossierMetadata};
-use crate::ocr::{recognise_all, OcrJob, OcrOptions};
+use crate::ocr::{decode_gray, recognise_all, OcrJob, OcrOptions};
 use hoso_scan::clean::{CleanOptions, PageReport};
 
 /// Circular 05/2025/TT-BNV: administrative documents are digitized at 200 dpi or more.
@@ -508,6 +508,7 @@ pub fn build_dossier(
         page_count: writer.page_count(),
         metadata: spec.metadata.clone(),
         documents,
+        ocr_languages: options.ocr.as_ref().map(|o| o.languages.clone()),
     };
     let info = DocumentInfo {
         title: format!("{} — {}", spec.code, title),
@@ -651,25 +652,16 @@ fn clean_document(
     }
     let out_dir = tmp.join(format!("{:03}", index + 1));
     let total = to_clean.len();
-    let (tx, rx) = std::sync::mpsc::channel::<usize>();
-    let report = std::thread::scope(|scope| {
-        let worker = scope.spawn(move || {
-            let tx = Mutex::new(tx);
-            hoso_scan::clean::clean_files(&to_clean, &out_dir, opts, None, &|p| {
-                if let Ok(tx) = tx.lock() {
-                    let _ = tx.send(p.done);
-                }
-            })
-        });
-        for done in rx.iter() {
-            progress(BuildEvent::Clean { done, total });
-        }
-        worker.join()
-    });
+    let report = forward_progress(
+        |report| {
+            hoso_scan::clean::clean_files(&to_clean, &out_dir, opts, None, &|p| report(p.done))
+        },
+        &mut |done| progress(BuildEvent::Clean { done, total }),
+    );
     let report = match report {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => return Err(DossierError::Clean(e)),
-        Err(_) => {
+        Some(Ok(r)) => r,
+        Some(Err(e)) => return Err(DossierError::Clean(e)),
+        None => {
             return Err(DossierError::CleanFailed {
                 path: doc.files.first().cloned().unwrap_or_default(),
                 reason: "the cleanup worker stopped unexpectedly".into(),
@@ -708,6 +700,31 @@ fn clean_document(
     Ok(files)
 }
 
+/// Runs `work` on a helper thread with a progress callback; every count it reports reaches
+/// `on_progress` here, on the caller's thread (which owns the caller's `FnMut`). `None` when the
+/// worker panicked.
+pub(crate) fn forward_progress<T: Send>(
+    work: impl FnOnce(&(dyn Fn(usize) + Sync)) -> T + Send,
+    on_progress: &mut dyn FnMut(usize),
+) -> Option<T> {
+    let (tx, rx) = std::sync::mpsc::channel::<usize>();
+    std::thread::scope(|scope| {
+        // The sender moves into the worker, so the loop below ends when the worker does.
+        let worker = scope.spawn(move || {
+            let tx = Mutex::new(tx);
+            work(&|n| {
+                if let Ok(tx) = tx.lock() {
+                    let _ = tx.send(n);
+                }
+            })
+        });
+        for n in rx.iter() {
+            on_progress(n);
+        }
+        worker.join().ok()
+    })
+}
+
 /// Recognises every raster page of the dossier, in page order, before anything is written.
 fn run_ocr(
     planned: &[Vec<PlannedSource>],
@@ -728,24 +745,11 @@ fn run_ocr(
         })
         .collect();
     let total = jobs.len();
-    // Workers report from their threads; the caller's callback runs here, on this thread. The
-    // sender moves into the worker, so the loop below ends when the worker does, error or not.
-    let (tx, rx) = std::sync::mpsc::channel::<usize>();
-    let jobs_ref = &jobs;
-    let pages = std::thread::scope(|scope| {
-        let worker = scope.spawn(move || {
-            let tx = Mutex::new(tx);
-            recognise_all(jobs_ref, options, &|done| {
-                if let Ok(tx) = tx.lock() {
-                    let _ = tx.send(done);
-                }
-            })
-        });
-        for done in rx.iter() {
-            progress(BuildEvent::Ocr { done, total });
-        }
-        worker.join().unwrap_or(Err(OcrError::Recognize))
-    })?;
+    let pages = forward_progress(
+        |report| recognise_all(jobs.len(), &|i| decode_gray(&jobs[i]), options, report),
+        &mut |done| progress(BuildEvent::Ocr { done, total }),
+    )
+    .unwrap_or(Err(OcrError::Recognize))?;
     let layers = jobs
         .iter()
         .zip(pages)

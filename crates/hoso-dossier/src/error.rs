@@ -29,6 +29,9 @@ pub enum DossierError {
         /// Why.
         reason: String,
     },
+    /// The input is signed: changing it would break the signature.
+    #[error("{0}: tệp đã được ký số; thêm lớp chữ sẽ làm hỏng chữ ký, hãy OCR trước khi ký / the file is signed; adding a text layer would break the signature, so OCR before signing")]
+    SignedInput(PathBuf),
     /// The dossier has no title.
     #[error("hồ sơ chưa có tiêu đề (--title) / the dossier needs a title (--title)")]
     MissingTitle,

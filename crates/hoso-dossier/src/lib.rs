@@ -34,6 +34,7 @@ mod error;
 mod manifest;
 mod metadata;
 mod ocr;
+mod reocr;
 mod search;
 
 pub use build::{
@@ -47,4 +48,5 @@ pub use metadata::{
     AccessRegime, DocumentMetadata, DossierMetadata, MetadataError, Origin, Retention,
 };
 pub use ocr::OcrOptions;
+pub use reocr::{ocr_existing, OcrExistingReport};
 pub use search::{fold, Hit, SearchError, SearchIndex};

@@ -29,6 +29,9 @@ pub struct Manifest {
     pub metadata: DossierMetadata,
     /// Documents in order.
     pub documents: Vec<ManifestDocument>,
+    /// Tesseract languages of the text layer, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr_languages: Option<String>,
 }
 
 /// One document of the dossier.

@@ -47,8 +47,8 @@ pub(crate) struct OcrPage {
     pub problem: Option<String>,
 }
 
-/// Why a page could not be decoded for OCR.
-fn decode_gray(job: &OcrJob) -> Result<(GrayImage, u32), String> {
+/// Decodes a source page to grey for OCR, with its resolution.
+pub(crate) fn decode_gray(job: &OcrJob) -> Result<(GrayImage, u32), String> {
     match job.format {
         SourceFormat::Jpeg | SourceFormat::Png => {
             let data = std::fs::read(&job.path).map_err(|e| e.to_string())?;
@@ -149,11 +149,12 @@ fn luma(p: &[u8]) -> u8 {
 /// Recognises every job on `threads` engines; results are in job order. Progress is called with
 /// the number of pages done so far, from whichever worker finished one.
 pub(crate) fn recognise_all(
-    jobs: &[OcrJob],
+    count: usize,
+    decode: &(dyn Fn(usize) -> Result<(GrayImage, u32), String> + Sync),
     options: &OcrOptions,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<OcrPage>, OcrError> {
-    if jobs.is_empty() {
+    if count == 0 {
         return Ok(Vec::new());
     }
     let tessdata = hoso_ocr::find_tessdata(&options.languages)?;
@@ -161,10 +162,10 @@ pub(crate) fn recognise_all(
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     }
-    .min(jobs.len());
+    .min(count);
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<OcrPage>> = Mutex::new(vec![OcrPage::default(); jobs.len()]);
+    let results: Mutex<Vec<OcrPage>> = Mutex::new(vec![OcrPage::default(); count]);
     let first_error: Mutex<Option<OcrError>> = Mutex::new(None);
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -180,8 +181,10 @@ pub(crate) fn recognise_all(
                 };
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    let page = match decode_gray(job) {
+                    if i >= count {
+                        break;
+                    }
+                    let page = match decode(i) {
                         Ok((img, dpi)) => match engine.recognize(&img, dpi) {
                             Ok(words) => OcrPage {
                                 width_px: img.width,

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod clean;
+pub mod ocr;
 pub mod register;
 pub mod scan;
 pub mod search;
