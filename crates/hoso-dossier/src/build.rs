@@ -315,25 +315,6 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Hashes everything written through it.
-struct HashingWriter<W: Write> {
-    inner: W,
-    hasher: Sha256,
-    bytes: u64,
-}
-
-impl<W: Write> Write for HashingWriter<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.bytes += n as u64;
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
-
 /// Vietnam time (+07:00), the zone every hoso timestamp is shown in.
 pub fn vietnam_now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+7))
@@ -433,12 +414,7 @@ pub fn build_dossier(
         source: e,
     };
     let file = AtomicFile::create(out).map_err(write_err)?;
-    let hashing = HashingWriter {
-        inner: file,
-        hasher: Sha256::new(),
-        bytes: 0,
-    };
-    let mut writer = DossierWriter::new(hashing).map_err(write_err)?;
+    let mut writer = DossierWriter::new(file).map_err(write_err)?;
     let mut documents = Vec::with_capacity(spec.documents.len());
     let mut done = 0usize;
     for (i, (doc, sources)) in spec.documents.iter().zip(&planned).enumerate() {
@@ -531,12 +507,11 @@ pub fn build_dossier(
             .into(),
         data: serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
     });
-    let hashing = writer
+    let file = writer
         .finish(&info, attachment.as_ref())
         .map_err(write_err)?;
-    let sha256 = hex(&hashing.hasher.finalize());
-    let bytes = hashing.bytes;
-    hashing.inner.commit().map_err(write_err)?;
+    let (digest, bytes) = file.commit_hashed().map_err(write_err)?;
+    let sha256 = hex(&digest);
     Ok(BuildReport {
         output: out.to_path_buf(),
         sha256,
@@ -782,6 +757,22 @@ fn run_ocr(
     Ok(layers)
 }
 
+/// SHA-256 of `bytes` (lower-case hex), computed on a second core while `work` runs.
+fn hash_alongside(
+    bytes: &[u8],
+    work: impl FnOnce() -> Result<(), DossierError>,
+) -> Result<String, DossierError> {
+    std::thread::scope(|scope| {
+        let hasher = scope.spawn(|| Sha256::digest(bytes));
+        let done = work();
+        let digest = hasher
+            .join()
+            .expect("SHA-256 of a byte slice does not panic");
+        done?;
+        Ok(hex(&digest))
+    })
+}
+
 /// Writes one raster page with its OCR layer (if any) and notes what the officer should know.
 fn write_raster<W: Write>(
     writer: &mut DossierWriter<W>,
@@ -814,16 +805,27 @@ fn write_source<W: Write>(
     let path = src.path.as_path();
     let io_err = |e: io::Error| input_err(path, None, InputError::Io(e));
     match src.format {
-        SourceFormat::Jpeg | SourceFormat::Png => {
+        SourceFormat::Jpeg => {
+            let page = hoso_pdf::jpeg::page(std::fs::read(path).map_err(io_err)?)
+                .map_err(|e| input_err(path, None, e))?;
+            // The JPEG strip holds the file's bytes unchanged: hash them while the page is written.
+            let bytes = page
+                .strips
+                .first()
+                .map(|s| s.data.as_slice())
+                .unwrap_or_default();
+            let sha = hash_alongside(bytes, || {
+                write_raster(writer, &page, path, 1, layers, page_text, warnings)
+            })?;
+            on_page(path);
+            Ok(sha)
+        }
+        SourceFormat::Png => {
             let data = std::fs::read(path).map_err(io_err)?;
-            let sha = hex(&Sha256::digest(&data));
-            let page = if src.format == SourceFormat::Jpeg {
-                hoso_pdf::jpeg::page(data)
-            } else {
-                hoso_pdf::png::page(&data)
-            }
-            .map_err(|e| input_err(path, None, e))?;
-            write_raster(writer, &page, path, 1, layers, page_text, warnings)?;
+            let sha = hash_alongside(&data, || {
+                let page = hoso_pdf::png::page(&data).map_err(|e| input_err(path, None, e))?;
+                write_raster(writer, &page, path, 1, layers, page_text, warnings)
+            })?;
             on_page(path);
             Ok(sha)
         }
@@ -842,17 +844,18 @@ fn write_source<W: Write>(
         }
         SourceFormat::Pdf => {
             let data = std::fs::read(path).map_err(io_err)?;
-            let sha = hex(&Sha256::digest(&data));
-            let mut importer = PdfImporter::load(&data).map_err(|e| input_err(path, None, e))?;
-            drop(data);
-            for n in 1..=importer.page_count() {
-                importer
-                    .import_page(writer, n)
-                    .map_err(|e| input_err(path, Some(n), e))?;
-                page_text.push(String::new());
-                on_page(path);
-            }
-            Ok(sha)
+            hash_alongside(&data, || {
+                let mut importer =
+                    PdfImporter::load(&data).map_err(|e| input_err(path, None, e))?;
+                for n in 1..=importer.page_count() {
+                    importer
+                        .import_page(writer, n)
+                        .map_err(|e| input_err(path, Some(n), e))?;
+                    page_text.push(String::new());
+                    on_page(path);
+                }
+                Ok(())
+            })
         }
     }
 }

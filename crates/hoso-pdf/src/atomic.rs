@@ -96,6 +96,38 @@ impl AtomicFile {
     }
 }
 
+impl AtomicFile {
+    /// Like [`AtomicFile::commit`], and also returns the SHA-256 and length of what was written,
+    /// read back from the temporary file on a second thread while the first one fsyncs (both are
+    /// done before the rename, so the hash is of exactly the bytes that land).
+    pub fn commit_hashed(mut self) -> io::Result<([u8; 32], u64)> {
+        use sha2::{Digest, Sha256};
+        self.flush()?;
+        let tmp = self.tmp.clone();
+        let hashed = std::thread::scope(|scope| {
+            let reader = scope.spawn(|| -> io::Result<([u8; 32], u64)> {
+                let mut hasher = Sha256::new();
+                let n = io::copy(&mut File::open(&tmp)?, &mut hasher)?;
+                Ok((hasher.finalize().into(), n))
+            });
+            let synced = self
+                .file
+                .as_mut()
+                .ok_or_else(closed)
+                .and_then(|w| w.get_ref().sync_data());
+            let hashed = reader
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("hashing thread failed")));
+            synced.and(hashed)
+        });
+        match hashed {
+            Ok(h) => self.commit().map(|()| h),
+            // Dropping `self` removes the temporary file.
+            Err(e) => Err(e),
+        }
+    }
+}
+
 fn closed() -> io::Error {
     io::Error::other("atomic file already committed")
 }
@@ -142,6 +174,23 @@ mod tests {
         f.commit().unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"hello");
         assert!(!tmp.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn commit_hashed_returns_the_digest_of_the_landed_bytes() {
+        use sha2::{Digest, Sha256};
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.bin");
+        let mut f = AtomicFile::create(&target).unwrap();
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        f.write_all(&data).unwrap();
+        let (hash, len) = f.commit_hashed().unwrap();
+        assert_eq!(len, data.len() as u64);
+        assert_eq!(
+            hash.as_slice(),
+            Sha256::digest(std::fs::read(&target).unwrap()).as_slice()
+        );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
