@@ -54,6 +54,11 @@ pub fn with_venv_path(cmd: &mut Command) {
         cmd.env("PATH", joined);
     }
     cmd.env("HOSO_VENV", venv_dir());
+    // Tesseract's OpenMP teams oversubscribe the cores next to hoso's one engine per core (see
+    // `limit_openmp_threads` in hoso-cli); library tests run in-process, so set it here too.
+    if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
+        cmd.env("OMP_THREAD_LIMIT", "1");
+    }
 }
 
 /// Runs a command, failing with its name when it does not exit 0.
