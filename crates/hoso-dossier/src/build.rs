@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use hoso_ocr::OcrError;
 use hoso_pdf::{
     Attachment, DocumentInfo, DossierWriter, InputError, PagePlacement, PdfError, PdfaLevel,
-    TextLayer, TextWord,
+    TextLayer,
 };
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
@@ -737,21 +737,7 @@ fn run_ocr(
                 });
                 return None;
             }
-            Some(TextLayer {
-                width_px: page.width_px,
-                height_px: page.height_px,
-                words: page
-                    .words
-                    .into_iter()
-                    .map(|w| TextWord {
-                        text: w.text,
-                        left: w.left,
-                        top: w.top,
-                        right: w.right,
-                        bottom: w.bottom,
-                    })
-                    .collect(),
-            })
+            Some(page.into_layer())
         })
         .collect();
     Ok(layers)

@@ -47,6 +47,27 @@ pub(crate) struct OcrPage {
     pub problem: Option<String>,
 }
 
+impl OcrPage {
+    /// The words as the invisible text layer hoso-pdf draws.
+    pub(crate) fn into_layer(self) -> hoso_pdf::TextLayer {
+        hoso_pdf::TextLayer {
+            width_px: self.width_px,
+            height_px: self.height_px,
+            words: self
+                .words
+                .into_iter()
+                .map(|w| hoso_pdf::TextWord {
+                    text: w.text,
+                    left: w.left,
+                    top: w.top,
+                    right: w.right,
+                    bottom: w.bottom,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Decodes a source page to grey for OCR, with its resolution.
 pub(crate) fn decode_gray(job: &OcrJob) -> Result<(GrayImage, u32), String> {
     match job.format {

@@ -10,7 +10,7 @@ use hoso_pdf::atomic::AtomicFile;
 use hoso_pdf::import::PdfImporter;
 use hoso_pdf::reopen::{read_existing, strip_to_gray, ExistingPage};
 use hoso_pdf::{
-    Attachment, DocumentInfo, DossierWriter, InputError, PdfError, PdfaLevel, TextLayer, TextWord,
+    Attachment, DocumentInfo, DossierWriter, InputError, PdfError, PdfaLevel, TextLayer,
 };
 use sha2::{Digest, Sha256};
 
@@ -104,21 +104,7 @@ pub fn ocr_existing(
             });
             continue;
         }
-        layers[*k] = Some(TextLayer {
-            width_px: r.width_px,
-            height_px: r.height_px,
-            words: r
-                .words
-                .into_iter()
-                .map(|w| TextWord {
-                    text: w.text,
-                    left: w.left,
-                    top: w.top,
-                    right: w.right,
-                    bottom: w.bottom,
-                })
-                .collect(),
-        });
+        layers[*k] = Some(r.into_layer());
     }
 
     let write_err = |e: std::io::Error| DossierError::Write {
