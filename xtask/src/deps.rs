@@ -12,6 +12,27 @@ pub const APT: &[(&str, &str)] = &[
     ("qpdf", "qpdf --check"),
     ("python3-venv", "a venv for the Python validators"),
     ("ghostscript", "independent renderer used by the PDF tests"),
+    (
+        "build-essential",
+        "C toolchain for the desktop app's GTK/WebKit bindings",
+    ),
+    ("pkg-config", "finds GTK and WebKitGTK for the desktop app"),
+    (
+        "libwebkit2gtk-4.1-dev",
+        "WebKitGTK for the desktop app (Tauri v2)",
+    ),
+    ("xvfb", "headless X server for the desktop WebDriver test"),
+    (
+        "webkit2gtk-driver",
+        "WebKitWebDriver, driven by tauri-driver in the desktop test",
+    ),
+];
+
+/// What `cargo xtask app` needs to build and start the desktop app (a subset of [`APT`]).
+pub const APP_APT: &[(&str, &str)] = &[
+    ("build-essential", "C toolchain for the GTK/WebKit bindings"),
+    ("pkg-config", "finds GTK and WebKitGTK"),
+    ("libwebkit2gtk-4.1-dev", "WebKitGTK (Tauri v2)"),
 ];
 
 /// Python packages installed into the project's venv under `target/venv`: (requirement, why).

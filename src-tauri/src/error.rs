@@ -1,0 +1,88 @@
+//! The one error type every command returns. It reaches the page as
+//! `{"kind": "...", "message": "tiếng Việt / English", "problems": [...]}`: `kind` for the code
+//! that reacts to it, `message` (from the library's own bilingual text) for the person.
+
+use std::path::PathBuf;
+
+use serde::ser::SerializeStruct;
+use serde::Serialize;
+
+/// One form field the officer must correct, shown next to that field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    /// The field's id in the form: `code`, `title`, `end_date`, `doc.1.date`, …
+    pub field: String,
+    /// What is wrong, Vietnamese first.
+    pub message: String,
+}
+
+/// Why a command could not do its work.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The page named a source the session does not hold (removed, or never imported).
+    #[error("không tìm thấy tệp số {0} trong phiên làm việc / no imported file with id {0}")]
+    UnknownSource(u64),
+    /// Thumbnails are drawn for JPEG and PNG only; TIFF and PDF get a labelled placeholder.
+    #[error("không có ảnh xem trước cho định dạng {0} / no preview for {0} files")]
+    NoPreview(&'static str),
+    /// The image could not be decoded for a thumbnail.
+    #[error("không tạo được ảnh xem trước cho {path}: {reason} / cannot draw a preview")]
+    Preview {
+        /// The file.
+        path: PathBuf,
+        /// The decoder's words.
+        reason: String,
+    },
+    /// The form has fields to correct; nothing was built.
+    #[error("hồ sơ còn {} trường cần sửa / {} fields need correcting", .0.len(), .0.len())]
+    Invalid(Vec<FieldProblem>),
+    /// The dossier library refused or failed the build.
+    #[error(transparent)]
+    Dossier(#[from] hoso_dossier::DossierError),
+    /// The workspace folder cannot be created or read.
+    #[error("không dùng được thư mục làm việc {path}: {source} / cannot use the workspace folder")]
+    Workspace {
+        /// The folder.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A background task stopped without an answer (it panicked).
+    #[error("tác vụ nền bị dừng bất thường: {0} / a background task stopped unexpectedly")]
+    Background(String),
+}
+
+impl AppError {
+    /// A stable name for the page's code.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AppError::UnknownSource(_) => "unknown_source",
+            AppError::NoPreview(_) => "no_preview",
+            AppError::Preview { .. } => "preview",
+            AppError::Invalid(_) => "invalid",
+            AppError::Dossier(_) => "dossier",
+            AppError::Workspace { .. } => "workspace",
+            AppError::Background(_) => "background",
+        }
+    }
+}
+
+impl From<tauri::Error> for AppError {
+    fn from(e: tauri::Error) -> Self {
+        AppError::Background(e.to_string())
+    }
+}
+
+impl Serialize for AppError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("AppError", 3)?;
+        st.serialize_field("kind", self.kind())?;
+        st.serialize_field("message", &self.to_string())?;
+        let none: &[FieldProblem] = &[];
+        match self {
+            AppError::Invalid(p) => st.serialize_field("problems", p)?,
+            _ => st.serialize_field("problems", none)?,
+        }
+        st.end()
+    }
+}
