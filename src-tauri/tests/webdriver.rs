@@ -25,13 +25,63 @@ use sha2::{Digest, Sha256};
 
 const APP: &str = env!("CARGO_BIN_EXE_hoso-desktop");
 
-/// Kills and reaps a child process when dropped, also on panic (orphans become zombies).
-struct Reaped(Child, &'static str);
+/// Kills and reaps a child process when dropped, also on panic.
+struct Reaped(Child);
 
 impl Drop for Reaped {
     fn drop(&mut self) {
+        // SIGTERM first: tauri-driver then stops WebKitWebDriver itself.
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        std::thread::sleep(Duration::from_millis(300));
         let _ = self.0.kill();
         let _ = self.0.wait();
+    }
+}
+
+/// Makes this process the reaper of its orphaned descendants (tauri-driver does not wait for
+/// WebKitWebDriver, nor WebKitWebDriver for the app, and PID 1 of a container may reap nothing),
+/// and on drop — also on panic — ends and reaps every process still below it.
+struct Subreaper;
+
+impl Subreaper {
+    fn new() -> Self {
+        // SAFETY: prctl(PR_SET_CHILD_SUBREAPER) takes no pointers and changes only how this
+        // process's orphaned descendants are re-parented.
+        let r = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+        assert_eq!(r, 0, "prctl(PR_SET_CHILD_SUBREAPER)");
+        Subreaper
+    }
+}
+
+fn children_of(pid: u32) -> Vec<u32> {
+    process_table()
+        .into_iter()
+        .filter(|(_, pp)| *pp == pid)
+        .map(|(p, _)| p)
+        .collect()
+}
+
+impl Drop for Subreaper {
+    fn drop(&mut self) {
+        let me = std::process::id();
+        for signal in ["-TERM", "-KILL"] {
+            let kids = children_of(me);
+            if kids.is_empty() {
+                break;
+            }
+            let _ = Command::new("kill")
+                .arg(signal)
+                .args(kids.iter().map(u32::to_string))
+                .status();
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        loop {
+            // SAFETY: waitpid with a null status pointer only reaps an exited child of ours.
+            let r = unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) };
+            if r <= 0 {
+                break;
+            }
+        }
     }
 }
 
@@ -83,7 +133,7 @@ fn start_xvfb() -> (Reaped, String) {
         .spawn()
         .expect("Xvfb starts");
     let stdout = child.stdout.take().expect("piped stdout");
-    let guard = Reaped(child, "Xvfb");
+    let guard = Reaped(child);
     let mut line = String::new();
     BufReader::new(stdout)
         .read_line(&mut line)
@@ -112,7 +162,7 @@ fn start_driver(display: &str) -> (Reaped, u16) {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("tauri-driver starts");
-    let guard = Reaped(child, "tauri-driver");
+    let guard = Reaped(child);
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let deadline = Instant::now() + Duration::from_secs(20);
     while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
@@ -158,7 +208,10 @@ async fn until(c: &Client, what: &str, script: &str, timeout: Duration) -> Value
         if truthy {
             return v;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what} (last answer: {v})"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -203,6 +256,26 @@ async fn card_names(c: &Client) -> Vec<Vec<String>> {
     serde_json::from_value(v).expect("names")
 }
 
+/// (pid, parent pid) of every process.
+fn process_table() -> Vec<(u32, u32)> {
+    let mut table = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(p) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) {
+            // pid (comm) state ppid …; comm may hold spaces, so split after the last ')'.
+            if let Some(ppid) = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse().ok())
+            {
+                table.push((p, ppid));
+            }
+        }
+    }
+    table
+}
+
 /// Resident memory of the app and every process under it (the WebKit web and network
 /// processes), in KiB: (app alone, total).
 fn rss_tree_kib(pid: u32) -> (u64, u64) {
@@ -216,21 +289,7 @@ fn rss_tree_kib(pid: u32) -> (u64, u64) {
             })
             .unwrap_or(0)
     }
-    let mut parents: Vec<(u32, u32)> = Vec::new();
-    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-        let Ok(p) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) {
-            // pid (comm) state ppid …; comm may hold spaces, so split after the last ')'.
-            if let Some(ppid) = stat
-                .rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse().ok())
-            {
-                parents.push((p, ppid));
-            }
-        }
-    }
+    let parents = process_table();
     let mut tree = vec![pid];
     let mut i = 0;
     while i < tree.len() {
@@ -264,6 +323,7 @@ async fn cold_start(c: &Client) -> (f64, u32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn officer_builds_a_dossier_and_kiosk_is_verify_only() {
+    let _reaper = Subreaper::new();
     let (_xvfb, display) = start_xvfb();
     let (_driver, port) = start_driver(&display);
     let workspace = tempfile::tempdir().expect("workspace");
@@ -562,22 +622,41 @@ async fn two_hundred_pages(port: u16) {
     until(&c, "first thumbnails", "return [...document.querySelectorAll('.thumb img')].filter(i => i.naturalWidth > 0).length >= 8;", Duration::from_secs(60)).await;
     let (app, total) = rss_tree_kib(pid);
     println!("desktop: 200 pages open: cold start {cold_ms:.0} ms; RSS app {} MiB, with WebKit processes {} MiB", app / 1024, total / 1024);
-    // Scroll through every page so every thumbnail is drawn once.
+    // Browse every page as an officer would: scroll a screenful, wait until what is on screen
+    // is drawn (thumbnails are made lazily, for cards near the viewport only), repeat.
     let t0 = Instant::now();
     loop {
-        let done = js(&c, "window.scrollBy(0, window.innerHeight); return window.innerHeight + window.scrollY >= document.body.scrollHeight - 2;").await;
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        if done == json!(true) {
+        until(
+            &c,
+            "on-screen thumbnails",
+            "return [...document.querySelectorAll('.thumb img')]
+               .filter(i => { const r = i.closest('.thumb').getBoundingClientRect();
+                              return r.bottom > 0 && r.top < window.innerHeight; })
+               .every(i => i.naturalWidth > 0);",
+            Duration::from_secs(30),
+        )
+        .await;
+        let at_end = js(
+            &c,
+            "const end = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+             if (!end) window.scrollBy(0, window.innerHeight * 0.8);
+             return end;",
+        )
+        .await;
+        if at_end == json!(true) {
             break;
         }
     }
-    until(
+    let drawn = js(
         &c,
-        "all thumbnails",
-        "return [...document.querySelectorAll('.thumb img')].every(i => i.naturalWidth > 0);",
-        Duration::from_secs(120),
+        "return [...document.querySelectorAll('.thumb img')].filter(i => i.naturalWidth > 0).length;",
     )
     .await;
+    assert_eq!(
+        drawn,
+        json!(200),
+        "every thumbnail was drawn while browsing"
+    );
     let (app, total) = rss_tree_kib(pid);
     println!(
         "desktop: 200 pages, every thumbnail drawn ({:.1} s): RSS app {} MiB, with WebKit processes {} MiB",

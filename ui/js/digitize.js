@@ -177,8 +177,14 @@ function afterChange(focusId, which) {
   render();
   if (focusId != null) {
     const card = document.querySelector(`[data-id="${focusId}"]`);
-    const target = which ? card?.querySelector(`.btn-${which}`) : null;
-    (target && !target.disabled ? target : card?.querySelector("button"))?.focus();
+    // Keep focus on the button just used; when it became disabled (top or bottom reached), on
+    // its partner, else on the card's first usable button.
+    const partner = { up: "down", down: "up", split: "up" }[which];
+    const candidates = [which && `.btn-${which}`, partner && `.btn-${partner}`, "button"].filter(Boolean);
+    for (const sel of candidates) {
+      const b = card?.querySelector(`${sel}:not(:disabled)`);
+      if (b) { b.focus(); break; }
+    }
   }
   scheduleValidate();
 }

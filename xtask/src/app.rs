@@ -3,7 +3,6 @@
 //! The desktop crate (`src-tauri`, package `hoso-desktop`) is outside `default-members` so that
 //! a plain `cargo test` never compiles WebKit; these commands build and test it on purpose.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use anyhow::{Context, Result};
@@ -46,24 +45,20 @@ pub fn run(extra: &[&str]) -> Result<()> {
     env::run_tool(&mut cmd)
 }
 
-fn cargo_bin(name: &str) -> Option<PathBuf> {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
-    let p = home.join("bin").join(name);
-    p.is_file().then_some(p)
-}
-
-/// Installs `tauri-driver` when it is missing or another version.
+/// Installs `tauri-driver` when it is missing or another version (`cargo install --list` knows;
+/// tauri-driver itself has no `--version`).
 fn ensure_tauri_driver() -> Result<()> {
-    if let Some(bin) = cargo_bin("tauri-driver") {
-        let out = Command::new(&bin).arg("--version").output();
-        if out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(TAURI_DRIVER_VERSION)) {
-            return Ok(());
-        }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let listed = Command::new(&cargo).args(["install", "--list"]).output();
+    let wanted = format!("tauri-driver v{TAURI_DRIVER_VERSION}:");
+    if listed.is_ok_and(|o| {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .any(|l| l == wanted)
+    }) {
+        return Ok(());
     }
     eprintln!("xtask: cài / installing tauri-driver {TAURI_DRIVER_VERSION}");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     env::run_tool(Command::new(cargo).args([
         "install",
         "tauri-driver",
