@@ -182,10 +182,13 @@ async fn session(port: u16, args: &[String]) -> Client {
         "tauri:options".into(),
         json!({ "application": APP, "args": args }),
     );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
+    // A session waits for the app's window; an app that dies at start would hang it forever.
+    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+    builder.capabilities(caps);
+    let url = format!("http://127.0.0.1:{port}");
+    tokio::time::timeout(Duration::from_secs(60), builder.connect(&url))
         .await
+        .expect("the app opened its window within 60 s")
         .expect("a WebDriver session with the app")
 }
 
@@ -276,15 +279,33 @@ fn process_table() -> Vec<(u32, u32)> {
     table
 }
 
-/// Resident memory of the app and every process under it (the WebKit web and network
-/// processes), in KiB: (app alone, total).
-fn rss_tree_kib(pid: u32) -> (u64, u64) {
-    fn rss(pid: u32) -> u64 {
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
+/// Memory of the app and every process under it (the WebKit web and network processes), in
+/// MiB: RSS of the app alone, RSS summed over the tree (counts shared libraries once per
+/// process), and PSS summed over the tree (shares them out: the fair total).
+#[derive(Debug, Clone, Copy)]
+struct Memory {
+    app_rss: u64,
+    tree_rss: u64,
+    tree_pss: u64,
+}
+
+impl std::fmt::Display for Memory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "RSS app {} MiB; app + WebKit processes: RSS {} MiB, PSS {} MiB",
+            self.app_rss, self.tree_rss, self.tree_pss
+        )
+    }
+}
+
+fn memory(pid: u32) -> Memory {
+    fn kib(path: String, key: &str) -> u64 {
+        std::fs::read_to_string(path)
             .ok()
             .and_then(|s| {
                 s.lines()
-                    .find(|l| l.starts_with("VmRSS:"))
+                    .find(|l| l.starts_with(key))
                     .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
             })
             .unwrap_or(0)
@@ -302,7 +323,13 @@ fn rss_tree_kib(pid: u32) -> (u64, u64) {
         );
         i += 1;
     }
-    (rss(pid), tree.iter().map(|p| rss(*p)).sum())
+    let rss = |p: &u32| kib(format!("/proc/{p}/status"), "VmRSS:");
+    let pss = |p: &u32| kib(format!("/proc/{p}/smaps_rollup"), "Pss:");
+    Memory {
+        app_rss: rss(&pid) / 1024,
+        tree_rss: tree.iter().map(rss).sum::<u64>() / 1024,
+        tree_pss: tree.iter().map(pss).sum::<u64>() / 1024,
+    }
 }
 
 /// Cold start (process start → first painted frame) in ms, and the app's pid.
@@ -465,7 +492,8 @@ async fn officer_flow(port: u16, workspace: &Path) {
     .await;
     js(
         &c,
-        "document.getElementById('f-code').focus(); return true;",
+        "document.activeElement.blur(); document.getElementById('build-status').textContent = '';
+         window.scrollTo(0, 0); return true;",
     )
     .await;
     shot(&c, "so_hoa").await;
@@ -590,12 +618,7 @@ async fn officer_flow(port: u16, workspace: &Path) {
         .await,
         json!("Số hóa")
     );
-    let (app, total) = rss_tree_kib(pid);
-    println!(
-        "desktop: RSS after building a 5-page dossier: app {} MiB, with WebKit processes {} MiB",
-        app / 1024,
-        total / 1024
-    );
+    println!("desktop: after building a 5-page dossier: {}", memory(pid));
     c.close().await.expect("session closed");
 }
 
@@ -620,8 +643,10 @@ async fn two_hundred_pages(port: u16) {
     )
     .await;
     until(&c, "first thumbnails", "return [...document.querySelectorAll('.thumb img')].filter(i => i.naturalWidth > 0).length >= 8;", Duration::from_secs(60)).await;
-    let (app, total) = rss_tree_kib(pid);
-    println!("desktop: 200 pages open: cold start {cold_ms:.0} ms; RSS app {} MiB, with WebKit processes {} MiB", app / 1024, total / 1024);
+    println!(
+        "desktop: 200 pages open: cold start {cold_ms:.0} ms; {}",
+        memory(pid)
+    );
     // Browse every page as an officer would: scroll a screenful, wait until what is on screen
     // is drawn (thumbnails are made lazily, for cards near the viewport only), repeat.
     let t0 = Instant::now();
@@ -657,12 +682,10 @@ async fn two_hundred_pages(port: u16) {
         json!(200),
         "every thumbnail was drawn while browsing"
     );
-    let (app, total) = rss_tree_kib(pid);
     println!(
-        "desktop: 200 pages, every thumbnail drawn ({:.1} s): RSS app {} MiB, with WebKit processes {} MiB",
+        "desktop: 200 pages, every thumbnail drawn ({:.1} s): {}",
         t0.elapsed().as_secs_f64(),
-        app / 1024,
-        total / 1024
+        memory(pid)
     );
     shot(&c, "so_hoa_200_trang").await;
     c.close().await.expect("session closed");
