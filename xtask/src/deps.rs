@@ -47,6 +47,26 @@ pub const APT: &[(&str, &str)] = &[
         "certutil: the NSS trust store pdfsig reads",
     ),
     ("sqlite3", "hand edits of the register in the tamper tests"),
+    (
+        "build-essential",
+        "C toolchain for the desktop app's GTK/WebKit bindings",
+    ),
+    (
+        "libwebkit2gtk-4.1-dev",
+        "WebKitGTK for the desktop app (Tauri v2)",
+    ),
+    ("xvfb", "headless X server for the desktop WebDriver test"),
+    (
+        "webkit2gtk-driver",
+        "WebKitWebDriver, driven by tauri-driver in the desktop test",
+    ),
+];
+
+/// What `cargo xtask app` needs to build and start the desktop app (a subset of [`APT`]).
+pub const APP_APT: &[(&str, &str)] = &[
+    ("build-essential", "C toolchain for the GTK/WebKit bindings"),
+    ("pkg-config", "finds GTK and WebKitGTK"),
+    ("libwebkit2gtk-4.1-dev", "WebKitGTK (Tauri v2)"),
 ];
 
 /// Python packages installed into the project's venv under `target/venv`: (requirement, why).

@@ -3,7 +3,9 @@
 //! - `demo`  — the tour of the product on the checked-in fixtures.
 //! - `test`  — installs what the tests need (idempotently), then fmt, clippy and every test.
 //! - `bench` — benchmarks against peer tools in the same run.
+//! - `app`   — builds and starts the desktop app.
 
+mod app;
 mod bench;
 mod bench_cleanup;
 mod bench_ocr;
@@ -37,12 +39,14 @@ fn run() -> Result<()> {
         Some("bench") => bench::run(&rest),
         Some("setup") => env::ensure_all(),
         Some("certs") => certs::generate(&env::workspace_root().join("certs")),
+        Some("app") => app::run(&rest),
         _ => bail!(
-            "usage: cargo xtask (demo | test | bench <build> | setup)\n\
+            "usage: cargo xtask (demo | test | bench <build> | setup | app)\n\
              demo   — dựng hồ sơ mẫu / build the sample dossier from fixtures/\n\
              test   — cài công cụ kiểm thử và chạy mọi kiểm thử / install test tools, run every test\n\
              bench  — đo hiệu năng so với công cụ khác / benchmarks against peer tools\n\
-             setup  — chỉ cài công cụ / only install the tools"
+             setup  — chỉ cài công cụ / only install the tools\n\
+             app    — dựng và mở ứng dụng máy tính / build and start the desktop app"
         ),
     }
 }
@@ -63,9 +67,11 @@ fn test(extra: &[&str]) -> Result<()> {
             "warnings",
         ],
     )?;
-    let mut args = vec!["test", "--workspace"];
+    // The desktop app's tests need tauri-driver and run after everything else.
+    let mut args = vec!["test", "--workspace", "--exclude", app::PACKAGE];
     args.extend_from_slice(extra);
-    env::cargo(&root, &args)
+    env::cargo(&root, &args)?;
+    app::test(extra)
 }
 
 /// `cargo xtask demo`: build the `hoso` binary and take the tour on `fixtures/`.

@@ -40,7 +40,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    limit_openmp_threads();
+    hoso_ocr::limit_openmp_threads();
     let parsed = Cli::command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
@@ -60,29 +60,6 @@ fn main() -> ExitCode {
         Err(e) => {
             ui::print_error(&e);
             ExitCode::from(2)
-        }
-    }
-}
-
-/// Tesseract (Debian's build) parallelises with OpenMP inside each engine, with explicit team
-/// sizes that only `OMP_THREAD_LIMIT` bounds; hoso already runs one engine per core, so the teams
-/// oversubscribe the CPU and make OCR about 4× slower (measured: 41 s against 11.5 s for 20
-/// pages). libgomp reads the variable when it is loaded, before `main`, so when it is unset the
-/// process starts itself again with `OMP_THREAD_LIMIT=1`.
-fn limit_openmp_threads() {
-    if std::env::var_os("OMP_THREAD_LIMIT").is_some() {
-        return;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        if let Ok(exe) = std::env::current_exe() {
-            let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-            // exec only returns on failure; then carry on with the default team sizes.
-            let _ = std::process::Command::new(exe)
-                .args(args)
-                .env("OMP_THREAD_LIMIT", "1")
-                .exec();
         }
     }
 }

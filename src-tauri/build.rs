@@ -1,0 +1,34 @@
+//! Compiles tauri.conf.json, ui/ and the capabilities into the binary.
+//!
+//! Every app command is listed here so that Tauri generates an `allow-<command>` permission for it
+//! and denies it to any window whose capability file does not name it (least privilege: the kiosk
+//! window gets only what verification needs).
+
+fn main() {
+    println!("cargo:rerun-if-changed=../ui");
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_info",
+        "pick_files",
+        "list_sources",
+        "remove_sources",
+        "source_preview",
+        "validate_dossier",
+        "build_dossier",
+        "unlock_key",
+        "lock_key",
+        "pick_pdfs",
+        "sign_documents",
+        "verify_document",
+        "pick_pdf_to_verify",
+        "lookup_qr",
+        "register_page",
+        "register_audit",
+        "register_export",
+        "get_settings",
+        "save_settings",
+        "pick_p12",
+        "add_trust_root",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("tauri-build: invalid tauri.conf.json, capabilities or icons");
+}

@@ -1,0 +1,66 @@
+//! Which capabilities of the product have landed in this build. A missing one is shown in the UI
+//! as a disabled control with its reason ("Chưa có: đang phát triển (issue #4) / not yet
+//! available"), never hidden and never faked.
+
+use serde::Serialize;
+
+/// A capability the screens offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    /// Import files and build a PDF/A dossier (hoso-dossier).
+    Build,
+    /// Scan from a SANE device, page cleanup and quarter turns (hoso-scan).
+    Scan,
+    /// PAdES signing and verification reports (hoso-sign).
+    Sign,
+    /// Certified copies, "sao y" (hoso-stamp).
+    Copy,
+    /// Verify a file or QR payload (hoso-sign + hoso-register).
+    Verify,
+    /// Register browse, search, audit (hoso-register).
+    Register,
+    /// USB tokens (PKCS#11) and long-term signatures.
+    Token,
+}
+
+/// Whether a feature is available, and the issue that brings it when not.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeatureState {
+    /// The feature.
+    pub id: Feature,
+    /// Usable in this build.
+    pub available: bool,
+    /// The issue that brings it, when not available.
+    pub issue: Option<u32>,
+}
+
+const fn pending(id: Feature, issue: u32) -> FeatureState {
+    FeatureState {
+        id,
+        available: false,
+        issue: Some(issue),
+    }
+}
+
+const fn available(id: Feature) -> FeatureState {
+    FeatureState {
+        id,
+        available: true,
+        issue: None,
+    }
+}
+
+/// Every feature, in the order of the screens.
+pub fn all() -> Vec<FeatureState> {
+    vec![
+        available(Feature::Build),
+        // hoso-scan has landed; its screen in the app is still to be wired (this app's issue).
+        pending(Feature::Scan, 9),
+        available(Feature::Sign),
+        pending(Feature::Copy, 6),
+        available(Feature::Verify),
+        available(Feature::Register),
+        pending(Feature::Token, 8),
+    ]
+}

@@ -1,0 +1,81 @@
+//! Tauri commands, grouped by domain. Each is a few lines into a library crate; all return
+//! `Result<_, AppError>`, run off the main thread (async commands, blocking work in
+//! `spawn_blocking`), and are listed in `build.rs` so a capability file must grant each one.
+//!
+//! | screen | module | library | state |
+//! |---|---|---|---|
+//! | Số hóa / digitize | [`digitize`] | hoso-dossier, hoso-pdf | wired |
+//! | Số hóa: scanner, rotate | — | hoso-scan | [`features::Feature::Scan`] |
+//! | Ký số / sign | [`sign`] | hoso-sign, hoso-register | wired |
+//! | Sao y / certified copy | — | hoso-stamp (#6) | [`features::Feature::Copy`] |
+//! | Tra cứu / verify | [`verify`] | hoso-sign, hoso-register | wired |
+//! | Sổ đăng ký / register | [`register`] | hoso-register | wired |
+//! | Cài đặt / settings | [`settings`] | — | wired |
+//!
+//! Wiring one that lands: add `commands/<domain>.rs` with its command, list it in `build.rs` and
+//! `main.rs`, grant `allow-<command>` in the window's capability file, and flip its
+//! [`features::Feature`] to available.
+
+pub mod digitize;
+pub mod features;
+pub mod register;
+pub mod settings;
+pub mod sign;
+pub mod verify;
+
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::AppError;
+
+/// Runs `f` on the blocking pool: file, crypto and SQLite work never holds the main thread.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Background(e.to_string()))
+}
+use crate::state::{Mode, Session};
+use features::FeatureState;
+
+/// What the page needs to know to draw itself.
+#[derive(Debug, Serialize)]
+pub struct AppInfo {
+    /// Officer or kiosk.
+    pub mode: Mode,
+    /// hoso version.
+    pub version: &'static str,
+    /// Where dossiers are written (empty in kiosk mode: the kiosk has no workspace).
+    pub workspace: String,
+    /// Unix time in ms at which `main` started, for the cold-start measurement.
+    pub started_at_ms: u64,
+    /// The app's process id, for the RSS measurement.
+    pub pid: u32,
+    /// Kiosk: seconds without input before returning to the start screen.
+    pub idle_seconds: u32,
+    /// Which capabilities have landed, and the issue each missing one waits for.
+    pub features: Vec<FeatureState>,
+}
+
+/// Mode, version and which features are available.
+#[tauri::command]
+pub async fn app_info(session: State<'_, Session>) -> Result<AppInfo, AppError> {
+    let started_at_ms = session
+        .started
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default();
+    Ok(AppInfo {
+        mode: session.mode,
+        version: env!("CARGO_PKG_VERSION"),
+        workspace: match session.mode {
+            Mode::Officer => session.workspace.display().to_string(),
+            Mode::Kiosk => String::new(),
+        },
+        started_at_ms,
+        pid: std::process::id(),
+        idle_seconds: session.idle_seconds,
+        features: features::all(),
+    })
+}

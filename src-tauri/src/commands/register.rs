@@ -1,0 +1,196 @@
+//! Sổ đăng ký: browse and search the register, its signed checkpoints, audit, audit bundle.
+
+use hoso_register::{AuditOptions, Entry, Register};
+use serde::Serialize;
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_dialog::DialogExt;
+
+use super::blocking;
+use crate::error::AppError;
+use crate::office::Office;
+
+/// One row of the register table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// Entry number.
+    pub seq: u64,
+    /// When, ISO 8601 +07:00.
+    pub time: String,
+    /// dossier / signed / copy / other.
+    pub kind: String,
+    /// Dossier code.
+    pub code: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// Copy number.
+    pub copy_number: Option<String>,
+    /// SHA-256, lower-case hex.
+    pub sha256: String,
+    /// Station.
+    pub station: String,
+}
+
+impl From<Entry> for Row {
+    fn from(e: Entry) -> Self {
+        Self {
+            seq: e.seq,
+            sha256: hoso_register::hex(&e.sha256),
+            time: e.time,
+            kind: e.kind.to_string(),
+            code: e.dossier_code,
+            title: e.title,
+            copy_number: e.copy.as_ref().map(ToString::to_string),
+            station: e.station,
+        }
+    }
+}
+
+/// A page of the register.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// Entries in the register.
+    pub total: u64,
+    /// Matching rows, newest first.
+    pub rows: Vec<Row>,
+    /// Signed checkpoints (tree heads).
+    pub checkpoints: Vec<CheckpointRow>,
+    /// The register file.
+    pub path: String,
+}
+
+/// One signed tree head.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckpointRow {
+    /// Tree size.
+    pub size: u64,
+    /// When it was made.
+    pub time: String,
+}
+
+/// Does `e` match the officer's search (dossier code, title, copy number or hash prefix)?
+fn matches(e: &Entry, q: &str) -> bool {
+    if q.is_empty() {
+        return true;
+    }
+    let q = q.to_lowercase();
+    let hex = hoso_register::hex(&e.sha256);
+    hex.starts_with(&q)
+        || e.dossier_code
+            .as_deref()
+            .is_some_and(|c| c.to_lowercase().contains(&q))
+        || e.title
+            .as_deref()
+            .is_some_and(|t| t.to_lowercase().contains(&q))
+        || e.copy
+            .as_ref()
+            .is_some_and(|c| c.to_string().to_lowercase().contains(&q))
+}
+
+/// Newest entries matching `query`, at most `limit`.
+#[tauri::command]
+pub async fn register_page(
+    office: State<'_, Office>,
+    query: String,
+    limit: u64,
+) -> Result<Page, AppError> {
+    let path = office.register_path();
+    blocking(move || {
+        if !path.exists() {
+            return Ok(Page {
+                total: 0,
+                rows: Vec::new(),
+                checkpoints: Vec::new(),
+                path: path.display().to_string(),
+            });
+        }
+        let reg = Register::open_read_only(&path)?;
+        let total = reg.entry_count()?;
+        let mut rows = Vec::new();
+        let q = query.trim();
+        for seq in (0..total).rev() {
+            if rows.len() as u64 >= limit.clamp(1, 500) {
+                break;
+            }
+            if let Some(e) = reg.entry(seq)? {
+                if matches(&e, q) {
+                    rows.push(Row::from(e));
+                }
+            }
+        }
+        let checkpoints = reg
+            .checkpoints()?
+            .into_iter()
+            .rev()
+            .take(20)
+            .map(|c| CheckpointRow {
+                size: c.checkpoint.size,
+                time: c.time,
+            })
+            .collect();
+        Ok(Page {
+            total,
+            rows,
+            checkpoints,
+            path: path.display().to_string(),
+        })
+    })
+    .await?
+}
+
+/// The audit's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditSummary {
+    /// Nothing wrong.
+    pub clean: bool,
+    /// Entries read.
+    pub entries: u64,
+    /// Checkpoints checked.
+    pub checkpoints: u64,
+    /// The first entry that differs.
+    pub first_bad_seq: Option<u64>,
+    /// The full report.
+    pub report: serde_json::Value,
+}
+
+/// Recomputes the whole tree and checks every signed checkpoint.
+#[tauri::command]
+pub async fn register_audit(office: State<'_, Office>) -> Result<AuditSummary, AppError> {
+    let path = office.register_path();
+    blocking(move || {
+        let reg = Register::open_read_only(&path)?;
+        let r = reg.audit(&AuditOptions::default())?;
+        Ok(AuditSummary {
+            clean: r.is_clean(),
+            entries: r.entries,
+            checkpoints: r.checkpoints,
+            first_bad_seq: r.first_bad_seq,
+            report: serde_json::to_value(&r).unwrap_or_default(),
+        })
+    })
+    .await?
+}
+
+/// Writes a self-contained audit bundle into a folder the officer chooses.
+#[tauri::command]
+pub async fn register_export(app: AppHandle) -> Result<Option<String>, AppError> {
+    let handle = app.clone();
+    let picked = blocking(move || {
+        handle
+            .dialog()
+            .file()
+            .set_title("Chọn thư mục cho gói kiểm toán / choose a folder for the audit bundle")
+            .blocking_pick_folder()
+    })
+    .await?;
+    let Some(dir) = picked.and_then(|p| p.into_path().ok()) else {
+        return Ok(None);
+    };
+    let path = app.state::<Office>().register_path();
+    blocking(move || {
+        let reg = Register::open_read_only(&path)?;
+        let out = dir.join("hoso-audit-bundle");
+        reg.export_bundle(&out)?;
+        Ok(Some(out.display().to_string()))
+    })
+    .await?
+}

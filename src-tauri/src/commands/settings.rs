@@ -1,0 +1,83 @@
+//! Cài đặt: the station's settings, and the dialogs that choose its files.
+
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_dialog::DialogExt;
+
+use super::blocking;
+use crate::error::AppError;
+use crate::office::{Office, Settings};
+
+/// The current settings.
+#[tauri::command]
+pub async fn get_settings(office: State<'_, Office>) -> Result<Settings, AppError> {
+    Ok(office.settings())
+}
+
+/// Saves the fields the page edits (names, TSA, demo trust); files are chosen by dialog.
+#[tauri::command]
+pub async fn save_settings(
+    office: State<'_, Office>,
+    office_name: String,
+    station: String,
+    tsa: String,
+) -> Result<Settings, AppError> {
+    let mut s = office.settings();
+    s.office = office_name.trim().to_owned();
+    s.station = station.trim().to_owned();
+    s.tsa = Some(tsa.trim().to_owned()).filter(|t| !t.is_empty());
+    office.set_settings(s)?;
+    Ok(office.settings())
+}
+
+async fn pick_one(
+    app: &AppHandle,
+    title: &'static str,
+    ext: &'static [&'static str],
+) -> Result<Option<std::path::PathBuf>, AppError> {
+    let handle = app.clone();
+    let picked = blocking(move || {
+        handle
+            .dialog()
+            .file()
+            .set_title(title)
+            .add_filter(title, ext)
+            .blocking_pick_file()
+    })
+    .await?;
+    Ok(picked.and_then(|p| p.into_path().ok()))
+}
+
+/// Chooses the staff member's PKCS#12 file.
+#[tauri::command]
+pub async fn pick_p12(app: AppHandle) -> Result<Settings, AppError> {
+    let office = app.state::<Office>();
+    if let Some(p) = pick_one(&app, "Tệp khóa PKCS#12 / PKCS#12 key file", &["p12", "pfx"]).await?
+    {
+        let mut s = office.settings();
+        s.p12 = Some(p);
+        office.set_settings(s)?;
+    }
+    Ok(office.settings())
+}
+
+/// Adds a trusted root certificate.
+#[tauri::command]
+pub async fn add_trust_root(app: AppHandle) -> Result<Settings, AppError> {
+    let office = app.state::<Office>();
+    if let Some(p) = pick_one(
+        &app,
+        "Chứng thư gốc / root certificate",
+        &["pem", "crt", "cer", "der"],
+    )
+    .await?
+    {
+        let mut s = office.settings();
+        let mut probe = hoso_sign::chain::TrustStore::new();
+        probe.add_file(&p)?;
+        if !s.trust.contains(&p) {
+            s.trust.push(p);
+        }
+        office.set_settings(s)?;
+    }
+    Ok(office.settings())
+}

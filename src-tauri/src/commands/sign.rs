@@ -1,0 +1,271 @@
+//! Ký số: unlock the staff member's key once, then sign one or many PDFs (PAdES, B-B, or B-T
+//! when a TSA is set), each signed file written beside the workspace's dossiers and entered in
+//! the register. A failure on one file is listed and the rest go on.
+
+use std::time::SystemTime;
+
+use hoso_register::{CreateOptions, EntryKind, NewEntry, QrPayload, Register};
+use hoso_sign::sign::{sign_pdf, Level, SignOptions};
+use hoso_sign::signer::{Pkcs12Signer, Signer};
+use hoso_sign::tsp::TsaClient;
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_dialog::DialogExt;
+use x509_cert::der::Encode;
+use x509_cert::Certificate;
+
+use super::blocking;
+use crate::error::AppError;
+use crate::office::{Document, Office};
+
+/// What the staff member sees of a certificate before signing with it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateSummary {
+    /// Owner (subject DN).
+    pub subject: String,
+    /// Issuing CA (issuer DN).
+    pub issuer: String,
+    /// Valid from, ISO 8601 in +07:00.
+    pub not_before: String,
+    /// Valid until, ISO 8601 in +07:00.
+    pub not_after: String,
+    /// Whether it is valid now.
+    pub valid_now: bool,
+    /// SHA-256 of the certificate, lower-case hex.
+    pub fingerprint: String,
+    /// Issued by the DEMO PKI.
+    pub demo: bool,
+}
+
+/// Lower-case hex SHA-256 of a certificate's DER.
+pub fn fingerprint(c: &Certificate) -> String {
+    use sha2::Digest;
+    let der = c.to_der().unwrap_or_default();
+    sha2::Sha256::digest(&der)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl CertificateSummary {
+    /// The summary of `c`.
+    pub fn of(c: &Certificate) -> Self {
+        let v = &c.tbs_certificate.validity;
+        let nb = v.not_before.to_system_time();
+        let na = v.not_after.to_system_time();
+        let now = SystemTime::now();
+        let subject = hoso_sign::chain::subject(c);
+        let issuer = c.tbs_certificate.issuer.to_string();
+        Self {
+            demo: subject.contains("DEMO") || issuer.contains("DEMO"),
+            subject,
+            issuer,
+            not_before: hoso_sign::time::iso8601_vn(nb),
+            not_after: hoso_sign::time::iso8601_vn(na),
+            valid_now: nb <= now && now <= na,
+            fingerprint: fingerprint(c),
+        }
+    }
+}
+
+/// Opens the configured PKCS#12 file with the PIN and keeps the key for the signing session.
+#[tauri::command]
+pub async fn unlock_key(
+    office: State<'_, Office>,
+    pin: String,
+) -> Result<CertificateSummary, AppError> {
+    let p12 = office.settings().p12.ok_or(AppError::NoSigningKey)?;
+    let signer = blocking(move || Pkcs12Signer::open(&p12, &pin, false)).await??;
+    let cert = signer
+        .certificate_chain()
+        .first()
+        .ok_or(AppError::NoSigningKey)?;
+    let summary = CertificateSummary::of(cert);
+    office.set_signer(signer);
+    Ok(summary)
+}
+
+/// Forgets the unlocked key.
+#[tauri::command]
+pub async fn lock_key(office: State<'_, Office>) -> Result<(), AppError> {
+    office.lock_signer();
+    Ok(())
+}
+
+/// PDFs chosen in the system dialog, for signing.
+#[tauri::command]
+pub async fn pick_pdfs(app: AppHandle) -> Result<Vec<Document>, AppError> {
+    let handle = app.clone();
+    let picked = blocking(move || {
+        handle
+            .dialog()
+            .file()
+            .set_title("Chọn tệp PDF / choose PDF files")
+            .add_filter("PDF", &["pdf"])
+            .blocking_pick_files()
+    })
+    .await?;
+    let office = app.state::<Office>();
+    Ok(picked
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.into_path().ok())
+        .map(|p| office.add_document(p, None, None))
+        .collect())
+}
+
+/// Progress per file.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignProgress {
+    /// Files finished (signed or failed).
+    pub done: usize,
+    /// Files in the batch.
+    pub total: usize,
+    /// The file just finished.
+    pub name: String,
+    /// Whether it was signed.
+    pub ok: bool,
+}
+
+/// One signed file.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignedFile {
+    /// The signed PDF, as a document the page can verify.
+    pub document: Document,
+    /// The input's name.
+    pub from: String,
+    /// SHA-256 of the signed file.
+    pub sha256: String,
+    /// Register sequence number.
+    pub seq: u64,
+    /// QR payload for the register entry.
+    pub qr: String,
+    /// B-B or B-T.
+    pub level: String,
+}
+
+/// One file that could not be signed; its original is untouched and no output exists.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignFailure {
+    /// The input's name.
+    pub name: String,
+    /// Why, Vietnamese first.
+    pub message: String,
+}
+
+/// A batch's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignBatch {
+    /// Signed files, in order.
+    pub signed: Vec<SignedFile>,
+    /// Failures, in order.
+    pub failed: Vec<SignFailure>,
+}
+
+fn signed_name(doc: &Document) -> String {
+    let stem = doc
+        .file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "tai-lieu".into());
+    format!("{stem}-da-ky")
+}
+
+fn sign_one(
+    office: &Office,
+    signer: &Pkcs12Signer,
+    tsa: Option<&TsaClient>,
+    doc: &Document,
+    fingerprint: &str,
+) -> Result<SignedFile, AppError> {
+    let dir = doc
+        .file
+        .parent()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    let out = crate::workspace::free_name(&dir, &signed_name(doc));
+    let opts = SignOptions {
+        level: if tsa.is_some() { Level::BT } else { Level::BB },
+        ..SignOptions::default()
+    };
+    let done = sign_pdf(&doc.file, &out, &opts, signer, tsa)?;
+    let sha = hoso_register::sha256_file(&done.path).map_err(|source| AppError::Read {
+        path: done.path.clone(),
+        source,
+    })?;
+    let station = office.station();
+    let mut reg = Register::open_or_create(
+        &office.register_path(),
+        &CreateOptions::for_station(&station),
+    )?;
+    reg.set_station(&station);
+    let mut entry = NewEntry::new(EntryKind::Signed, sha);
+    entry.dossier_code = doc.code.clone();
+    entry.title = doc.title.clone();
+    entry.signer_fingerprint = Some(fingerprint.to_owned());
+    let appended = reg.append(entry)?;
+    let seq = appended.entries.first().map(|e| e.seq).unwrap_or_default();
+    let qr = QrPayload::new(reg.origin(), seq, &sha).to_string();
+    let document = office.add_document(done.path.clone(), doc.code.clone(), doc.title.clone());
+    Ok(SignedFile {
+        document,
+        from: doc.name.clone(),
+        sha256: hoso_register::hex(&sha),
+        seq,
+        qr,
+        level: format!("{:?}", done.level),
+    })
+}
+
+/// Signs each document with the unlocked key, streaming one progress event per file.
+#[tauri::command]
+pub async fn sign_documents(
+    app: AppHandle,
+    ids: Vec<u64>,
+    progress: Channel<SignProgress>,
+) -> Result<SignBatch, AppError> {
+    blocking(move || {
+        let office = app.state::<Office>();
+        let settings = office.settings();
+        let tsa = match &settings.tsa {
+            Some(url) if !url.trim().is_empty() => {
+                Some(TsaClient::new(url, settings.trust_store()?))
+            }
+            _ => None,
+        };
+        office.with_signer(|signer| {
+            let signer = signer.ok_or(AppError::KeyLocked)?;
+            let fp = signer
+                .certificate_chain()
+                .first()
+                .map(fingerprint)
+                .ok_or(AppError::NoSigningKey)?;
+            let mut batch = SignBatch {
+                signed: Vec::new(),
+                failed: Vec::new(),
+            };
+            let total = ids.len();
+            for (i, id) in ids.iter().enumerate() {
+                let doc = office.document(*id).ok_or(AppError::UnknownDocument(*id))?;
+                let r = sign_one(&office, signer, tsa.as_ref(), &doc, &fp);
+                let ok = r.is_ok();
+                match r {
+                    Ok(s) => batch.signed.push(s),
+                    Err(e) => batch.failed.push(SignFailure {
+                        name: doc.name.clone(),
+                        message: e.to_string(),
+                    }),
+                }
+                let _ = progress.send(SignProgress {
+                    done: i + 1,
+                    total,
+                    name: doc.name.clone(),
+                    ok,
+                });
+            }
+            Ok(batch)
+        })
+    })
+    .await?
+}

@@ -1,0 +1,190 @@
+//! hoso-desktop: the desktop door onto the hoso crates (Tauri v2). It parses its arguments,
+//! opens one window — the officer's (every screen) or the citizens' kiosk (verification only) —
+//! and answers the page's commands, each a few lines into a library crate
+//! (see [`commands`]). The page is `ui/` (plain HTML, CSS, ES modules), compiled into the
+//! binary and served through Tauri's custom protocol under a strict CSP; what each window may
+//! call is fixed by `capabilities/officer.json` and `capabilities/kiosk.json`.
+//!
+//! ```text
+//! hoso-desktop [--workspace DIR] [FILE...]     officer: FILEs are imported into Số hóa
+//! hoso-desktop --kiosk [--idle-seconds N]      kiosk: full screen, verify only
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod commands;
+mod error;
+mod form;
+mod office;
+mod sources;
+mod state;
+mod workspace;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use anyhow::Context;
+use clap::Parser;
+use tauri::{DragDropEvent, Emitter, Manager, WebviewUrl, WebviewWindowBuilder, WindowEvent};
+
+use state::{Mode, Session};
+
+/// Hồ sơ số: số hóa, ký số, tra cứu / digitize, sign, verify.
+#[derive(Parser, Debug)]
+#[command(name = "hoso-desktop", version)]
+struct Args {
+    /// Chế độ quầy tra cứu cho công dân / citizens' kiosk: full screen, verify only.
+    #[arg(long)]
+    kiosk: bool,
+    /// Quầy: số giây không thao tác trước khi về màn hình đầu / kiosk: idle seconds before reset.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=3600))]
+    idle_seconds: u32,
+    /// Thư mục ghi hồ sơ / where dossiers are written (default $HOSO_WORKSPACE or ~/HoSo).
+    #[arg(long, value_name = "DIR")]
+    workspace: Option<PathBuf>,
+    /// Ảnh quét hoặc PDF để nhập vào Số hóa / scans or PDFs to import (officer mode).
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Added by WebKitWebDriver when it launches the app for a WebDriver session.
+    #[arg(long, hide = true)]
+    automation: bool,
+}
+
+fn main() -> ExitCode {
+    hoso_ocr::limit_openmp_threads();
+    let started = SystemTime::now();
+    let args = Args::parse();
+    match run(args, started) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hoso-desktop: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Only the app's own pages, served by the custom protocol, may load in a window.
+fn is_app_url(url: &tauri::Url) -> bool {
+    matches!(url.scheme(), "tauri") || url.host_str() == Some("tauri.localhost")
+}
+
+fn run(args: Args, started: SystemTime) -> anyhow::Result<()> {
+    let mode = if args.kiosk {
+        Mode::Kiosk
+    } else {
+        Mode::Officer
+    };
+    let workspace = args
+        .workspace
+        .clone()
+        .unwrap_or_else(workspace::default_dir);
+    let office = office::Office::open(&workspace)?;
+    let session = Session::new(mode, workspace, started, args.idle_seconds);
+    let startup_files = if mode == Mode::Officer {
+        args.files
+    } else {
+        Vec::new()
+    };
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(session)
+        .manage(office)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::digitize::pick_files,
+            commands::digitize::list_sources,
+            commands::digitize::remove_sources,
+            commands::digitize::source_preview,
+            commands::digitize::validate_dossier,
+            commands::digitize::build_dossier,
+            commands::sign::unlock_key,
+            commands::sign::lock_key,
+            commands::sign::pick_pdfs,
+            commands::sign::sign_documents,
+            commands::verify::verify_document,
+            commands::verify::pick_pdf_to_verify,
+            commands::verify::lookup_qr,
+            commands::register::register_page,
+            commands::register::register_audit,
+            commands::register::register_export,
+            commands::settings::get_settings,
+            commands::settings::save_settings,
+            commands::settings::pick_p12,
+            commands::settings::add_trust_root,
+        ])
+        .setup(move |app| {
+            match mode {
+                Mode::Officer => open_officer_window(app.handle())?,
+                Mode::Kiosk => open_kiosk_window(app.handle())?,
+            }
+            if !startup_files.is_empty() {
+                import_in_background(app.handle().clone(), startup_files.clone());
+            }
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .context("không chạy được ứng dụng / the app could not run")
+}
+
+/// Imports files off the main thread and tells the officer's page the new list.
+fn import_in_background(app: tauri::AppHandle, paths: Vec<PathBuf>) {
+    tauri::async_runtime::spawn_blocking(move || {
+        let list = app.state::<Session>().import(&paths);
+        // The page also asks for the list when it starts, so a missed event loses nothing.
+        let _ = app.emit_to("main", "sources-changed", list);
+    });
+}
+
+fn open_officer_window(app: &tauri::AppHandle) -> tauri::Result<()> {
+    let window = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+        .title("Hồ sơ số")
+        .inner_size(1200.0, 780.0)
+        .min_inner_size(900.0, 600.0)
+        .on_navigation(is_app_url)
+        .build()?;
+    let handle = app.clone();
+    window.on_window_event(move |event| {
+        if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+            import_in_background(handle.clone(), paths.clone());
+        }
+    });
+    Ok(())
+}
+
+/// Full-screen-sized, undecorated, on top. `fullscreen` alone is ignored without a window
+/// manager (bare X servers in kiosks and tests), so the window is also sized to the monitor.
+fn open_kiosk_window(app: &tauri::AppHandle) -> tauri::Result<()> {
+    let (w, h) = match app.primary_monitor()? {
+        Some(m) => {
+            let size = m.size().to_logical::<f64>(m.scale_factor());
+            (size.width, size.height)
+        }
+        None => (1280.0, 800.0),
+    };
+    // A file dropped on the kiosk is taken by the native handler (the web view never navigates
+    // to it) and becomes the one document the kiosk checks; nothing else of the file system is
+    // reachable from the kiosk.
+    let window = WebviewWindowBuilder::new(app, "kiosk", WebviewUrl::App("index.html".into()))
+        .title("Tra cứu hồ sơ")
+        .position(0.0, 0.0)
+        .inner_size(w, h)
+        .decorations(false)
+        .fullscreen(true)
+        .always_on_top(true)
+        .resizable(false)
+        .on_navigation(is_app_url)
+        .build()?;
+    let handle = app.clone();
+    window.on_window_event(move |event| {
+        if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+            if let Some(p) = paths.first() {
+                let doc = handle
+                    .state::<office::Office>()
+                    .add_document(p.clone(), None, None);
+                let _ = handle.emit_to("kiosk", "verify-document", doc);
+            }
+        }
+    });
+    Ok(())
+}

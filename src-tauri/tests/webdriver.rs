@@ -1,0 +1,948 @@
+//! End to end through the real window: `tauri-driver` (which runs Debian's `WebKitWebDriver`)
+//! drives the built `hoso-desktop` under a private Xvfb server.
+//!
+//! 1. Officer: the fixture scans are handed to the app on its command line (the "open with"
+//!    door; native dialogs and native drops cannot be driven by WebDriver), reordered with the
+//!    keyboard buttons, split into three documents, a wrong dossier code is flagged next to its
+//!    field, the dossier is built, and the success view's path and SHA-256 are checked against
+//!    the file on disk and the register entry is shown. Then it is signed with the DEMO staff
+//!    certificate (a wrong PIN first, refused), checked on the verify screen (green card, signer,
+//!    register entry), found in the register, and the register audits clean. Every screen is
+//!    photographed.
+//! 2. Officer with 200 pages: cold start to first paint and RSS are printed.
+//! 3. Kiosk: only the verify screen, type ≥ 16 px, no settings, no import, the officer's
+//!    commands refused by the kiosk capability; the signed file's QR payload gives a green card;
+//!    back to the start screen (card cleared) when idle.
+//!
+//! Screenshots go to `target/screenshots/`. Needs `Xvfb` (xvfb), `WebKitWebDriver`
+//! (webkit2gtk-driver) and `tauri-driver` 2.1.0; `cargo xtask test` installs all three.
+
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+const APP: &str = env!("CARGO_BIN_EXE_hoso-desktop");
+
+/// Kills and reaps a child process when dropped, also on panic.
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        // SIGTERM first: tauri-driver then stops WebKitWebDriver itself.
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        std::thread::sleep(Duration::from_millis(300));
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Makes this process the reaper of its orphaned descendants (tauri-driver does not wait for
+/// WebKitWebDriver, nor WebKitWebDriver for the app, and PID 1 of a container may reap nothing),
+/// and on drop — also on panic — ends and reaps every process still below it.
+struct Subreaper;
+
+impl Subreaper {
+    fn new() -> Self {
+        // SAFETY: prctl(PR_SET_CHILD_SUBREAPER) takes no pointers and changes only how this
+        // process's orphaned descendants are re-parented.
+        let r = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+        assert_eq!(r, 0, "prctl(PR_SET_CHILD_SUBREAPER)");
+        Subreaper
+    }
+}
+
+fn children_of(pid: u32) -> Vec<u32> {
+    process_table()
+        .into_iter()
+        .filter(|(_, pp)| *pp == pid)
+        .map(|(p, _)| p)
+        .collect()
+}
+
+impl Drop for Subreaper {
+    fn drop(&mut self) {
+        let me = std::process::id();
+        for signal in ["-TERM", "-KILL"] {
+            let kids = children_of(me);
+            if kids.is_empty() {
+                break;
+            }
+            let _ = Command::new("kill")
+                .arg(signal)
+                .args(kids.iter().map(u32::to_string))
+                .status();
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        loop {
+            // SAFETY: waitpid with a null status pointer only reaps an exited child of ours.
+            let r = unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) };
+            if r <= 0 {
+                break;
+            }
+        }
+    }
+}
+
+fn certs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../certs")
+}
+
+/// The station's settings an administrator would set once: the DEMO staff key and the DEMO
+/// root trusted (the cards then say so).
+fn write_settings(workspace: &Path) {
+    let settings = json!({
+        "p12": certs().join("demo-staff-rsa.p12"),
+        "demo_trust": true,
+        "office": "Ủy ban nhân dân phường Sông Cầu",
+        "station": "may-tram-1",
+    });
+    std::fs::create_dir_all(workspace).expect("workspace");
+    std::fs::write(
+        workspace.join("hoso-settings.json"),
+        serde_json::to_vec_pretty(&settings).expect("json"),
+    )
+    .expect("settings written");
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+fn target_dir() -> PathBuf {
+    // …/target/debug/hoso-desktop → …/target
+    Path::new(APP)
+        .ancestors()
+        .nth(2)
+        .expect("the app binary lives in target/<profile>/")
+        .to_path_buf()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+fn need(tool: &str, install: &str) -> PathBuf {
+    let found = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .chain(std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo/bin")))
+        .map(|d| d.join(tool))
+        .find(|p| p.is_file());
+    found.unwrap_or_else(|| panic!("{tool} is missing; install it with: {install}"))
+}
+
+/// Xvfb on a display it picks itself (`-displayfd`): no fixed :99, no race with other runs.
+fn start_xvfb() -> (Reaped, String) {
+    let xvfb = need("Xvfb", "apt-get install -y xvfb");
+    let mut child = Command::new(xvfb)
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let guard = Reaped(child);
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("Xvfb prints its display number");
+    let n = line.trim();
+    assert!(!n.is_empty(), "Xvfb did not print a display number");
+    (guard, format!(":{n}"))
+}
+
+fn start_driver(display: &str) -> (Reaped, u16) {
+    need("WebKitWebDriver", "apt-get install -y webkit2gtk-driver");
+    let driver = need(
+        "tauri-driver",
+        "cargo install tauri-driver --version 2.1.0 --locked",
+    );
+    let (port, native) = (free_port(), free_port());
+    let child = Command::new(driver)
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .env("DISPLAY", display)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("tauri-driver starts");
+    let guard = Reaped(child);
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "tauri-driver did not open port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (guard, port)
+}
+
+async fn session(port: u16, args: &[String]) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert(
+        "tauri:options".into(),
+        json!({ "application": APP, "args": args }),
+    );
+    // A session waits for the app's window; an app that dies at start would hang it forever.
+    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+    builder.capabilities(caps);
+    let url = format!("http://127.0.0.1:{port}");
+    tokio::time::timeout(Duration::from_secs(60), builder.connect(&url))
+        .await
+        .expect("the app opened its window within 60 s")
+        .expect("a WebDriver session with the app")
+}
+
+async fn js(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![]).await.expect(script)
+}
+
+/// Polls `script` until it returns something truthy.
+async fn until(c: &Client, what: &str, script: &str, timeout: Duration) -> Value {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let v = js(c, script).await;
+        let truthy = match &v {
+            Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::Number(n) => n.as_f64() != Some(0.0),
+            Value::String(s) => !s.is_empty(),
+            _ => true,
+        };
+        if truthy {
+            return v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what} (last answer: {v})"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn shot(c: &Client, name: &str) {
+    // The screenshot can show the previous frame: wait two animation frames first.
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];
+         requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+        vec![],
+    )
+    .await
+    .expect("two frames");
+    let png = c.screenshot().await.expect("a screenshot");
+    let dir = target_dir().join("screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn type_into(c: &Client, css: &str, text: &str) {
+    let el = c.find(Locator::Css(css)).await.expect(css);
+    el.clear().await.expect("clear");
+    el.send_keys(text).await.expect("send_keys");
+}
+
+async fn card_names(c: &Client) -> Vec<Vec<String>> {
+    let v = js(
+        c,
+        "return [...document.querySelectorAll('fieldset.doc')].map(f =>
+           [...f.querySelectorAll('.page .name')].map(n => n.textContent));",
+    )
+    .await;
+    serde_json::from_value(v).expect("names")
+}
+
+/// (pid, parent pid) of every process.
+fn process_table() -> Vec<(u32, u32)> {
+    let mut table = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(p) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) {
+            // pid (comm) state ppid …; comm may hold spaces, so split after the last ')'.
+            if let Some(ppid) = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse().ok())
+            {
+                table.push((p, ppid));
+            }
+        }
+    }
+    table
+}
+
+/// Memory of the app and every process under it (the WebKit web and network processes), in
+/// MiB: RSS of the app alone, RSS summed over the tree (counts shared libraries once per
+/// process), and PSS summed over the tree (shares them out: the fair total).
+#[derive(Debug, Clone, Copy)]
+struct Memory {
+    app_rss: u64,
+    tree_rss: u64,
+    tree_pss: u64,
+}
+
+impl std::fmt::Display for Memory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "RSS app {} MiB; app + WebKit processes: RSS {} MiB, PSS {} MiB",
+            self.app_rss, self.tree_rss, self.tree_pss
+        )
+    }
+}
+
+fn memory(pid: u32) -> Memory {
+    fn kib(path: String, key: &str) -> u64 {
+        std::fs::read_to_string(path)
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with(key))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            })
+            .unwrap_or(0)
+    }
+    let parents = process_table();
+    let mut tree = vec![pid];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(
+            parents
+                .iter()
+                .filter(|(_, pp)| *pp == parent)
+                .map(|(p, _)| *p),
+        );
+        i += 1;
+    }
+    let rss = |p: &u32| kib(format!("/proc/{p}/status"), "VmRSS:");
+    let pss = |p: &u32| kib(format!("/proc/{p}/smaps_rollup"), "Pss:");
+    Memory {
+        app_rss: rss(&pid) / 1024,
+        tree_rss: tree.iter().map(rss).sum::<u64>() / 1024,
+        tree_pss: tree.iter().map(pss).sum::<u64>() / 1024,
+    }
+}
+
+/// Cold start (process start → first painted frame) in ms, and the app's pid.
+async fn cold_start(c: &Client) -> (f64, u32) {
+    let v = until(
+        c,
+        "first paint",
+        "return window.hosoMetrics && window.hosoInfo &&
+           [window.hosoMetrics.firstPaintEpochMs - window.hosoInfo.started_at_ms, window.hosoInfo.pid];",
+        Duration::from_secs(20),
+    )
+    .await;
+    (
+        v[0].as_f64().expect("ms"),
+        v[1].as_u64().expect("pid") as u32,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officer_builds_a_dossier_and_kiosk_is_verify_only() {
+    let _reaper = Subreaper::new();
+    let (_xvfb, display) = start_xvfb();
+    let (_driver, port) = start_driver(&display);
+    let workspace = tempfile::tempdir().expect("workspace");
+    write_settings(workspace.path());
+    let qr = officer_flow(port, workspace.path()).await;
+    two_hundred_pages(port).await;
+    kiosk_flow(port, workspace.path(), &qr).await;
+}
+
+/// Builds, signs, verifies and audits; returns the signed file's QR payload.
+async fn officer_flow(port: u16, workspace: &Path) -> String {
+    let f = fixtures();
+    let files = [
+        "to_khai_a4_200dpi.jpg",
+        "to_khai_trang2_gray_a4_150dpi.png",
+        "giay_chung_sinh_g4_2pages.tiff",
+        "cong_van_1page.pdf",
+    ];
+    let mut args = vec!["--workspace".to_owned(), workspace.display().to_string()];
+    args.extend(files.iter().map(|n| f.join(n).display().to_string()));
+    let before = SystemTime::now();
+    let c = session(port, &args).await;
+    let (cold_ms, pid) = cold_start(&c).await;
+    let since_request = js(&c, "return window.hosoMetrics.firstPaintEpochMs;")
+        .await
+        .as_f64()
+        .expect("epoch ms")
+        - before
+            .duration_since(UNIX_EPOCH)
+            .expect("clock")
+            .as_millis() as f64;
+    println!(
+        "desktop: cold start to first paint {cold_ms:.0} ms (from the WebDriver session request: {since_request:.0} ms)"
+    );
+
+    // The four files arrive as one document, JPEG and PNG with real thumbnails.
+    until(
+        &c,
+        "4 cards",
+        "return document.querySelectorAll('.page').length === 4;",
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(card_names(&c).await, [files.map(String::from).to_vec()]);
+    until(
+        &c,
+        "thumbnails",
+        "const imgs = [...document.querySelectorAll('.thumb img')];
+         return imgs.length === 2 && imgs.every(i => i.complete && i.naturalWidth > 0);",
+        Duration::from_secs(20),
+    )
+    .await;
+    let placeholders = js(&c, "return [...document.querySelectorAll('.thumb .placeholder strong')].map(e => e.textContent);").await;
+    assert_eq!(placeholders, json!(["TIFF", "PDF"]));
+
+    // Keyboard reorder: focus the PNG's "Up" button and press Enter; then back down by click.
+    let up = c
+        .find(Locator::Css(".page:nth-child(2) .btn-up"))
+        .await
+        .expect("up button");
+    up.send_keys("\u{E007}").await.expect("Enter on Up");
+    until(
+        &c,
+        "PNG first",
+        "return document.querySelector('.page .name').textContent.endsWith('.png');",
+        Duration::from_secs(5),
+    )
+    .await;
+    let focused = js(
+        &c,
+        "return document.activeElement.closest('.page').querySelector('.name').textContent;",
+    )
+    .await;
+    assert_eq!(focused, json!(files[1]), "focus follows the moved card");
+    click(&c, ".page:nth-child(1) .btn-down").await;
+    assert_eq!(card_names(&c).await, [files.map(String::from).to_vec()]);
+
+    // Split at the TIFF and at the PDF: three documents.
+    click(&c, ".page:nth-child(3) .btn-split").await;
+    click(
+        &c,
+        "fieldset.doc:nth-of-type(2) .page:nth-child(2) .btn-split",
+    )
+    .await;
+    assert_eq!(
+        card_names(&c).await,
+        vec![
+            vec![files[0].to_owned(), files[1].to_owned()],
+            vec![files[2].to_owned()],
+            vec![files[3].to_owned()],
+        ]
+    );
+    for (n, name) in [
+        (1, "Tờ khai đăng ký khai sinh"),
+        (2, "Giấy chứng sinh"),
+        (3, "Công văn kèm theo"),
+    ] {
+        type_into(&c, &format!("#doc-{n}-name"), name).await;
+    }
+    // Rotation waits for hoso-scan and says so.
+    let rotate = js(
+        &c,
+        "const b = document.querySelector('.page button[aria-describedby=\"reason-rotate\"]');
+        return [b.disabled, document.getElementById('reason-rotate').textContent];",
+    )
+    .await;
+    assert_eq!(rotate[0], json!(true));
+    assert!(
+        rotate[1].as_str().unwrap_or_default().contains("#7"),
+        "{rotate}"
+    );
+
+    // A wrong code is flagged next to its field by the library's validator, then corrected.
+    type_into(&c, "#f-code", "000.00.15.H12-261329-0001").await;
+    click(&c, "#f-title").await;
+    let err = until(
+        &c,
+        "code error",
+        "return document.getElementById('err-code').textContent;",
+        Duration::from_secs(5),
+    )
+    .await;
+    assert!(err.as_str().unwrap_or_default().contains("YYMMDD"), "{err}");
+    assert_eq!(
+        js(
+            &c,
+            "return document.getElementById('f-code').getAttribute('aria-invalid');"
+        )
+        .await,
+        json!("true")
+    );
+    shot(&c, "so_hoa_loi").await;
+    type_into(&c, "#f-code", "000.00.15.H12-261129-0001").await;
+    type_into(&c, "#f-title", "Đăng ký khai sinh cho bé Nguyễn Thị Ánh").await;
+    until(
+        &c,
+        "code accepted",
+        "return document.getElementById('err-code').textContent === '';",
+        Duration::from_secs(5),
+    )
+    .await;
+    js(
+        &c,
+        "document.activeElement.blur(); document.getElementById('build-status').textContent = '';
+         window.scrollTo(0, 0); return true;",
+    )
+    .await;
+    shot(&c, "so_hoa").await;
+
+    // Build: progress events arrive, then the success view.
+    click(&c, "#btn-build").await;
+    until(
+        &c,
+        "success view",
+        "return !document.getElementById('build-result').hidden;",
+        Duration::from_secs(120),
+    )
+    .await;
+    let events = js(
+        &c,
+        "return document.getElementById('build-progress').dataset.events;",
+    )
+    .await;
+    // Planned + one per page (1 + 1 + 2 + 1) + Finishing.
+    assert_eq!(events, json!("7"));
+    let path = PathBuf::from(
+        js(&c, "return document.getElementById('r-path').textContent;")
+            .await
+            .as_str()
+            .expect("path"),
+    );
+    let shown_sha = js(
+        &c,
+        "return document.getElementById('r-sha256').textContent;",
+    )
+    .await;
+    assert_eq!(path, workspace.join("000.00.15.H12-261129-0001.pdf"));
+    let pdf = std::fs::read(&path).expect("the dossier exists");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let sha: String = Sha256::digest(&pdf)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(shown_sha, json!(sha), "the shown SHA-256 is the file's");
+    assert_eq!(
+        js(&c, "return document.getElementById('r-pages').textContent;").await,
+        json!("5")
+    );
+    assert_eq!(
+        js(
+            &c,
+            "return document.getElementById('r-documents').textContent;"
+        )
+        .await,
+        json!("3")
+    );
+    let warnings = js(
+        &c,
+        "return document.getElementById('r-warnings').textContent;",
+    )
+    .await;
+    assert!(
+        warnings.as_str().unwrap_or_default().contains("150 dpi"),
+        "the 150 dpi page is warned about: {warnings}"
+    );
+    shot(&c, "ket_qua").await;
+
+    let reg = js(
+        &c,
+        "return document.getElementById('r-register').textContent;",
+    )
+    .await;
+    assert!(
+        reg.as_str().unwrap_or_default().contains("mục số 0"),
+        "the dossier is the register's first entry: {reg}"
+    );
+
+    // Sign it: the result view hands the dossier to the sign screen.
+    click(&c, "#btn-result-sign").await;
+    until(
+        &c,
+        "sign screen with the dossier queued",
+        "return document.body.dataset.screen === 'sign' &&
+           document.querySelectorAll('#sign-list li').length === 1;",
+        Duration::from_secs(5),
+    )
+    .await;
+    assert_eq!(
+        js(
+            &c,
+            "return document.getElementById('btn-sign-go').disabled;"
+        )
+        .await,
+        json!(true),
+        "no signing before the key is unlocked"
+    );
+    // A wrong PIN is refused in words, and nothing is unlocked.
+    type_into(&c, "#s-pin", "0000").await;
+    click(&c, "#btn-unlock").await;
+    let err = until(
+        &c,
+        "wrong PIN refused",
+        "const e = document.getElementById('unlock-error'); return !e.hidden && e.textContent;",
+        Duration::from_secs(20),
+    )
+    .await;
+    assert!(
+        err.as_str().unwrap_or_default().contains("Sai mã PIN"),
+        "{err}"
+    );
+    type_into(&c, "#s-pin", "1234").await;
+    click(&c, "#btn-unlock").await;
+    let subject = until(
+        &c,
+        "certificate shown",
+        "return !document.getElementById('cert-info').hidden &&
+           document.getElementById('c-subject').textContent;",
+        Duration::from_secs(20),
+    )
+    .await;
+    let subject = subject.as_str().unwrap_or_default().to_owned();
+    assert!(
+        subject.contains("CN="),
+        "owner shown before signing: {subject}"
+    );
+    assert_eq!(
+        js(&c, "return [document.getElementById('c-demo').hidden, document.getElementById('btn-sign-go').disabled];").await,
+        json!([false, false]),
+        "the DEMO certificate is flagged and signing is enabled"
+    );
+    shot(&c, "ky_so").await;
+    click(&c, "#btn-sign-go").await;
+    until(
+        &c,
+        "signed",
+        "return !document.getElementById('sign-results').hidden;",
+        Duration::from_secs(60),
+    )
+    .await;
+    let signed = js(
+        &c,
+        "return [document.querySelectorAll('#signed-list li').length,
+                 document.getElementById('sign-failures-box').hidden,
+                 document.getElementById('sign-progress').dataset.events,
+                 document.querySelector('#signed-list .qr-payload').textContent];",
+    )
+    .await;
+    assert_eq!(signed[0], json!(1), "{signed}");
+    assert_eq!(signed[1], json!(true), "no failures: {signed}");
+    assert_eq!(
+        signed[2],
+        json!("1"),
+        "one progress event per file: {signed}"
+    );
+    let qr = signed[3].as_str().unwrap_or_default().to_owned();
+    assert!(qr.starts_with("HS1:"), "{qr}");
+    let signed_path = workspace.join("000.00.15.H12-261129-0001-da-ky.pdf");
+    let signed_pdf = std::fs::read(&signed_path).expect("the signed file exists");
+    assert!(
+        signed_pdf.starts_with(&pdf) && signed_pdf.len() > pdf.len(),
+        "the signature is an incremental update of the dossier"
+    );
+    shot(&c, "ky_so_xong").await;
+
+    // Check it: a green card naming the signer and the register entry.
+    click(&c, "#signed-list .btn-check").await;
+    let card = until(
+        &c,
+        "verify card",
+        "const c = document.getElementById('verify-card');
+         return document.body.dataset.screen === 'verify' && ['green','amber','red','error'].includes(c.dataset.color)
+           && [c.dataset.color, c.dataset.reason, c.textContent];",
+        Duration::from_secs(30),
+    )
+    .await;
+    assert_eq!(card[0], json!("green"), "{card}");
+    assert_eq!(card[1], json!("valid"), "{card}");
+    let text = card[2].as_str().unwrap_or_default();
+    assert!(text.contains("HỢP LỆ"), "{text}");
+    assert!(
+        text.contains("mục số 1"),
+        "the signed file is register entry 1: {text}"
+    );
+    assert!(text.contains("DEMO"), "the DEMO trust is said: {text}");
+    shot(&c, "tra_cuu").await;
+
+    // The register: both files, newest first, and a clean audit.
+    click(&c, ".tab[data-screen='register']").await;
+    let rows = until(
+        &c,
+        "register rows",
+        "const r = [...document.querySelectorAll('#g-rows tr')].map(t => t.cells[0].textContent);
+         return r.length === 2 && r;",
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(rows, json!(["1", "0"]));
+    click(&c, "#btn-audit").await;
+    let audit = until(
+        &c,
+        "audit",
+        "const a = document.getElementById('g-audit'); return a.dataset.clean && [a.dataset.clean, a.textContent];",
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(audit[0], json!("true"), "{audit}");
+    shot(&c, "so_dang_ky").await;
+
+    click(&c, ".tab[data-screen='settings']").await;
+    let ws = js(
+        &c,
+        "return document.getElementById('set-workspace').textContent;",
+    )
+    .await;
+    assert_eq!(ws, json!(workspace.display().to_string()));
+    shot(&c, "cai_dat").await;
+    js(&c, "const s = document.getElementById('set-lang'); s.value = 'en'; s.dispatchEvent(new Event('change')); return true;").await;
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelector(\".tab[data-screen='digitize']\").textContent;"
+        )
+        .await,
+        json!("Digitize")
+    );
+    assert_eq!(
+        js(&c, "return document.documentElement.lang;").await,
+        json!("en")
+    );
+    shot(&c, "cai_dat_en").await;
+    js(&c, "const s = document.getElementById('set-lang'); s.value = 'vi'; s.dispatchEvent(new Event('change')); return true;").await;
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelector(\".tab[data-screen='digitize']\").textContent;"
+        )
+        .await,
+        json!("Số hóa")
+    );
+    println!("desktop: after building a 5-page dossier: {}", memory(pid));
+    c.close().await.expect("session closed");
+    qr
+}
+
+async fn two_hundred_pages(port: u16) {
+    let dir = tempfile::tempdir().expect("pages dir");
+    let src = fixtures().join("to_khai_a4_200dpi.jpg");
+    let mut args = vec!["--workspace".to_owned(), dir.path().display().to_string()];
+    for i in 1..=200 {
+        let p = dir.path().join(format!("trang_{i:03}.jpg"));
+        if std::fs::hard_link(&src, &p).is_err() {
+            std::fs::copy(&src, &p).expect("page copy");
+        }
+        args.push(p.display().to_string());
+    }
+    let c = session(port, &args).await;
+    let (cold_ms, pid) = cold_start(&c).await;
+    until(
+        &c,
+        "200 cards",
+        "return document.querySelectorAll('.page').length === 200;",
+        Duration::from_secs(60),
+    )
+    .await;
+    until(&c, "first thumbnails", "return [...document.querySelectorAll('.thumb img')].filter(i => i.naturalWidth > 0).length >= 8;", Duration::from_secs(60)).await;
+    println!(
+        "desktop: 200 pages open: cold start {cold_ms:.0} ms; {}",
+        memory(pid)
+    );
+    // Browse every page as an officer would: scroll a screenful, wait until what is on screen
+    // is drawn (thumbnails are made lazily, for cards near the viewport only), repeat.
+    let t0 = Instant::now();
+    loop {
+        until(
+            &c,
+            "on-screen thumbnails",
+            "return [...document.querySelectorAll('.thumb img')]
+               .filter(i => { const r = i.closest('.thumb').getBoundingClientRect();
+                              return r.bottom > 0 && r.top < window.innerHeight; })
+               .every(i => i.naturalWidth > 0);",
+            Duration::from_secs(30),
+        )
+        .await;
+        let at_end = js(
+            &c,
+            "const end = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+             if (!end) window.scrollBy(0, window.innerHeight * 0.8);
+             return end;",
+        )
+        .await;
+        if at_end == json!(true) {
+            break;
+        }
+    }
+    let drawn = js(
+        &c,
+        "return [...document.querySelectorAll('.thumb img')].filter(i => i.naturalWidth > 0).length;",
+    )
+    .await;
+    assert_eq!(
+        drawn,
+        json!(200),
+        "every thumbnail was drawn while browsing"
+    );
+    println!(
+        "desktop: 200 pages, every thumbnail drawn ({:.1} s): {}",
+        t0.elapsed().as_secs_f64(),
+        memory(pid)
+    );
+    shot(&c, "so_hoa_200_trang").await;
+    c.close().await.expect("session closed");
+}
+
+async fn kiosk_flow(port: u16, workspace: &Path, qr: &str) {
+    let args = [
+        "--kiosk",
+        "--idle-seconds",
+        "6",
+        "--workspace",
+        &workspace.display().to_string(),
+    ]
+    .map(String::from);
+    let c = session(port, &args).await;
+    let (cold_ms, _) = cold_start(&c).await;
+    println!("desktop: kiosk cold start to first paint {cold_ms:.0} ms");
+    until(
+        &c,
+        "kiosk start screen",
+        "return document.body.dataset.screen === 'kiosk-start';",
+        Duration::from_secs(10),
+    )
+    .await;
+    // Full-screen-sized without a window manager.
+    let size = js(
+        &c,
+        "return [window.innerWidth, window.innerHeight, screen.width, screen.height];",
+    )
+    .await;
+    assert_eq!(
+        (size[0].clone(), size[1].clone()),
+        (size[2].clone(), size[3].clone()),
+        "kiosk window fills the screen: {size}"
+    );
+    shot(&c, "quay_bat_dau").await;
+
+    // No settings, no navigation, no import or build anywhere in the page.
+    let absent = js(&c, "return ['#screen-settings', '#screen-digitize', '#screen-sign', '#screen-register',
+        '.tab', '#btn-import', '#set-lang', 'input[type=file]'].filter(s => document.querySelector(s));").await;
+    assert_eq!(absent, json!([]), "present in kiosk: {absent}");
+    // And the kiosk capability refuses the officer's commands even when called directly.
+    for cmd in [
+        "pick_files",
+        "list_sources",
+        "build_dossier",
+        "source_preview",
+        "unlock_key",
+        "sign_documents",
+        "pick_pdf_to_verify",
+        "register_page",
+        "get_settings",
+    ] {
+        let r = c
+            .execute_async(
+                "const [cmd, done] = arguments;
+                 window.__TAURI__.core.invoke(cmd, {}).then(() => done('allowed'), e => done(String(e && e.message || e)));",
+                vec![json!(cmd)],
+            )
+            .await
+            .expect("invoke");
+        let text = r.as_str().unwrap_or_default().to_owned();
+        assert!(
+            text != "allowed" && text.contains("not allowed"),
+            "{cmd} in kiosk: {text}"
+        );
+    }
+
+    click(&c, "#btn-kiosk-start").await;
+    until(
+        &c,
+        "verify screen",
+        "return document.body.dataset.screen === 'verify';",
+        Duration::from_secs(5),
+    )
+    .await;
+    // The citizen types (or a barcode reader types) the QR payload of the signed copy.
+    type_into(&c, "#v-qr", qr).await;
+    click(&c, "#btn-qr").await;
+    let card = until(
+        &c,
+        "kiosk card",
+        "const c = document.getElementById('verify-card');
+         return ['green','amber','red','error'].includes(c.dataset.color) && [c.dataset.color, c.dataset.reason, c.textContent];",
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(card[0], json!("green"), "{card}");
+    assert_eq!(card[1], json!("registered"), "{card}");
+    assert!(
+        card[2]
+            .as_str()
+            .unwrap_or_default()
+            .contains("000.00.15.H12-261129-0001"),
+        "{card}"
+    );
+    // Large type: no visible text below 16 px.
+    let small = js(&c, "return [...document.querySelectorAll('body *')]
+        .filter(e => e.offsetParent !== null && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+        .map(e => [e.tagName + (e.id ? '#' + e.id : ''), parseFloat(getComputedStyle(e).fontSize)])
+        .filter(([, px]) => px < 16);").await;
+    assert_eq!(small, json!([]), "text below 16 px in kiosk: {small}");
+    shot(&c, "quay_tra_cuu").await;
+    // Idle: back to the start screen by itself, the last citizen's card gone.
+    until(
+        &c,
+        "idle reset",
+        "return document.body.dataset.screen === 'kiosk-start';",
+        Duration::from_secs(15),
+    )
+    .await;
+    assert_eq!(
+        js(
+            &c,
+            "return document.getElementById('verify-card').dataset.color === undefined;"
+        )
+        .await,
+        json!(true),
+        "the card is cleared for the next citizen"
+    );
+    c.close().await.expect("session closed");
+}

@@ -1,0 +1,137 @@
+// Ký số: the PDFs to sign (built here or chosen), unlock the key once with its PIN and see the
+// certificate, sign them all with progress per file, failures listed, each result one click
+// from the verify screen.
+
+import { invoke, channel, errorText } from "./api.js";
+import { t } from "./i18n.js";
+
+const $ = (id) => document.getElementById(id);
+const queue = new Map(); // id → document
+let unlocked = false;
+
+function li(text, extra) {
+  const el = document.createElement("li");
+  el.textContent = text;
+  if (extra) el.append(" ", extra);
+  return el;
+}
+
+function drawQueue() {
+  const ul = $("sign-list");
+  ul.replaceChildren(...[...queue.values()].map((d) => {
+    const rm = document.createElement("button");
+    rm.type = "button";
+    rm.className = "small";
+    rm.textContent = t("remove");
+    rm.setAttribute("aria-label", t("removeLabel", { name: d.name }));
+    rm.addEventListener("click", () => { queue.delete(d.id); drawQueue(); });
+    return li(d.name, rm);
+  }));
+  $("sign-empty").hidden = queue.size > 0;
+  $("btn-sign-go").disabled = !(unlocked && queue.size > 0);
+}
+
+/** Puts documents in the signing queue (from the digitize result or the dialog). */
+export function queueForSigning(docs) {
+  for (const d of docs) queue.set(d.id, d);
+  drawQueue();
+}
+
+async function refreshKeyFile() {
+  const s = await invoke("get_settings");
+  $("sign-keyfile").textContent = s.p12 || t("noKeyFile");
+}
+
+async function unlock(ev) {
+  ev.preventDefault();
+  const err = $("unlock-error");
+  err.hidden = true;
+  try {
+    const c = await invoke("unlock_key", { pin: $("s-pin").value });
+    $("s-pin").value = "";
+    $("c-subject").textContent = c.subject;
+    $("c-issuer").textContent = c.issuer;
+    $("c-validity").textContent = `${c.not_before} → ${c.not_after}${c.valid_now ? "" : " " + t("certNotValidNow")}`;
+    $("c-fingerprint").textContent = c.fingerprint;
+    $("c-demo").hidden = !c.demo;
+    $("cert-info").hidden = false;
+    unlocked = true;
+  } catch (e) {
+    unlocked = false;
+    $("cert-info").hidden = true;
+    err.textContent = errorText(e);
+    err.hidden = false;
+  }
+  drawQueue();
+}
+
+async function signAll() {
+  const ids = [...queue.keys()];
+  const bar = $("sign-progress");
+  const status = $("sign-status");
+  const errBox = $("sign-error");
+  errBox.hidden = true;
+  $("btn-sign-go").disabled = true;
+  bar.max = ids.length;
+  bar.value = 0;
+  bar.hidden = false;
+  let events = 0;
+  const progress = channel((p) => {
+    events += 1;
+    bar.value = p.done;
+    bar.dataset.events = String(events);
+    status.textContent = t(p.ok ? "signedOne" : "failedOne", { done: p.done, total: p.total, name: p.name });
+  });
+  try {
+    const r = await invoke("sign_documents", { ids, progress });
+    showResults(r);
+    queue.clear();
+  } catch (e) {
+    errBox.textContent = errorText(e);
+    errBox.hidden = false;
+  } finally {
+    bar.hidden = true;
+    drawQueue();
+  }
+}
+
+function showResults(r) {
+  $("signed-list").replaceChildren(...r.signed.map((s) => {
+    const el = document.createElement("li");
+    el.className = "signed";
+    const name = document.createElement("strong");
+    name.textContent = s.document.name;
+    const meta = document.createElement("p");
+    meta.className = "hint";
+    meta.textContent = `${s.level} · ${t("registerSeq", { seq: s.seq })} · SHA-256 ${s.sha256}`;
+    const qr = document.createElement("code");
+    qr.className = "qr-payload";
+    qr.textContent = s.qr;
+    const check = document.createElement("button");
+    check.type = "button";
+    check.className = "btn-check";
+    check.textContent = t("checkIt");
+    check.setAttribute("aria-label", t("checkItLabel", { name: s.document.name }));
+    check.addEventListener("click", () => document.dispatchEvent(new CustomEvent("hoso:verify", { detail: s.document })));
+    el.append(name, meta, qr, " ", check);
+    return el;
+  }));
+  $("sign-failures").replaceChildren(...r.failed.map((f) => li(`${f.name}: ${f.message}`)));
+  $("sign-failures-box").hidden = !r.failed.length;
+  $("sign-status").textContent = t("signSummary", { ok: r.signed.length, failed: r.failed.length });
+  const box = $("sign-results");
+  box.hidden = false;
+  box.focus();
+}
+
+export async function initSign() {
+  $("btn-sign-pick").addEventListener("click", async () => {
+    try { queueForSigning(await invoke("pick_pdfs")); } catch (e) { $("sign-error").textContent = errorText(e); $("sign-error").hidden = false; }
+  });
+  $("unlock-form").addEventListener("submit", unlock);
+  $("btn-sign-go").addEventListener("click", signAll);
+  document.addEventListener("hoso:settings", refreshKeyFile);
+  document.addEventListener("hoso:lang", () => { drawQueue(); refreshKeyFile(); });
+  await refreshKeyFile();
+  drawQueue();
+}

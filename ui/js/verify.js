@@ -1,0 +1,122 @@
+// Tra cứu: one card in plain words for a file (chosen, dropped on the kiosk, or just signed) or
+// a QR payload; green / amber / red; the full technical report one click away.
+
+import { invoke, listen, errorText } from "./api.js";
+import { t } from "./i18n.js";
+
+const $ = (id) => document.getElementById(id);
+let last = null; // the last card, redrawn when the language changes
+
+function line(label, value) {
+  const p = document.createElement("p");
+  const b = document.createElement("strong");
+  b.textContent = `${label}: `;
+  p.append(b, value);
+  return p;
+}
+
+function drawCard(card) {
+  last = card;
+  const box = $("verify-card");
+  box.className = `card ${card.color}`;
+  box.dataset.color = card.color;
+  box.dataset.reason = card.reason;
+  const h = document.createElement("h3");
+  h.className = "verdict";
+  h.textContent = t(`v_${card.reason}`);
+  const parts = [h];
+  if (card.file) parts.push(line(t("vFile"), card.file));
+  for (const s of card.signers) {
+    parts.push(line(t("vSigner"), s.who || t("vUnknown")));
+    const when = s.timestamp ? `${s.timestamp} (${t("vTimestamped")})` : (s.claimed_time || t("vUnknown"));
+    parts.push(line(t("vWhen"), when));
+  }
+  if (card.signers.length) {
+    const changed = card.signers.some((s) => s.changed_after);
+    const whole = card.signers[card.signers.length - 1].covers_whole_file;
+    parts.push(line(t("vChanged"), changed ? t("vChangedYes") : (whole ? t("vChangedNo") : t("vChangedAllowed"))));
+  }
+  const r = card.register;
+  if (r) {
+    const what = [t("registerSeq", { seq: r.seq }), r.time, r.station, r.code, r.copy_number].filter(Boolean).join(" · ");
+    parts.push(line(t("vRegister"), `${what}${r.proof_verified ? ` (${t("vProofOk")})` : ` (${t("vProofBad")})`}`));
+    if (r.title) parts.push(line(t("vTitle"), r.title));
+  } else if (card.reason !== "other_register" && card.reason !== "no_entry") {
+    parts.push(line(t("vRegister"), t("vNotRegistered")));
+  }
+  if (card.demo_trusted) {
+    const w = document.createElement("p");
+    w.className = "reason banner";
+    w.textContent = t("vDemo");
+    parts.push(w);
+  }
+  box.replaceChildren(...parts);
+  const details = $("verify-details");
+  details.hidden = !card.report;
+  $("verify-report").textContent = card.report ? JSON.stringify(card.report, null, 2) : "";
+  box.focus();
+}
+
+function drawError(e) {
+  last = null;
+  const box = $("verify-card");
+  box.className = "card red";
+  box.dataset.color = "error";
+  const p = document.createElement("p");
+  p.setAttribute("role", "alert");
+  p.textContent = errorText(e);
+  box.replaceChildren(p);
+  $("verify-details").hidden = true;
+}
+
+function drawBusy() {
+  const box = $("verify-card");
+  box.className = "card neutral";
+  box.dataset.color = "busy";
+  const p = document.createElement("p");
+  p.textContent = t("vChecking");
+  box.replaceChildren(p);
+}
+
+/** Checks a document the app holds and shows its card. */
+export async function verifyDocument(doc) {
+  drawBusy();
+  try { drawCard(await invoke("verify_document", { id: doc.id })); } catch (e) { drawError(e); }
+}
+
+export function initVerify(info, showScreen) {
+  $("qr-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const payload = $("v-qr").value.trim();
+    if (!payload) { $("v-qr").focus(); return; }
+    drawBusy();
+    try { drawCard(await invoke("lookup_qr", { payload })); } catch (e) { drawError(e); }
+  });
+  const pick = $("btn-verify-pick");
+  if (pick) {
+    pick.addEventListener("click", async () => {
+      try {
+        const doc = await invoke("pick_pdf_to_verify");
+        if (doc) await verifyDocument(doc);
+      } catch (e) { drawError(e); }
+    });
+  }
+  document.addEventListener("hoso:verify", (ev) => { showScreen("verify"); verifyDocument(ev.detail); });
+  if (info.mode === "kiosk") {
+    listen("verify-document", (doc) => { showScreen("verify"); verifyDocument(doc); });
+  }
+  document.addEventListener("hoso:lang", () => { if (last) drawCard(last); });
+}
+
+/** Back to an empty card (kiosk reset). */
+export function clearVerify() {
+  last = null;
+  const box = $("verify-card");
+  box.className = "card neutral";
+  delete box.dataset.color;
+  const p = document.createElement("p");
+  p.textContent = t("vEmpty");
+  box.replaceChildren(p);
+  $("verify-details").hidden = true;
+  $("v-qr").value = "";
+}
