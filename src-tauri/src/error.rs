@@ -59,7 +59,7 @@ pub enum AppError {
     #[error("hãy nhập mã PIN để mở khóa ký trước / unlock the signing key with its PIN first")]
     KeyLocked,
     /// The PIN does not open the key file.
-    #[error("sai mã PIN; chưa ký tệp nào / wrong PIN; nothing was signed")]
+    #[error("Sai mã PIN; chưa ký tệp nào / wrong PIN; nothing was signed")]
     WrongPin,
     /// The key file cannot be used.
     #[error("không mở được khóa ký: {0} / cannot open the signing key")]

@@ -475,7 +475,7 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     ] {
         type_into(&c, &format!("#doc-{n}-name"), name).await;
     }
-    // Rotation waits for hoso-scan and says so.
+    // Rotation is not wired yet and says so.
     let rotate = js(
         &c,
         "const b = document.querySelector('.page button[aria-describedby=\"reason-rotate\"]');
@@ -484,7 +484,7 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     .await;
     assert_eq!(rotate[0], json!(true));
     assert!(
-        rotate[1].as_str().unwrap_or_default().contains("#7"),
+        rotate[1].as_str().unwrap_or_default().contains("#9"),
         "{rotate}"
     );
 
