@@ -642,8 +642,8 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         "owner shown before signing: {subject}"
     );
     assert_eq!(
-        js(&c, "return [document.getElementById('c-demo').hidden, document.getElementById('btn-sign-go').disabled];").await,
-        json!([false, false]),
+        js(&c, "return [document.getElementById('c-demo').offsetParent !== null, document.getElementById('btn-sign-go').disabled];").await,
+        json!([true, false]),
         "the DEMO certificate is flagged and signing is enabled"
     );
     shot(&c, "ky_so").await;
@@ -699,7 +699,16 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         text.contains("mục số 1"),
         "the signed file is register entry 1: {text}"
     );
-    assert!(text.contains("DEMO"), "the DEMO trust is said: {text}");
+    let demo_banner = js(
+        &c,
+        "const w = document.querySelector('#verify-card .warn.banner'); return !!w && w.offsetParent !== null;",
+    )
+    .await;
+    assert_eq!(
+        demo_banner,
+        json!(true),
+        "the DEMO trust is said on the card"
+    );
     shot(&c, "tra_cuu").await;
 
     // The register: both files, newest first, and a clean audit.

@@ -46,7 +46,7 @@ function drawCard(card) {
   }
   if (card.demo_trusted) {
     const w = document.createElement("p");
-    w.className = "reason banner";
+    w.className = "warn banner";
     w.textContent = t("vDemo");
     parts.push(w);
   }
