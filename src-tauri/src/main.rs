@@ -51,8 +51,45 @@ struct Args {
     automation: bool,
 }
 
+/// Process settings read by libraries when they load, before `main` runs: so when one is missing
+/// the app starts itself again with all of them set (the same door as
+/// `hoso_ocr::limit_openmp_threads`, which explains the OpenMP one).
+/// - `OMP_THREAD_LIMIT=1`: one Tesseract engine per core without OpenMP teams on top.
+/// - `MALLOC_ARENA_MAX=2`, `MALLOC_MMAP_THRESHOLD_=4194304`: thumbnails decode whole scans
+///   (≈ 12 MB each) on the blocking pool's threads; with glibc's defaults each thread gets its own
+///   arena and the freed buffers stay in them, so the app's RSS grew with every page browsed.
+const PROCESS_ENV: [(&str, &str); 3] = [
+    ("OMP_THREAD_LIMIT", "1"),
+    ("MALLOC_ARENA_MAX", "2"),
+    ("MALLOC_MMAP_THRESHOLD_", "4194304"),
+];
+
+fn tune_process() {
+    if PROCESS_ENV
+        .iter()
+        .all(|(k, _)| std::env::var_os(k).is_some())
+    {
+        return;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        if let Ok(exe) = std::env::current_exe() {
+            let mut cmd = std::process::Command::new(exe);
+            cmd.args(std::env::args_os().skip(1));
+            for (k, v) in PROCESS_ENV {
+                if std::env::var_os(k).is_none() {
+                    cmd.env(k, v);
+                }
+            }
+            // exec only returns on failure; then carry on with the defaults.
+            let _ = cmd.exec();
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    hoso_ocr::limit_openmp_threads();
+    tune_process();
     let started = SystemTime::now();
     let args = Args::parse();
     match run(args, started) {

@@ -81,6 +81,37 @@ pub fn inspect(path: &Path) -> Result<Source, ImportFailure> {
 /// Largest thumbnail side in pixels (CSS shows them at about half that, sharp on HiDPI).
 const THUMB_PX: u32 = 320;
 
+/// A counting semaphore for the thumbnail decoder.
+struct Slots {
+    free: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+struct Slot<'a>(&'a Slots);
+
+impl Slots {
+    fn acquire(&self) -> Slot<'_> {
+        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+        }
+        *free -= 1;
+        Slot(self)
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        self.0.freed.notify_one();
+    }
+}
+
+static DECODE_SLOTS: Slots = Slots {
+    free: std::sync::Mutex::new(2),
+    freed: std::sync::Condvar::new(),
+};
+
 /// A JPEG thumbnail of a JPEG or PNG source.
 pub fn thumbnail(source: &Source) -> Result<Vec<u8>, AppError> {
     let format = match source.format {
@@ -92,6 +123,9 @@ pub fn thumbnail(source: &Source) -> Result<Vec<u8>, AppError> {
         path: source.path.clone(),
         reason,
     };
+    // At most two full-size decodes at once, however fast the page scrolls: each holds a whole
+    // scan in memory (A4 at 300 dpi in colour ≈ 26 MB).
+    let _slot = DECODE_SLOTS.acquire();
     let file = File::open(&source.path).map_err(|e| err(e.to_string()))?;
     let img = image::load(BufReader::new(file), format).map_err(|e| err(e.to_string()))?;
     let small = img.thumbnail(THUMB_PX, THUMB_PX).to_rgb8();
