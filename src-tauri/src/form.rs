@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::error::FieldProblem;
 use crate::state::Session;
+use std::path::PathBuf;
 
 /// The dossier fields (Circular 01/2018 code, title, Circular 05/2025 metadata).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -36,6 +37,8 @@ pub struct DossierForm {
     pub language: String,
     /// The documents, in order.
     pub documents: Vec<DocumentForm>,
+    /// Quarter turns clockwise (90, 180, 270) by imported file id.
+    pub rotate: std::collections::BTreeMap<u64, u16>,
 }
 
 /// One document of the dossier.
@@ -185,6 +188,17 @@ impl DossierForm {
             }),
             _ => Err(problems),
         }
+    }
+}
+
+impl DossierForm {
+    /// The officer's quarter turns, by file path, for [`hoso_dossier::BuildOptions::rotate`].
+    pub fn rotations(&self, session: &Session) -> std::collections::BTreeMap<PathBuf, u16> {
+        self.rotate
+            .iter()
+            .filter(|(_, deg)| **deg % 360 != 0)
+            .filter_map(|(id, deg)| session.source(*id).map(|s| (s.path, *deg % 360)))
+            .collect()
     }
 }
 

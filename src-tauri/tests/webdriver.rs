@@ -475,18 +475,14 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     ] {
         type_into(&c, &format!("#doc-{n}-name"), name).await;
     }
-    // Rotation is not wired yet and says so.
-    let rotate = js(
+    // Turn the PNG page a quarter: the card shows it, the built page carries /Rotate 90.
+    click(&c, ".page:nth-child(2) .btn-rotate").await;
+    let rotated = js(
         &c,
-        "const b = document.querySelector('.page button[aria-describedby=\"reason-rotate\"]');
-        return [b.disabled, document.getElementById('reason-rotate').textContent];",
+        "return [...document.querySelectorAll('.thumb')].map(t => t.dataset.rotate);",
     )
     .await;
-    assert_eq!(rotate[0], json!(true));
-    assert!(
-        rotate[1].as_str().unwrap_or_default().contains("#9"),
-        "{rotate}"
-    );
+    assert_eq!(rotated, json!(["0", "90", "0", "0"]));
 
     // A wrong code is flagged next to its field by the library's validator, then corrected.
     type_into(&c, "#f-code", "000.00.15.H12-261329-0001").await;
@@ -555,6 +551,15 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     assert_eq!(path, workspace.join("000.00.15.H12-261129-0001.pdf"));
     let pdf = std::fs::read(&path).expect("the dossier exists");
     assert!(pdf.starts_with(b"%PDF-"));
+    let rotations = pdf
+        .windows(b"/Rotate ".len())
+        .filter(|w| w == b"/Rotate ")
+        .count();
+    assert_eq!(rotations, 1, "exactly the turned page has /Rotate");
+    assert!(
+        pdf.windows(b"/Rotate 90".len()).any(|w| w == b"/Rotate 90"),
+        "the PNG page is turned 90°"
+    );
     let sha: String = Sha256::digest(&pdf)
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -140,7 +140,7 @@ const MSG = {
   removed: ["Đã xóa {name}", "Removed {name}"],
   imported: ["Đã nhập {n} tệp", "Imported {n} files"],
   reason: ["Chưa có: đang phát triển (issue #{issue}) / not yet available", "Not yet available: in development (issue #{issue}) / chưa có"],
-  reasonRotate: ["Chưa có: xoay trang sẽ nối vào hoso-scan (issue #9) / not yet available", "Not yet available: page rotation is still to be wired to hoso-scan (issue #9) / chưa có"],
+  rotated: ["Đã xoay {name}: {deg}°", "Rotated {name}: {deg}°"],
   bytes: ["{n} byte", "{n} bytes"],
   noKeyFile: ["chưa chọn (Cài đặt → Tệp khóa ký)", "not chosen (Settings → Signing key file)"],
   certNotValidNow: ["(không còn / chưa có hiệu lực)", "(not valid now)"],

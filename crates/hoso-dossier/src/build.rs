@@ -66,6 +66,10 @@ pub struct BuildOptions {
     /// Clean JPEG and PNG pages first (deskew, crop, upright, drop blank backs; hoso-scan).
     /// TIFF and PDF inputs are used as they are.
     pub clean: Option<CleanOptions>,
+    /// Quarter turns the officer asked for, in degrees clockwise (90, 180, 270), by input file.
+    /// Written as the page's `/Rotate` (ISO 32000-1 §7.7.3.3): the image bytes stay as scanned,
+    /// and an OCR layer stays aligned with them.
+    pub rotate: std::collections::BTreeMap<PathBuf, u16>,
 }
 
 impl Default for BuildOptions {
@@ -75,6 +79,7 @@ impl Default for BuildOptions {
             created: None,
             ocr: None,
             clean: None,
+            rotate: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -424,6 +429,8 @@ pub fn build_dossier(
         let mut manifest_sources = Vec::with_capacity(sources.len());
         let mut page_text = Vec::new();
         for src in sources {
+            let original = src.origin.as_ref().map_or(&src.path, |(p, _)| p);
+            writer.set_rotation(options.rotate.get(original).copied().unwrap_or(0));
             let sha = write_source(
                 &mut writer,
                 src,

@@ -108,6 +108,7 @@ impl PdfImporter {
             .inherited(&page, b"Rotate")
             .and_then(|o| o.as_i64().ok())
             .unwrap_or(0)
+            .saturating_add(i64::from(writer.rotation()))
             .rem_euclid(360);
         let mut resources = match self.inherited(&page, b"Resources") {
             Some(Object::Reference(id)) => self

@@ -132,6 +132,7 @@ pub struct DossierWriter<W: Write> {
     cmyk_profile: Option<Ref>,
     digest: Sha256,
     text_font: Option<(FontSubset<'static>, Ref)>,
+    rotation: u16,
 }
 
 impl<W: Write> DossierWriter<W> {
@@ -154,6 +155,7 @@ impl<W: Write> DossierWriter<W> {
             cmyk_profile: None,
             digest: Sha256::new(),
             text_font: None,
+            rotation: 0,
         })
     }
 
@@ -165,6 +167,18 @@ impl<W: Write> DossierWriter<W> {
     /// The page tree root every page names as `/Parent`.
     pub fn pages_root(&self) -> Ref {
         self.pages_root
+    }
+
+    /// Turns the pages added from now on by `degrees` clockwise when displayed (`/Rotate`,
+    /// ISO 32000-1 §7.7.3.3; added to an imported page's own). Anything but a multiple of 90 is
+    /// rounded down to one.
+    pub fn set_rotation(&mut self, degrees: u16) {
+        self.rotation = (degrees / 90 % 4) * 90;
+    }
+
+    /// The rotation [`DossierWriter::set_rotation`] set.
+    pub fn rotation(&self) -> u16 {
+        self.rotation
     }
 
     /// Pages written so far.
@@ -279,6 +293,9 @@ impl<W: Write> DossierWriter<W> {
         p.parent(self.pages_root)
             .media_box(Rect::new(0.0, 0.0, w as f32, h as f32))
             .contents(content_id);
+        if self.rotation != 0 {
+            p.rotate(i32::from(self.rotation));
+        }
         let mut res = p.resources();
         let mut xobjects = res.x_objects();
         for (name, id) in &names {

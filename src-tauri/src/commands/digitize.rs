@@ -158,6 +158,10 @@ pub async fn build_dossier(
     progress: Channel<BuildProgress>,
 ) -> Result<BuildResult, AppError> {
     let spec = form.to_spec(&session).map_err(AppError::Invalid)?;
+    let options = BuildOptions {
+        rotate: form.rotations(&session),
+        ..BuildOptions::default()
+    };
     let code = spec.code.as_str().to_owned();
     let title = spec.title.clone();
     let dir = session
@@ -169,7 +173,7 @@ pub async fn build_dossier(
         .to_path_buf();
     let report = blocking(move || {
         let out = crate::workspace::free_name(&dir, spec.code.as_str());
-        hoso_dossier::build_dossier(&spec, &out, &BuildOptions::default(), &mut |e| {
+        hoso_dossier::build_dossier(&spec, &out, &options, &mut |e| {
             // A closed page just stops listening; the build goes on.
             let _ = progress.send(e.into());
         })

@@ -57,6 +57,10 @@ pub struct Args {
     /// Giữ trang trắng khi làm sạch / keep blank pages when cleaning.
     #[arg(long, requires = "clean")]
     keep_blank: bool,
+    /// Xoay các trang của một tệp theo chiều kim đồng hồ (90, 180, 270), có thể lặp lại /
+    /// turn one input's pages clockwise, repeatable: `--rotate to_khai.jpg:90`.
+    #[arg(long, value_name = "FILE:DEG", value_parser = parse_rotation)]
+    rotate: Vec<(PathBuf, u16)>,
     /// Thêm lớp chữ OCR ẩn (PDF/A hai lớp) / add an invisible OCR text layer (two-layer PDF/A).
     #[arg(long)]
     ocr: bool,
@@ -163,6 +167,7 @@ pub fn run(args: Args, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
             drop_blank: !args.keep_blank,
             ..Default::default()
         }),
+        rotate: args.rotate.iter().cloned().collect(),
     };
     let mut bar = ui::Progress::new("Dựng hồ sơ / building");
     let report = build_dossier(&spec, &args.out, &options, &mut |e| bar.on_build_event(&e))?;
@@ -198,4 +203,17 @@ pub fn run(args: Args, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `FILE:DEG` with DEG one of 90, 180, 270 (the last `:` splits, so paths may hold colons).
+fn parse_rotation(s: &str) -> Result<(PathBuf, u16), String> {
+    let (file, deg) = s
+        .rsplit_once(':')
+        .ok_or_else(|| format!("cần dạng TỆP:ĐỘ / expected FILE:DEG, got {s:?}"))?;
+    match deg.trim().parse::<u16>() {
+        Ok(d @ (90 | 180 | 270)) => Ok((PathBuf::from(file), d)),
+        _ => Err(format!(
+            "góc xoay phải là 90, 180 hoặc 270 / the angle must be 90, 180 or 270, got {deg:?}"
+        )),
+    }
 }
