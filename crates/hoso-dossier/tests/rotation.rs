@@ -64,6 +64,11 @@ fn quarter_turns_are_written_per_file_and_add_to_an_imported_page() {
     assert_eq!(rotations(&first), [0, 90, 270]);
 
     // The built dossier imported again with a further half turn on it: 90+180, 270+180.
-    let second = build(dir.path(), vec![first.clone()], &[(&first, 180)], "second.pdf");
+    let second = build(
+        dir.path(),
+        vec![first.clone()],
+        &[(&first, 180)],
+        "second.pdf",
+    );
     assert_eq!(rotations(&second), [180, 270, 90]);
 }
