@@ -14,6 +14,16 @@ pub enum PinTries {
     FinalTry,
 }
 
+impl PinTries {
+    fn english(self) -> &'static str {
+        match self {
+            PinTries::Unknown => "",
+            PinTries::Low => ": few tries remain",
+            PinTries::FinalTry => ": one try remains before the PIN locks",
+        }
+    }
+}
+
 /// Why a token could not be used. Nothing is written by the caller after any of these.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -40,7 +50,7 @@ pub enum TokenError {
         labels: Vec<String>,
     },
     /// The PIN was wrong.
-    #[error("wrong PIN ({tries:?})")]
+    #[error("wrong PIN{}", tries.english())]
     PinIncorrect {
         /// What the token says about the remaining tries.
         tries: PinTries,

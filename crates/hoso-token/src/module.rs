@@ -58,6 +58,8 @@ pub struct TokenInfo {
     pub model: String,
     /// Serial number.
     pub serial: String,
+    /// `CKF_TOKEN_INITIALIZED`: a blank token has no label, PIN or objects.
+    pub initialized: bool,
     /// `CKF_PROTECTED_AUTHENTICATION_PATH`: the PIN is entered on the device.
     pub protected_authentication_path: bool,
     /// `CKF_LOGIN_REQUIRED`.
@@ -257,6 +259,7 @@ impl Module {
             manufacturer: ti.manufacturer_id().trim().to_owned(),
             model: ti.model().trim().to_owned(),
             serial: ti.serial_number().trim().to_owned(),
+            initialized: ti.token_initialized(),
             protected_authentication_path: ti.protected_authentication_path(),
             login_required: ti.login_required(),
             pin_count_low: ti.user_pin_count_low(),
@@ -293,7 +296,9 @@ impl Module {
         let mut present = Vec::new();
         for slot in slots {
             match self.token_info(slot) {
-                Ok(info) => present.push((slot, info)),
+                // A blank token cannot sign; it is not a candidate.
+                Ok(info) if info.initialized => present.push((slot, info)),
+                Ok(_) => {}
                 Err(TokenError::TokenAbsent { .. }) => {}
                 Err(e) => return Err(e),
             }
