@@ -4,7 +4,10 @@
 
 use std::process::Command;
 
-use hoso_e2e::sign_support::{certs, hoso, hoso_verify, pdfs, pdfsig_output, pin_file, run, text};
+use hoso_e2e::sha256_file;
+use hoso_e2e::sign_support::{
+    certs, hoso, hoso_verify, openssl, pdfs, pdfsig_output, pin_file, run, text,
+};
 use hoso_e2e::token_support::{softhsm_module, SoftHsm};
 
 #[test]
@@ -57,10 +60,12 @@ fn batch_on_a_token_signs_every_good_file_lists_the_bad_one_and_registers_the_re
             .arg(&signed));
         assert!(o.status.success(), "register lookup: {}", text(&o));
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
-        assert!(
-            v.to_string().contains("\"signed\"") || v.to_string().contains("Signed"),
-            "{v:#}"
-        );
+        let e = &v["results"][0]["entry"];
+        assert_eq!(e["kind"], "signed", "{v:#}");
+        assert_eq!(e["sha256"], sha256_file(&signed), "{v:#}");
+        assert_eq!(e["title"], format!("doc{i:02}.pdf"), "{v:#}");
+        assert_eq!(e["signer_fingerprint"], leaf_fingerprint(&hsm), "{v:#}");
+        assert_eq!(v["results"][0]["status"]["verified"], true, "{v:#}");
     }
     let out = pdfsig_output(dir, &out_dir.join("doc07.pdf"));
     assert!(out.contains("Signature is Valid"), "{out}");
@@ -71,7 +76,36 @@ fn batch_on_a_token_signs_every_good_file_lists_the_bad_one_and_registers_the_re
         .args(["audit", "--json"]));
     assert!(o.status.success(), "audit: {}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
-    assert!(v.to_string().contains("6"), "{v:#}");
+    assert_eq!(v["entries"], 6, "{v:#}");
+    assert_eq!(v["findings"], serde_json::json!([]), "{v:#}");
+}
+
+/// The staff certificate's SHA-256 as `openssl x509 -fingerprint` computes it.
+fn leaf_fingerprint(hsm: &SoftHsm) -> String {
+    let pem = hsm.dir().join("leaf.pem");
+    let o = run(Command::new(openssl())
+        .args([
+            "pkcs12",
+            "-clcerts",
+            "-nokeys",
+            "-passin",
+            "pass:1234",
+            "-in",
+        ])
+        .arg(certs().join("demo-staff-rsa.p12"))
+        .arg("-out")
+        .arg(&pem));
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(Command::new(openssl())
+        .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
+        .arg(&pem));
+    let t = String::from_utf8_lossy(&o.stdout).to_string();
+    t.trim()
+        .rsplit('=')
+        .next()
+        .expect("fingerprint")
+        .replace(':', "")
+        .to_lowercase()
 }
 
 #[test]

@@ -47,6 +47,14 @@ pub const APT: &[(&str, &str)] = &[
         "certutil: the NSS trust store pdfsig reads",
     ),
     ("sqlite3", "hand edits of the register in the tamper tests"),
+    (
+        "softhsm2",
+        "a real PKCS#11 token for the token and batch signing tests and `cargo xtask bench batch`",
+    ),
+    (
+        "opensc",
+        "pkcs11-tool: imports the demo keys and certificates onto the SoftHSM2 test tokens",
+    ),
 ];
 
 /// Python packages installed into the project's venv under `target/venv`: (requirement, why).
