@@ -74,4 +74,8 @@ pub const PIP: &[(&str, &str)] = &[
 pub const BENCH_PIP: &[(&str, &str)] = &[
     ("img2pdf>=0.5", "peer tool for `cargo xtask bench build`"),
     ("ocrmypdf>=16", "peer tool for `cargo xtask bench ocr`"),
+    (
+        "python-pkcs11>=0.7",
+        "pyHanko's PKCS#11 signer, the token peer for `cargo xtask bench batch`",
+    ),
 ];

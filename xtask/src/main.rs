@@ -5,6 +5,7 @@
 //! - `bench` — benchmarks against peer tools in the same run.
 
 mod bench;
+mod bench_batch;
 mod bench_cleanup;
 mod bench_ocr;
 mod bench_register;
