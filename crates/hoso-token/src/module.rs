@@ -165,8 +165,9 @@ pub fn default_modules() -> Vec<PathBuf> {
             }
         }
     }
-    out.retain(|p| p.exists());
-    out.dedup();
+    // The same library is often registered under two names (a symlink and its target).
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| std::fs::canonicalize(p).is_ok_and(|c| seen.insert(c)));
     out
 }
 
@@ -178,8 +179,15 @@ impl Module {
             source,
         };
         let ctx = Pkcs11::new(path).map_err(load_err)?;
-        ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK))
-            .map_err(load_err)?;
+        match ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
+            // Another Module for the same library in this process already initialised it.
+            Ok(())
+            | Err(cryptoki::error::Error::Pkcs11(
+                cryptoki::error::RvError::CryptokiAlreadyInitialized,
+                _,
+            )) => {}
+            Err(e) => return Err(load_err(e)),
+        }
         Ok(Self {
             ctx,
             path: path.to_path_buf(),
