@@ -189,3 +189,17 @@ fn module_that_fails_to_load_is_reported() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("Không nạp được"), "{}", text(&o));
 }
+
+#[test]
+fn key_that_wants_a_pin_per_signature_is_refused_clearly() {
+    let hsm = SoftHsm::new();
+    hsm.init_token("hoso-always");
+    hsm.import_p12_always_authenticate("hoso-always", "demo-staff-rsa.p12", "01", "always");
+    fails(
+        &hsm,
+        &softhsm_module(),
+        "1234",
+        &[],
+        &["đòi nhập PIN cho từng chữ ký", "CKA_ALWAYS_AUTHENTICATE"],
+    );
+}

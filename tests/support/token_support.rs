@@ -112,6 +112,18 @@ impl SoftHsm {
     }
 
     fn write_object(&self, token: &str, file: &Path, kind: &str, id: &str, label: &str) {
+        self.write_object_with(token, file, kind, id, label, &[]);
+    }
+
+    fn write_object_with(
+        &self,
+        token: &str,
+        file: &Path,
+        kind: &str,
+        id: &str,
+        label: &str,
+        extra: &[&str],
+    ) {
         self.run_ok(
             self.command(pkcs11_tool())
                 .arg("--module")
@@ -119,13 +131,14 @@ impl SoftHsm {
                 .args(["--token-label", token, "--login", "--pin", USER_PIN])
                 .arg("--write-object")
                 .arg(file)
-                .args(["--type", kind, "--id", id, "--label", label]),
+                .args(["--type", kind, "--id", id, "--label", label])
+                .args(extra),
             "pkcs11-tool --write-object",
         );
     }
 
     /// Extracts `what` (`-nocerts` key or `-clcerts` leaf) from a demo PKCS#12 as DER.
-    fn from_p12(&self, p12: &str, key: bool, out: &str) -> PathBuf {
+    fn extract_from_p12(&self, p12: &str, key: bool, out: &str) -> PathBuf {
         let pem = self.run_ok(
             Command::new(openssl())
                 .args(["pkcs12", "-in"])
@@ -157,8 +170,8 @@ impl SoftHsm {
     /// Imports the private key and certificate of a demo PKCS#12 (`id` hex, `label`) and,
     /// with `with_ca`, the demo issuing CA, onto `token`.
     pub fn import_p12(&self, token: &str, p12: &str, id: &str, label: &str, with_ca: bool) {
-        let key = self.from_p12(p12, true, &format!("{label}-key"));
-        let cert = self.from_p12(p12, false, &format!("{label}-cert"));
+        let key = self.extract_from_p12(p12, true, &format!("{label}-key"));
+        let cert = self.extract_from_p12(p12, false, &format!("{label}-cert"));
         self.write_object(token, &key, "privkey", id, label);
         std::fs::remove_file(&key).expect("remove key");
         self.write_object(token, &cert, "cert", id, label);
@@ -167,9 +180,19 @@ impl SoftHsm {
         }
     }
 
+    /// Like [`SoftHsm::import_p12`] (without the CA), the key marked `CKA_ALWAYS_AUTHENTICATE`
+    /// (a PIN for every signature).
+    pub fn import_p12_always_authenticate(&self, token: &str, p12: &str, id: &str, label: &str) {
+        let key = self.extract_from_p12(p12, true, &format!("{label}-key"));
+        let cert = self.extract_from_p12(p12, false, &format!("{label}-cert"));
+        self.write_object_with(token, &key, "privkey", id, label, &["--always-auth"]);
+        std::fs::remove_file(&key).expect("remove key");
+        self.write_object(token, &cert, "cert", id, label);
+    }
+
     /// Imports only the certificate of a demo PKCS#12, with no key.
     pub fn import_certificate_only(&self, token: &str, p12: &str, id: &str, label: &str) {
-        let cert = self.from_p12(p12, false, &format!("{label}-cert"));
+        let cert = self.extract_from_p12(p12, false, &format!("{label}-cert"));
         self.write_object(token, &cert, "cert", id, label);
     }
 

@@ -90,6 +90,14 @@ pub enum TokenError {
         /// The key's label.
         label: String,
     },
+    /// The key has `CKA_ALWAYS_AUTHENTICATE`: the token wants the PIN again for every
+    /// signature (a context-specific login between `C_SignInit` and `C_Sign`), which hoso does
+    /// not do yet.
+    #[error("the key labelled {label:?} asks for the PIN before every signature (CKA_ALWAYS_AUTHENTICATE), which is not supported")]
+    PinPerSignature {
+        /// The key's label.
+        label: String,
+    },
     /// The certificate's key is not RSA, P-256 or P-384.
     #[error("unsupported key type {0}")]
     UnsupportedKey(String),

@@ -123,6 +123,17 @@ impl Token {
         let keys = private_keys(&session)?;
         let chosen = choose(&certs, &keys, key_label)?;
         let leaf = &certs[chosen.cert];
+        let key = &keys[chosen.key];
+        // PKCS#11 v2.40 §4.9: CKA_ALWAYS_AUTHENTICATE needs a CKU_CONTEXT_SPECIFIC login for
+        // each operation; refuse clearly rather than fail at the first signature.
+        let always = attributes(&session, key.handle, &[AttributeType::AlwaysAuthenticate])?
+            .iter()
+            .any(|a| matches!(a, Attribute::AlwaysAuthenticate(true)));
+        if always {
+            return Err(TokenError::PinPerSignature {
+                label: key.label.clone(),
+            });
+        }
         let kind = key_kind(&leaf.cert)?;
         if let KeyKind::Rsa { .. } = kind {
             check_rsa_modulus(&session, &keys[chosen.key], leaf)?;

@@ -135,6 +135,9 @@ fn explain_token(e: &TokenError) -> String {
         TokenError::KeyDoesNotMatchCertificate { .. } => {
             "Khóa bí mật trên token không khớp chứng thư".into()
         }
+        TokenError::PinPerSignature { .. } => {
+            "Khóa trên token đòi nhập PIN cho từng chữ ký, hoso chưa hỗ trợ kiểu khóa này".into()
+        }
         TokenError::UnsupportedKey(_) => "Loại khóa trên token không được hỗ trợ".into(),
         TokenError::MechanismUnsupported(_) => "Token không hỗ trợ thuật toán ký này".into(),
         _ => "Lỗi thiết bị ký số".into(),
