@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use hoso_e2e::sign_support::{hoso, pdfs, run, text};
 use hoso_e2e::token_support::{
-    softhsm_module, SoftHsm, CKF_USER_PIN_FINAL_TRY, CKF_USER_PIN_LOCKED,
+    softhsm_module, SoftHsm, CKF_PROTECTED_AUTHENTICATION_PATH, CKF_USER_PIN_FINAL_TRY,
+    CKF_USER_PIN_LOCKED,
 };
 
 /// Runs `hoso sign` on the token with `pin` and extra arguments; asserts exit 2, no output and
@@ -202,4 +203,47 @@ fn key_that_wants_a_pin_per_signature_is_refused_clearly() {
         &[],
         &["đòi nhập PIN cho từng chữ ký", "CKA_ALWAYS_AUTHENTICATE"],
     );
+}
+
+#[test]
+fn token_with_a_pin_pad_is_not_given_a_pin() {
+    // CKF_PROTECTED_AUTHENTICATION_PATH (PKCS#11 v2.40 §3.2): the PIN goes in on the device.
+    // SoftHSM2 has no PIN pad, so it answers the NULL-PIN C_Login with CKR_ARGUMENTS_BAD; what
+    // is checked here is that hoso asks on the device and never reads a PIN from stdin.
+    let hsm = SoftHsm::rsa_token("hoso-pinpad");
+    hsm.set_token_flags(CKF_PROTECTED_AUTHENTICATION_PATH);
+    let input = pdfs::classic(hsm.dir(), "in.pdf", "Pad");
+    let out = hsm.dir().join("out.pdf");
+    let mut child = hsm
+        .command(hoso())
+        .arg("sign")
+        .arg(&input)
+        .arg("--pkcs11")
+        .arg(softhsm_module())
+        .arg("--out")
+        .arg(&out)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start hoso");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        // Ignored when hoso (correctly) does not read it.
+        let _ = stdin.write_all(b"1234\n");
+    }
+    let o = child.wait_with_output().expect("hoso");
+    let t = text(&o);
+    assert!(
+        t.contains("Nhập mã PIN trên thiết bị")
+            && t.contains("enter the PIN on the token's keypad"),
+        "{t}"
+    );
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(
+        t.contains("C_Login"),
+        "the NULL-PIN login reached the module: {t}"
+    );
+    assert!(!out.exists());
 }

@@ -219,8 +219,9 @@ impl SoftHsm {
     }
 
     /// Sets bits in the token's stored `CK_TOKEN_INFO` flags. SoftHSM2 never sets
-    /// `CKF_USER_PIN_LOCKED` or `CKF_USER_PIN_FINAL_TRY` itself (it has no retry counter), so
-    /// the tests put the token into those states the way a real token records them: in its
+    /// `CKF_USER_PIN_LOCKED` or `CKF_USER_PIN_FINAL_TRY` itself (it has no retry counter) and
+    /// has no PIN pad (`CKF_PROTECTED_AUTHENTICATION_PATH`), so the tests put the token into
+    /// those states the way a real token records them, and the module reports them: in its
     /// token object (SoftHSM2 file backend: attribute `CKA_OS_TOKENFLAGS` = 0x8000534B, type
     /// 2 = unsigned long, 8 bytes big-endian).
     pub fn set_token_flags(&self, bits: u64) {
@@ -248,6 +249,8 @@ impl SoftHsm {
     }
 }
 
+/// `CKF_PROTECTED_AUTHENTICATION_PATH` (PKCS#11 v2.40 §3.2).
+pub const CKF_PROTECTED_AUTHENTICATION_PATH: u64 = 0x0000_0100;
 /// `CKF_USER_PIN_FINAL_TRY` (PKCS#11 v2.40 §3.2).
 pub const CKF_USER_PIN_FINAL_TRY: u64 = 0x0002_0000;
 /// `CKF_USER_PIN_LOCKED` (PKCS#11 v2.40 §3.2).
