@@ -235,4 +235,104 @@ mod tests {
             Err(BatchPlanError::NoInputs)
         ));
     }
+
+    /// A one-page PDF with a classic xref table.
+    fn one_page(text: &str) -> Vec<u8> {
+        let content = format!("BT /F1 12 Tf 20 100 Td ({text}) Tj ET");
+        let objs = [
+            "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>".to_owned(),
+            format!(
+                "<< /Length {} >>\nstream\n{content}\nendstream",
+                content.len()
+            ),
+        ];
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offs = Vec::new();
+        for (i, o) in objs.iter().enumerate() {
+            offs.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        }
+        let x = out.len();
+        out.extend_from_slice(b"xref\n0 5\n0000000000 65535 f\r\n");
+        for o in offs {
+            out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{x}\n%%EOF\n").as_bytes(),
+        );
+        out
+    }
+
+    /// Counts digests signed, so the test sees one signature per good file and none for a bad.
+    struct Counting<'a> {
+        inner: &'a crate::signer::Pkcs12Signer,
+        count: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Signer for Counting<'_> {
+        fn certificate_chain(&self) -> &[x509_cert::Certificate] {
+            self.inner.certificate_chain()
+        }
+        fn algorithm(&self) -> crate::signer::SignatureAlgorithm {
+            self.inner.algorithm()
+        }
+        fn max_signature_len(&self) -> usize {
+            self.inner.max_signature_len()
+        }
+        fn sign_digest(&self, d: &[u8; 32]) -> Result<Vec<u8>, crate::signer::SignerError> {
+            self.count.fetch_add(1, Ordering::SeqCst);
+            self.inner.sign_digest(d)
+        }
+    }
+
+    #[test]
+    fn a_bad_file_fails_alone_and_results_keep_job_order() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let input = d.path().join("in");
+        std::fs::create_dir_all(&input).expect("mkdir");
+        for i in 0..6 {
+            let data = if i == 3 {
+                b"%PDF-1.7 not really".to_vec()
+            } else {
+                one_page(&format!("Doc {i}"))
+            };
+            std::fs::write(input.join(format!("d{i}.pdf")), data).expect("write");
+        }
+        let out = d.path().join("out");
+        std::fs::create_dir_all(&out).expect("mkdir");
+        let jobs = plan(&[input], &out).expect("plan");
+        let p12 = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../certs/demo-staff-p256.p12");
+        let inner = crate::signer::Pkcs12Signer::open(&p12, "1234", false).expect("demo p12");
+        let signer = Counting {
+            inner: &inner,
+            count: AtomicUsize::new(0),
+        };
+        let mut seen = Vec::new();
+        let results = sign_batch(&jobs, &SignOptions::default(), &signer, None, 3, |i, r| {
+            seen.push((i, r.is_ok()))
+        });
+        seen.sort();
+        assert_eq!(
+            seen,
+            (0..6).map(|i| (i, i != 3)).collect::<Vec<_>>(),
+            "on_done once per job"
+        );
+        assert_eq!(signer.count.load(Ordering::SeqCst), 5);
+        for (i, (r, job)) in results.iter().zip(&jobs).enumerate() {
+            if i == 3 {
+                assert!(matches!(r, Err(SignError::Pdf(_))), "{r:?}");
+                assert!(!job.output.exists(), "no output for the bad file");
+            } else {
+                let done = r.as_ref().expect("signed");
+                assert_eq!(done.document.path, job.output);
+                let bytes = std::fs::read(&job.output).expect("output");
+                assert_eq!(done.sha256, <[u8; 32]>::from(Sha256::digest(&bytes)));
+            }
+        }
+        let leftovers = std::fs::read_dir(&out).expect("list").count();
+        assert_eq!(leftovers, 5, "no temporary files left behind");
+    }
 }
