@@ -107,3 +107,4 @@ pub fn sha256_file(path: &Path) -> String {
 }
 
 pub mod sign_support;
+pub mod token_support;

@@ -16,7 +16,8 @@ pub fn run(args: &[&str]) -> Result<()> {
         Some("cleanup") => crate::bench_cleanup::run(),
         Some("sign") => crate::bench_sign::run(&args[1..]),
         Some("register") => crate::bench_register::run(&args[1..]),
-        _ => bail!("usage: cargo xtask bench <build | sign | register | ocr | cleanup>"),
+        Some("batch") => crate::bench_batch::run(&args[1..]),
+        _ => bail!("usage: cargo xtask bench <build | sign | batch | register | ocr | cleanup>"),
     }
 }
 

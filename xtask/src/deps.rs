@@ -60,6 +60,14 @@ pub const APT: &[(&str, &str)] = &[
         "webkit2gtk-driver",
         "WebKitWebDriver, driven by tauri-driver in the desktop test",
     ),
+    (
+        "softhsm2",
+        "a real PKCS#11 token for the token and batch signing tests and `cargo xtask bench batch`",
+    ),
+    (
+        "opensc",
+        "pkcs11-tool: imports the demo keys and certificates onto the SoftHSM2 test tokens",
+    ),
 ];
 
 /// What `cargo xtask app` needs to build and start the desktop app (a subset of [`APT`]).
@@ -86,4 +94,8 @@ pub const PIP: &[(&str, &str)] = &[
 pub const BENCH_PIP: &[(&str, &str)] = &[
     ("img2pdf>=0.5", "peer tool for `cargo xtask bench build`"),
     ("ocrmypdf>=16", "peer tool for `cargo xtask bench ocr`"),
+    (
+        "python-pkcs11>=0.7",
+        "pyHanko's PKCS#11 signer, the token peer for `cargo xtask bench batch`",
+    ),
 ];

@@ -7,6 +7,7 @@
 
 mod app;
 mod bench;
+mod bench_batch;
 mod bench_cleanup;
 mod bench_ocr;
 mod bench_register;

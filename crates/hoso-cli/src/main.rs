@@ -35,6 +35,8 @@ enum Command {
     Sign(cmd::sign::Args),
     /// Kiểm tra chữ ký / verify the signatures of a PDF.
     Verify(cmd::verify::Args),
+    /// Thiết bị ký số PKCS#11 / PKCS#11 signing tokens.
+    Token(cmd::token::Args),
     /// Sổ đăng ký mã băm / the tamper-evident register of file hashes.
     Register(cmd::register::Args),
 }
@@ -79,6 +81,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Sign(args) => cmd::sign::run(args),
         Command::Verify(args) => cmd::verify::run(args),
+        Command::Token(args) => cmd::token::run(args),
         Command::Register(args) => cmd::register::run(args),
     }
 }

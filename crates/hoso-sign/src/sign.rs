@@ -379,7 +379,7 @@ impl Prepared {
 /// SHA-256 of the first `len` bytes of `src`, read 1 MiB at a time.
 fn hash_prefix<S: Source + ?Sized>(src: &S, len: u64) -> std::io::Result<Sha256> {
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
+    let mut buf = vec![0u8; len.min(1 << 20) as usize];
     let mut off = 0u64;
     while off < len {
         let want = ((len - off) as usize).min(buf.len());

@@ -74,6 +74,10 @@ pub enum SignerError {
     /// The cryptographic operation failed.
     #[error("signing failed: {0}")]
     Crypto(String),
+    /// A signing device (PKCS#11 token, remote signer) failed; the source is the device
+    /// crate's own typed error (for tokens, `hoso_token::TokenError`), which callers may downcast.
+    #[error("the signing device failed: {0}")]
+    Device(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// Reading the key file failed.
     #[error("cannot read {path}: {source}")]
     Io {

@@ -7,4 +7,7 @@ pub mod register;
 pub mod scan;
 pub mod search;
 pub mod sign;
+pub mod sign_batch;
+pub mod signer_args;
+pub mod token;
 pub mod verify;

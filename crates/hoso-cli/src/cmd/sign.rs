@@ -1,13 +1,12 @@
-//! `hoso sign`: PAdES-sign a PDF with a PKCS#12 key (incremental update, B-B or B-T).
+//! `hoso sign`: PAdES-sign a PDF with a PKCS#12 key or a PKCS#11 token (incremental update, B-B
+//! or B-T), one file or a batch.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use hoso_sign::chain::TrustStore;
 use hoso_sign::sign::{sign_pdf, DocMdpPermission, Level, SignError, SignOptions};
-use hoso_sign::signer::{Pkcs12Signer, SignerError};
 use hoso_sign::tsp::{TsaClient, TsaError};
 
 /// PAdES level.
@@ -24,16 +23,15 @@ pub enum LevelArg {
 #[derive(clap::Args)]
 pub struct Args {
     /// Tệp PDF cần ký / the PDF to sign.
-    input: PathBuf,
-    /// Tệp khóa PKCS#12 (.p12/.pfx) / the PKCS#12 key file.
-    #[arg(long)]
-    p12: PathBuf,
-    /// Tệp chứa mã PIN (dòng đầu) / file holding the PIN (first line); prompts if absent.
-    #[arg(long)]
-    pin_file: Option<PathBuf>,
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    input: Option<PathBuf>,
+    #[command(flatten)]
+    signer: super::signer_args::SignerArgs,
+    #[command(flatten)]
+    batch: super::sign_batch::BatchArgs,
     /// Tệp PDF đã ký / the signed output.
-    #[arg(long)]
-    out: PathBuf,
+    #[arg(long, required_unless_present = "batch", conflicts_with = "batch")]
+    out: Option<PathBuf>,
     /// Mức PAdES / PAdES level.
     #[arg(long, value_enum, default_value = "B-B")]
     level: LevelArg,
@@ -61,43 +59,15 @@ pub struct Args {
     /// Quyền DocMDP khi chứng nhận: 1, 2 hoặc 3 / DocMDP permission with --certify.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(i64).range(1..=3))]
     docmdp: i64,
-    /// Dùng RSASSA-PSS cho khóa RSA / use RSASSA-PSS for RSA keys.
-    #[arg(long)]
-    rsa_pss: bool,
     /// In kết quả dạng JSON / print the result as JSON.
     #[arg(long)]
     json: bool,
 }
 
-fn read_pin(args: &Args) -> anyhow::Result<String> {
-    match &args.pin_file {
-        Some(p) => {
-            let s = std::fs::read_to_string(p).with_context(|| {
-                format!(
-                    "không đọc được tệp PIN / cannot read PIN file {}",
-                    p.display()
-                )
-            })?;
-            Ok(s.lines().next().unwrap_or_default().to_owned())
-        }
-        None if std::io::stdin().is_terminal() => Ok(rpassword::prompt_password("Mã PIN / PIN: ")?),
-        None => {
-            let mut s = String::new();
-            std::io::stdin().read_line(&mut s)?;
-            Ok(s.trim_end_matches(['\r', '\n']).to_owned())
-        }
-    }
-}
-
 /// Vietnamese first, English second, for the errors people can act on.
 fn explain(e: &SignError) -> String {
     let vi = match e {
-        SignError::Signer(SignerError::WrongPin) => "Sai mã PIN",
-        SignError::Signer(SignerError::NoKey) => "Tệp PKCS#12 không có khóa bí mật",
-        SignError::Signer(SignerError::KeyDoesNotMatchCertificate) => {
-            "Khóa bí mật không khớp chứng thư"
-        }
-        SignError::Signer(_) => "Không mở được khóa ký",
+        SignError::Signer(s) => &super::signer_args::explain(s),
         SignError::CertificateExpired { .. } => "Chứng thư ký đã hết hạn",
         SignError::CertificateNotYetValid { .. } => "Chứng thư ký chưa có hiệu lực",
         SignError::KeyUsageForbidsSigning => "Mục đích sử dụng khóa không cho phép ký",
@@ -116,10 +86,7 @@ fn explain(e: &SignError) -> String {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let pin = read_pin(&args)?;
-    let signer = Pkcs12Signer::open(&args.p12, &pin, args.rsa_pss)
-        .map_err(|e| anyhow!(explain(&SignError::Signer(e))))?;
-    drop(pin);
+    let signer = super::signer_args::open(&args.signer)?;
     let level = match args.level {
         LevelArg::BB => Level::BB,
         LevelArg::BT => Level::BT,
@@ -156,7 +123,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         level,
         ..SignOptions::default()
     };
-    let done = sign_pdf(&args.input, &args.out, &opts, &signer, tsa.as_ref())
+    if !args.batch.batch.is_empty() {
+        return super::sign_batch::run(
+            &args.batch,
+            signer.as_ref(),
+            &opts,
+            tsa.as_ref(),
+            args.json,
+            explain,
+        );
+    }
+    let (Some(input), Some(out)) = (&args.input, &args.out) else {
+        anyhow::bail!("cần tệp vào và --out / an input file and --out are needed");
+    };
+    let done = sign_pdf(input, out, &opts, signer.as_ref(), tsa.as_ref())
         .map_err(|e| anyhow!(explain(&e)))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&done)?);
