@@ -18,8 +18,12 @@
 pub mod chain;
 pub mod cms;
 pub mod crypto;
+pub mod doc_timestamp;
+pub mod dss;
+pub mod ltv;
 pub mod oids;
 pub mod pdf;
+pub mod revocation;
 pub mod sign;
 pub mod signer;
 pub mod time;
