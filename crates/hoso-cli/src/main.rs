@@ -35,6 +35,8 @@ enum Command {
     Sign(cmd::sign::Args),
     /// Kiểm tra chữ ký / verify the signatures of a PDF.
     Verify(cmd::verify::Args),
+    /// Bổ sung dữ liệu kiểm tra dài hạn (B-LT, B-LTA) / add or renew long-term validation data.
+    Extend(cmd::extend::Args),
     /// Sổ đăng ký mã băm / the tamper-evident register of file hashes.
     Register(cmd::register::Args),
 }
@@ -102,6 +104,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Sign(args) => cmd::sign::run(args),
         Command::Verify(args) => cmd::verify::run(args),
+        Command::Extend(args) => cmd::extend::run(args),
         Command::Register(args) => cmd::register::run(args),
     }
 }

@@ -267,19 +267,18 @@ pub(crate) fn verify_doc_timestamp<S: Source>(
     opts: &VerifyOptions,
     ctx: &mut Ctx,
 ) {
-    let token = match crate::cms::first_tlv(contents)
-        .and_then(cms::content_info::ContentInfo::from_der)
-    {
-        Ok(t) => t,
-        Err(e) => {
-            rep.push(
-                CheckKind::CmsSignature,
-                CheckStatus::Failed,
-                format!("/Contents is not a TimeStampToken: {e}"),
-            );
-            return;
-        }
-    };
+    let token =
+        match crate::cms::first_tlv(contents).and_then(cms::content_info::ContentInfo::from_der) {
+            Ok(t) => t,
+            Err(e) => {
+                rep.push(
+                    CheckKind::CmsSignature,
+                    CheckStatus::Failed,
+                    format!("/Contents is not a TimeStampToken: {e}"),
+                );
+                return;
+            }
+        };
     let src = file.source();
     let checked = crate::tsp::verify_token_with(
         &token,
@@ -372,7 +371,11 @@ pub(crate) fn verify_doc_timestamp<S: Source>(
         &ts.tsa_certificate,
         &pool,
         vt,
-        if poe == "none" { "document timestamp" } else { poe },
+        if poe == "none" {
+            "document timestamp"
+        } else {
+            poe
+        },
         vri_key,
         "DocTimeStamp",
         opts,
