@@ -4,9 +4,9 @@
 //! signature's `/Contents` (§12.8.4.4) naming the items that validate that signature.
 //!
 //! [`read_dss`] reads what a file holds; [`append_dss`] writes an incremental update with a
-//! new DSS dictionary that keeps every earlier stream and adds the new items once. Earlier bytes
-//! are never rewritten, and the catalog only gains or changes its `/DSS` entry, which PAdES
-//! validators (and [`crate::verify`]) accept as an LTV update after a signature.
+//! DSS dictionary that keeps every earlier stream and adds the new items once. Earlier bytes are
+//! never rewritten; the catalog gains its `/DSS` entry or the DSS object is replaced, both of
+//! which PAdES validators (and [`crate::verify`]) accept as LTV updates after a signature.
 
 use std::io::Write;
 use std::path::Path;
@@ -228,8 +228,9 @@ pub fn dss_update<S: Source>(
     {
         return Ok(None);
     }
-    // A new DSS object every time: the catalog's /DSS entry changes, no existing object is
-    // rewritten (ISO 32000-2 §12.8.4.3, Table 261).
+    // ISO 32000-2 §12.8.4.3, Table 261. An indirect DSS is replaced under its own number (an
+    // orphaned old DSS would look like an object slipped in after signing); a direct or missing
+    // one becomes a new object the catalog points at.
     let mut dss = Dict::new();
     dss.set("Type", Object::name("DSS"));
     if !certs.items.is_empty() {
@@ -244,10 +245,15 @@ pub fn dss_update<S: Source>(
     if !vri.is_empty() {
         dss.set("VRI", Object::Dict(vri));
     }
-    let dss_ref: ObjRef = up.allocate();
-    up.put(dss_ref, &Object::Dict(dss));
-    catalog.set("DSS", Object::Ref(dss_ref));
-    up.put(cat_ref, &Object::Dict(catalog));
+    match catalog.get("DSS").and_then(Object::as_ref) {
+        Some(r) => up.put(r, &Object::Dict(dss)),
+        None => {
+            let dss_ref: ObjRef = up.allocate();
+            up.put(dss_ref, &Object::Dict(dss));
+            catalog.set("DSS", Object::Ref(dss_ref));
+            up.put(cat_ref, &Object::Dict(catalog));
+        }
+    }
     Ok(Some(up.finish().bytes))
 }
 
