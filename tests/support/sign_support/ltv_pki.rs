@@ -108,7 +108,7 @@ impl LtvPki {
              unique_subject = no\n",
         )
         .expect("ca.cnf");
-        let mut pki = Self {
+        let pki = Self {
             dir,
             ocsp_port: free_port(),
             crl_port: free_port(),
