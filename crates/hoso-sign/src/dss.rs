@@ -289,3 +289,96 @@ pub fn append_dss(
     dst.commit().map_err(io(output))?;
     Ok(added)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-page PDF with a classic xref table, offsets computed here.
+    fn tiny_pdf() -> Vec<u8> {
+        let objs = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        ];
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offs = Vec::new();
+        for (i, o) in objs.iter().enumerate() {
+            offs.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        }
+        let x = out.len();
+        out.extend_from_slice(b"xref\n0 4\n0000000000 65535 f\r\n");
+        for o in offs {
+            out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!("trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n{x}\n%%EOF\n").as_bytes(),
+        );
+        out
+    }
+
+    fn entry(key: &str, cert: &[u8], ocsp: &[u8]) -> VriEntry {
+        VriEntry {
+            key: key.into(),
+            certs: vec![cert.to_vec()],
+            ocsps: vec![ocsp.to_vec()],
+            crls: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn vri_key_is_uppercase_sha1_hex() {
+        // FIPS 180-4 test vector: SHA-1("abc").
+        assert_eq!(vri_key(b"abc"), "A9993E364706816ABA3E25717850C26C9CD0D89D");
+    }
+
+    #[test]
+    fn dss_round_trips_and_renewal_keeps_items_once_in_the_same_object() {
+        let mut pdf = tiny_pdf();
+        let f = PdfFile::open(pdf.clone()).unwrap();
+        let e1 = entry("AA", b"cert-1", b"ocsp-1");
+        let up = dss_update(&f, &[e1.clone()], &VriEntry::default())
+            .unwrap()
+            .expect("something to add");
+        pdf.extend_from_slice(&up);
+        let f = PdfFile::open(pdf.clone()).unwrap();
+        let d = read_dss(&f).unwrap();
+        assert_eq!(d.certs, vec![b"cert-1".to_vec()]);
+        assert_eq!(d.ocsps, vec![b"ocsp-1".to_vec()]);
+        assert_eq!(d.vri_keys, vec!["AA".to_owned()]);
+        let dss_ref = f
+            .get(f.catalog_ref().unwrap())
+            .unwrap()
+            .as_dict()
+            .unwrap()
+            .get("DSS")
+            .and_then(Object::as_ref)
+            .expect("indirect DSS");
+
+        // Nothing new: no update at all.
+        assert!(dss_update(&f, &[e1.clone()], &VriEntry::default())
+            .unwrap()
+            .is_none());
+
+        // Renewal: the shared certificate is not repeated, the DSS keeps its object number.
+        let e2 = entry("BB", b"cert-1", b"ocsp-2");
+        let up = dss_update(&f, &[e2], &VriEntry::default())
+            .unwrap()
+            .unwrap();
+        pdf.extend_from_slice(&up);
+        let f = PdfFile::open(pdf).unwrap();
+        let d = read_dss(&f).unwrap();
+        assert_eq!(d.certs.len(), 1);
+        assert_eq!(d.ocsps, vec![b"ocsp-1".to_vec(), b"ocsp-2".to_vec()]);
+        assert_eq!(d.vri_keys, vec!["AA".to_owned(), "BB".to_owned()]);
+        let again = f
+            .get(f.catalog_ref().unwrap())
+            .unwrap()
+            .as_dict()
+            .unwrap()
+            .get("DSS")
+            .and_then(Object::as_ref);
+        assert_eq!(again, Some(dss_ref));
+    }
+}

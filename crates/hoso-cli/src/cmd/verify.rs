@@ -213,3 +213,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ExitCode::from(1)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn at_accepts_utc_offsets_and_dates() {
+        // 2030-01-01T00:00:00Z = 1 893 456 000 s after the epoch.
+        let t = UNIX_EPOCH + Duration::from_secs(1_893_456_000);
+        assert_eq!(parse_time("2030-01-01T00:00:00Z"), Ok(t));
+        assert_eq!(parse_time("2030-01-01"), Ok(t));
+        assert_eq!(parse_time("2030-01-01T07:00:00+07:00"), Ok(t));
+        assert!(parse_time("next year").is_err());
+        assert!(parse_time("2030-01-01T00:00:00 GMT").is_err());
+    }
+}
