@@ -338,7 +338,7 @@ mod tests {
         let mut pdf = tiny_pdf();
         let f = PdfFile::open(pdf.clone()).unwrap();
         let e1 = entry("AA", b"cert-1", b"ocsp-1");
-        let up = dss_update(&f, &[e1.clone()], &VriEntry::default())
+        let up = dss_update(&f, std::slice::from_ref(&e1), &VriEntry::default())
             .unwrap()
             .expect("something to add");
         pdf.extend_from_slice(&up);
@@ -357,9 +357,11 @@ mod tests {
             .expect("indirect DSS");
 
         // Nothing new: no update at all.
-        assert!(dss_update(&f, &[e1.clone()], &VriEntry::default())
-            .unwrap()
-            .is_none());
+        assert!(
+            dss_update(&f, std::slice::from_ref(&e1), &VriEntry::default())
+                .unwrap()
+                .is_none()
+        );
 
         // Renewal: the shared certificate is not repeated, the DSS keeps its object number.
         let e2 = entry("BB", b"cert-1", b"ocsp-2");
