@@ -362,3 +362,51 @@ fn extend_turns_b_t_into_b_lta_and_renews_it() {
     let (_, rep) = verify(&pki, &renewed, None);
     assert_eq!(sigs(&rep)[1]["ltv"]["revocation"], "good", "{rep:#}");
 }
+
+#[test]
+fn revocation_data_signed_by_another_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pki = LtvPki::new();
+    let signer = pki.issue("signer", "DEMO LTV signer", 365, false, false);
+    let tsa = pki.tsa();
+    // A forger on the real services' ports: same root name, another key; it says "good".
+    let mut forger = LtvPki::with_ports(pki.ocsp_port, pki.crl_port);
+    let twin = forger.issue("signer", "DEMO LTV signer", 365, false, false);
+    assert_eq!(twin.serial, signer.serial);
+    forger.start();
+    assert!(
+        forger.openssl_ocsp_status(&twin.cert).contains(": good"),
+        "the forged responder answers"
+    );
+    let input = pdfs::classic(dir.path(), "in.pdf", "Forged");
+    let out = dir.path().join("forged.pdf");
+    let o = run(Command::new(hoso())
+        .arg("sign")
+        .arg(&input)
+        .arg("--p12")
+        .arg(&signer.p12)
+        .arg("--pin-file")
+        .arg(pin_file(dir.path()))
+        .arg("--out")
+        .arg(&out)
+        .args(["--level", "B-LT", "--tsa", &tsa.url, "--tsa-trust"])
+        .arg(pki.root())
+        .arg("--demo"));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let msg = text(&o);
+    assert!(
+        msg.contains("B-T") && msg.contains("signature does not verify"),
+        "{msg}"
+    );
+    // What was written is the B-T signature, and extending it fails the same way, unchanged.
+    let before = std::fs::read(&out).unwrap();
+    let o = run(Command::new(hoso())
+        .arg("extend")
+        .arg(&out)
+        .args(["--level", "B-LT"]));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(std::fs::read(&out).unwrap(), before, "file unchanged");
+    let (_, rep) = verify(&pki, &out, None);
+    assert_eq!(sigs(&rep)[0]["ltv"]["revocation"], "missing", "{rep:#}");
+    assert_eq!(sigs(&rep)[0]["ltv"]["level"], "B-T", "{rep:#}");
+}

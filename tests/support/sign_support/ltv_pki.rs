@@ -74,6 +74,12 @@ fn db_time_now() -> String {
 impl LtvPki {
     /// Makes the root and starts nothing yet.
     pub fn new() -> Self {
+        Self::with_ports(free_port(), free_port())
+    }
+
+    /// As [`LtvPki::new`] with given service ports: a second PKI on the first one's ports has a
+    /// root of the same name but another key, i.e. a forged responder and CRL issuer.
+    pub fn with_ports(ocsp_port: u16, crl_port: u16) -> Self {
         let dir = tempfile::tempdir().expect("pki dir");
         let d = dir.path();
         openssl_ok(
@@ -110,8 +116,8 @@ impl LtvPki {
         .expect("ca.cnf");
         let pki = Self {
             dir,
-            ocsp_port: free_port(),
-            crl_port: free_port(),
+            ocsp_port,
+            crl_port,
             ocsp: None,
             crl_stop: Arc::new(AtomicBool::new(false)),
             crl_served: Arc::new(AtomicUsize::new(0)),
