@@ -531,7 +531,9 @@ impl RevocationClient {
 
 /// The status of `cert` (issued by `issuer`) at `at`, from the OCSP responses and CRLs given:
 /// revoked if any checked item says it was revoked at or before `at`; good if a checked item
-/// says good (or revoked only after `at`); `None` when nothing covers the certificate.
+/// that was current at `at` or issued after it (thisUpdate ≥ `at`, or thisUpdate ≤ `at` ≤
+/// nextUpdate) says good or revoked only after `at`; `None` when nothing fresh enough covers the
+/// certificate (ETSI EN 319 102-1 §5.2.5: revocation data must be about the time in question).
 pub fn status_at(
     cert: &Certificate,
     issuer: &Certificate,
@@ -551,12 +553,23 @@ pub fn status_at(
         return Some((c.status, c.clone()));
     }
     // Prefer the freshest good answer.
+    let fresh = |c: &&Checked| {
+        c.this_update >= at
+            || c.next_update
+                .is_some_and(|n| c.this_update <= at && at <= n)
+    };
     checked
         .iter()
+        .filter(fresh)
         .filter(|c| matches!(c.status, Status::Good | Status::Revoked { .. }))
         .max_by_key(|c| c.this_update)
         .map(|c| (Status::Good, c.clone()))
-        .or_else(|| checked.first().map(|c| (c.status, c.clone())))
+        .or_else(|| {
+            checked
+                .iter()
+                .find(|c| c.status == Status::Unknown)
+                .map(|c| (c.status, c.clone()))
+        })
 }
 
 #[cfg(test)]
