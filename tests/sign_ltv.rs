@@ -206,6 +206,18 @@ fn b_lt_and_b_lta_hold_their_own_validation_data() {
             assert_eq!(ts["coverage"], "WholeFile", "{rep:#}");
         }
 
+        let o = run(Command::new(hoso())
+            .arg("verify")
+            .arg(file)
+            .arg("--trust")
+            .arg(pki.root())
+            .arg("--demo"));
+        let table = text(&o);
+        assert!(
+            table.contains(&format!("Kiểm tra dài hạn / long-term validation: {level}")),
+            "{table}"
+        );
+
         let (code, out) = pyhanko_ades(&pki, file, &[]);
         assert_eq!(code, 0, "pyhanko adesverify {level}: {out}");
         assert!(out.contains("INTACT:TRUSTED"), "pyhanko {level}: {out}");

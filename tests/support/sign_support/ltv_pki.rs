@@ -85,6 +85,7 @@ impl LtvPki {
         openssl_ok(
             &[
                 "req",
+                "-utf8",
                 "-x509",
                 "-newkey",
                 "ec",
@@ -152,7 +153,7 @@ impl LtvPki {
         } else {
             &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
         };
-        let mut args = vec!["req", "-new"];
+        let mut args = vec!["req", "-new", "-utf8"];
         args.extend_from_slice(newkey);
         let subj = format!("/C=VN/O=HOSO DEMO PKI/CN={cn}");
         let csr = format!("{name}.csr");

@@ -137,8 +137,16 @@ fn print_table(rep: &VerificationReport, p: &Paint) {
                  {} ({}), thu hồi / revocation: {}{}",
                 l.level,
                 l.validation_time,
-                l.proof_of_existence,
-                l.revocation,
+                match l.proof_of_existence.as_str() {
+                    "signature timestamp" => "dấu thời gian chữ ký / signature timestamp",
+                    "document timestamp" => "dấu thời gian tài liệu / document timestamp",
+                    _ => "thời điểm hiện tại / current time",
+                },
+                match l.revocation.as_str() {
+                    "good" => "chưa bị thu hồi / good",
+                    "revoked" => "ĐÃ BỊ THU HỒI / REVOKED",
+                    _ => "không có dữ liệu / missing",
+                },
                 if l.revocation_sources.is_empty() {
                     String::new()
                 } else {

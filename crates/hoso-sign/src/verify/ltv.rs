@@ -358,24 +358,22 @@ pub(crate) fn verify_doc_timestamp<S: Source>(
             e.to_string(),
         ),
     }
-    // The newest document timestamp is validated at the current time; an older one at its own
-    // time when a later one covers it.
-    let vt = if poe == "none" { opts.now } else { at };
-    let vt = if poe == "none" && chain::check_validity(&ts.tsa_certificate, vt).is_err() {
-        at
-    } else {
-        vt
+    // The newest document timestamp is validated at the current time while its TSA certificate
+    // is valid (after that only at its own time, which revocation data must then support); an
+    // older one at its own time, which a later one proves.
+    let (vt, poe) = match poe {
+        "none" if chain::check_validity(&ts.tsa_certificate, opts.now).is_ok() => {
+            (opts.now, "none")
+        }
+        "none" => (at, "document timestamp"),
+        p => (at, p),
     };
     revocation_checks(
         rep,
         &ts.tsa_certificate,
         &pool,
         vt,
-        if poe == "none" {
-            "document timestamp"
-        } else {
-            poe
-        },
+        poe,
         vri_key,
         "DocTimeStamp",
         opts,
