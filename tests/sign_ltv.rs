@@ -221,6 +221,22 @@ fn b_lt_and_b_lta_hold_their_own_validation_data() {
         let (code, out) = pyhanko_ades(&pki, file, &[]);
         assert_eq!(code, 0, "pyhanko adesverify {level}: {out}");
         assert!(out.contains("INTACT:TRUSTED"), "pyhanko {level}: {out}");
+        // Control: pyHanko's classic validator does not read the DSS; with revocation data
+        // required and the services down it fails, so adesverify's pass came from the DSS.
+        let o = run(Command::new(pyhanko())
+            .args(["sign", "validate", "--force-revinfo", "--trust"])
+            .arg(pki.root())
+            .arg("--trust-replace")
+            .arg(file));
+        let out = text(&o);
+        assert!(
+            !o.status.success(),
+            "pyhanko validate --force-revinfo {level}: {out}"
+        );
+        assert!(
+            out.contains("no revocation information"),
+            "pyhanko {level}: {out}"
+        );
 
         let (code, out) = qpdf_check(file);
         assert_eq!(code, 0, "qpdf --check {level}: {out}");
