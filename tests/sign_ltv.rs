@@ -259,6 +259,23 @@ fn revoked_certificate_is_reported_revoked() {
     let input = pdfs::classic(dir.path(), "in.pdf", "Revoked");
     let ok = sign(dir.path(), &pki, &tsa, &good.p12, &input, "B-LT");
     let revoked = sign(dir.path(), &pki, &tsa, &bad.p12, &input, "B-LT");
+    // A B-T file holds no revocation data: `--fetch-revocation` asks the services.
+    let revoked_bt = sign(dir.path(), &pki, &tsa, &bad.p12, &input, "B-T");
+    let (_, rep) = verify(&pki, &revoked_bt, None);
+    assert_eq!(sigs(&rep)[0]["ltv"]["revocation"], "missing", "{rep:#}");
+    let o = run(Command::new(hoso())
+        .arg("verify")
+        .arg(&revoked_bt)
+        .args(["--json", "--fetch-revocation", "--demo", "--trust"])
+        .arg(pki.root()));
+    let rep: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(o.status.code(), Some(1), "{rep:#}");
+    assert_eq!(sigs(&rep)[0]["ltv"]["revocation"], "revoked", "{rep:#}");
+    assert_eq!(
+        sigs(&rep)[0]["ltv"]["revocation_sources"][0],
+        "online",
+        "{rep:#}"
+    );
     pki.stop();
 
     let (code, rep) = verify(&pki, &ok, None);

@@ -78,7 +78,7 @@ pub struct ExtendOutcome {
     pub path: PathBuf,
     /// Signatures and document timestamps covered.
     pub signatures: usize,
-    /// OCSP responses and CRLs fetched.
+    /// OCSP responses fetched.
     pub ocsp_responses: usize,
     /// CRLs fetched.
     pub crls: usize,
