@@ -455,3 +455,42 @@ fn revocation_data_signed_by_another_key_is_refused() {
     assert_eq!(sigs(&rep)[0]["ltv"]["revocation"], "missing", "{rep:#}");
     assert_eq!(sigs(&rep)[0]["ltv"]["level"], "B-T", "{rep:#}");
 }
+
+#[test]
+fn changing_validation_data_breaks_the_document_timestamp() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pki = LtvPki::new();
+    let signer = pki.issue("signer", "DEMO LTV signer", 365, false, false);
+    let tsa = pki.tsa();
+    pki.start();
+    let input = pdfs::classic(dir.path(), "in.pdf", "Tamper DSS");
+    let lta = sign(dir.path(), &pki, &tsa, &signer.p12, &input, "B-LTA");
+    pki.stop();
+    let (_, rep) = verify(&pki, &lta, None);
+    let sig_end = {
+        let br = sigs(&rep)[0]["byte_range"].as_array().unwrap();
+        (br[2].as_u64().unwrap() + br[3].as_u64().unwrap()) as usize
+    };
+    let mut data = std::fs::read(&lta).unwrap();
+    // An OCSPResponse in the DSS: SEQUENCE { ENUMERATED successful(0), [0] ... }.
+    let at = sig_end
+        + data[sig_end..]
+            .windows(4)
+            .position(|w| w == [0x0a, 0x01, 0x00, 0xa0])
+            .expect("an OCSP response after the signature");
+    data[at + 40] ^= 0x01;
+    let bad = dir.path().join("dss-tampered.pdf");
+    std::fs::write(&bad, &data).unwrap();
+    let (code, rep) = verify(&pki, &bad, None);
+    assert_eq!(code, 1, "{rep:#}");
+    let ts = &sigs(&rep)[1];
+    assert_eq!(ts["sub_filter"], "ETSI.RFC3161", "{rep:#}");
+    assert_eq!(ts["verdict"], "Invalid", "{rep:#}");
+    // pyHanko (which validates only the regular signature, still fine at the current time)
+    // sees the same broken document timestamp.
+    let (_, out) = pyhanko_ades(&pki, &bad, &[]);
+    assert!(
+        out.contains("Document timestamp chain failed to validate"),
+        "pyhanko: {out}"
+    );
+}
