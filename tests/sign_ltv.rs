@@ -494,3 +494,54 @@ fn changing_validation_data_breaks_the_document_timestamp() {
         "pyhanko: {out}"
     );
 }
+
+#[test]
+fn certified_no_changes_document_takes_a_dss_but_no_document_timestamp() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pki = LtvPki::new();
+    let signer = pki.issue("signer", "DEMO LTV certifier", 365, false, false);
+    let tsa = pki.tsa();
+    pki.start();
+    let input = pdfs::classic(dir.path(), "in.pdf", "Certified P=1");
+    let sign_certified = |level: &str, out: &Path| {
+        run(Command::new(hoso())
+            .arg("sign")
+            .arg(&input)
+            .arg("--p12")
+            .arg(&signer.p12)
+            .arg("--pin-file")
+            .arg(pin_file(dir.path()))
+            .arg("--out")
+            .arg(out)
+            .args(["--certify", "--docmdp", "1", "--level", level])
+            .args(["--tsa", &tsa.url, "--tsa-trust"])
+            .arg(pki.root())
+            .arg("--demo"))
+    };
+    // A document timestamp is a new signature field, which P=1 forbids (pyHanko agrees: it
+    // calls one ILLEGAL_MODIFICATIONS), so B-LTA is refused up front and nothing is written.
+    let refused = dir.path().join("refused.pdf");
+    let o = sign_certified("B-LTA", &refused);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(!refused.exists());
+    // The DSS alone (B-LT) is an allowed LTV update.
+    let lt = dir.path().join("certified-lt.pdf");
+    let o = sign_certified("B-LT", &lt);
+    assert!(o.status.success(), "{}", text(&o));
+    let before = std::fs::read(&lt).unwrap();
+    let o = run(Command::new(hoso())
+        .arg("extend")
+        .arg(&lt)
+        .args(["--level", "B-LTA", "--tsa", &tsa.url, "--tsa-trust"])
+        .arg(pki.root()));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("P=1"), "{}", text(&o));
+    assert_eq!(std::fs::read(&lt).unwrap(), before, "file unchanged");
+    pki.stop();
+    let (code, rep) = verify(&pki, &lt, None);
+    assert_eq!(code, 0, "{rep:#}");
+    assert_eq!(sigs(&rep)[0]["modifications"], "LtvUpdates", "{rep:#}");
+    assert_eq!(sigs(&rep)[0]["ltv"]["level"], "B-LT", "{rep:#}");
+    let (code, out) = pyhanko_ades(&pki, &lt, &[]);
+    assert_eq!(code, 0, "pyhanko adesverify: {out}");
+}

@@ -48,6 +48,23 @@ pub enum DocTimestampError {
     /// Encrypted PDFs are not timestamped.
     #[error("the PDF is encrypted")]
     Encrypted,
+    /// The document is certified with DocMDP P=1 (ISO 32000-1 §12.8.2.2: no changes); a new
+    /// signature field would break the certification (pyHanko agrees), DSS updates do not.
+    #[error("the document is certified with DocMDP P=1: a document timestamp would break it")]
+    DocMdpForbids,
+}
+
+/// Refuses documents certified with DocMDP P=1.
+pub(crate) fn check_docmdp<S: Source>(file: &PdfFile<S>) -> Result<(), DocTimestampError> {
+    let catalog = file
+        .get(file.catalog_ref()?)?
+        .as_dict()
+        .cloned()
+        .unwrap_or_default();
+    if crate::sign::docmdp_p(file, &catalog)? == Some(1) {
+        return Err(DocTimestampError::DocMdpForbids);
+    }
+    Ok(())
 }
 
 /// The committed document timestamp.
@@ -233,6 +250,7 @@ pub fn add_document_timestamp(
     if file.trailer().get("Encrypt").is_some() {
         return Err(DocTimestampError::Encrypted);
     }
+    check_docmdp(&file)?;
     let probe = der::Encode::to_der(&tsa.timestamp_sha256([0u8; 32])?)?;
     // Slack for serial numbers, genTime fractions and DER length changes between tokens.
     let capacity = probe.len() + 1024;

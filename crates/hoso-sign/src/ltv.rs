@@ -301,6 +301,9 @@ pub fn extend(
     };
     let f = std::fs::File::open(input).map_err(io)?;
     let file = PdfFile::open(FileSource::new(f).map_err(io)?)?;
+    if level == LtvLevel::BLta {
+        crate::doc_timestamp::check_docmdp(&file)?;
+    }
     let mut outcome = ExtendOutcome {
         path: output.to_path_buf(),
         signatures: 0,

@@ -793,6 +793,10 @@ pub fn sign_pdf(
     signer: &dyn Signer,
     tsa: Option<&TsaClient>,
 ) -> Result<SignedDocument, SignError> {
+    if opts.level == Level::BLTA && opts.certify == Some(DocMdpPermission::NoChanges) {
+        // The document timestamp would be a change P=1 forbids.
+        return Err(SignError::DocMdpForbids);
+    }
     let prepared = Prepared::new(input, opts, signer, tsa)?;
     let signed = prepared.write(output)?.sign(signer)?;
     match (opts.level, tsa) {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 use hoso_sign::chain::TrustStore;
+use hoso_sign::doc_timestamp::DocTimestampError;
 use hoso_sign::ltv::{extend, LtvError, LtvLevel};
 use hoso_sign::revocation::RevocationClient;
 use hoso_sign::tsp::TsaClient;
@@ -50,6 +51,9 @@ fn explain(e: &LtvError) -> String {
     let vi = match e {
         LtvError::NoSignature => "Tệp chưa có chữ ký",
         LtvError::Revocation { .. } => "Không lấy được dữ liệu thu hồi (OCSP/CRL)",
+        LtvError::DocTimestamp(DocTimestampError::DocMdpForbids) => {
+            "Tài liệu chứng nhận P=1 không cho thêm dấu thời gian tài liệu"
+        }
         LtvError::DocTimestamp(_) => "Không thêm được dấu thời gian tài liệu",
         LtvError::NoTsa => "B-LTA cần --tsa URL",
         LtvError::Pdf(_) => "Không đọc được tệp PDF",
