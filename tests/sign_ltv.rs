@@ -545,3 +545,38 @@ fn certified_no_changes_document_takes_a_dss_but_no_document_timestamp() {
     let (code, out) = pyhanko_ades(&pki, &lt, &[]);
     assert_eq!(code, 0, "pyhanko adesverify: {out}");
 }
+
+#[test]
+fn earlier_signature_stays_valid_under_a_later_b_lta() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pki = LtvPki::new();
+    let signer = pki.issue("signer", "DEMO LTV second signer", 365, false, false);
+    let tsa = pki.tsa();
+    pki.start();
+    let input = pdfs::classic(dir.path(), "in.pdf", "Two signers");
+    // First: a B-B signature with the shipped DEMO staff key (no OCSP/CRL URLs).
+    let first = dir.path().join("first.pdf");
+    hoso_e2e::sign_support::hoso_sign(dir.path(), &input, &first, "demo-staff-rsa.p12", &[]);
+    let lta = sign(dir.path(), &pki, &tsa, &signer.p12, &first, "B-LTA");
+    pki.stop();
+    let (code, rep) = verify(&pki, &lta, None);
+    assert_eq!(code, 0, "{rep:#}");
+    let s = sigs(&rep);
+    assert_eq!(s.len(), 3, "{rep:#}");
+    assert!(s.iter().all(|x| x["verdict"] == "Valid"), "{rep:#}");
+    assert_eq!(s[0]["ltv"]["level"], "B-B", "{rep:#}");
+    assert_eq!(s[0]["ltv"]["revocation"], "missing", "{rep:#}");
+    assert_eq!(s[1]["ltv"]["level"], "B-LTA", "{rep:#}");
+    let (code, out) = hoso_e2e::sign_support::pyhanko_validate_with(
+        &lta,
+        &["--trust", &pki.root().display().to_string()],
+    );
+    assert_eq!(code, 0, "pyhanko: {out}");
+    let trusted = out
+        .lines()
+        .filter(|l| l.starts_with("Signature") && l.contains(":INTACT:TRUSTED,"))
+        .count();
+    assert_eq!(trusted, 2, "pyhanko: {out}");
+    let (code, out) = qpdf_check(&lta);
+    assert_eq!(code, 0, "qpdf: {out}");
+}
