@@ -37,6 +37,8 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Thiết bị ký số PKCS#11 / PKCS#11 signing tokens.
     Token(cmd::token::Args),
+    /// Bổ sung dữ liệu kiểm tra dài hạn (B-LT, B-LTA) / add or renew long-term validation data.
+    Extend(cmd::extend::Args),
     /// Sổ đăng ký mã băm / the tamper-evident register of file hashes.
     Register(cmd::register::Args),
 }
@@ -82,6 +84,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Sign(args) => cmd::sign::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Token(args) => cmd::token::run(args),
+        Command::Extend(args) => cmd::extend::run(args),
         Command::Register(args) => cmd::register::run(args),
     }
 }

@@ -9,8 +9,10 @@
 //! (`/SubFilter /ETSI.CAdES.detached`, ETSI EN 319 142-1 PAdES baseline B-B and B-T with RFC 3161
 //! timestamps), certification signatures with DocMDP, and verification that reports integrity,
 //! coverage, modifications after signing, certificate paths to configured roots and
-//! timestamps. What it does not do (yet): revocation checking (B-LT/B-LTA), visible signature
-//! appearances (hoso-stamp draws those), encrypted PDFs.
+//! timestamps. Long-term validation (B-LT, B-LTA): [`ltv::extend`] adds a DSS ([`dss`]) with
+//! OCSP responses and CRLs ([`revocation`]) and a document timestamp ([`doc_timestamp`]);
+//! verification reads them ([`verify::verify_pdf_ltv`]). What it does not do (yet): visible
+//! signature appearances (hoso-stamp draws those), encrypted PDFs.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -19,8 +21,12 @@ pub mod batch;
 pub mod chain;
 pub mod cms;
 pub mod crypto;
+pub mod doc_timestamp;
+pub mod dss;
+pub mod ltv;
 pub mod oids;
 pub mod pdf;
+pub mod revocation;
 pub mod sign;
 pub mod signer;
 pub mod time;

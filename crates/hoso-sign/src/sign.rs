@@ -33,6 +33,10 @@ pub enum Level {
     BB,
     /// B-T: plus a signature timestamp from a TSA.
     BT,
+    /// B-LT: B-T plus a DSS with the chains and their revocation data (§6.2.3, [`crate::ltv`]).
+    BLT,
+    /// B-LTA: B-LT plus a document timestamp over everything (§6.2.4).
+    BLTA,
 }
 
 /// DocMDP permissions of a certification signature (ISO 32000-1 §12.8.2.2, Table 254).
@@ -154,6 +158,10 @@ pub enum SignError {
     /// CMS encoding failed.
     #[error("CMS encoding: {0}")]
     Encoding(#[from] der::Error),
+    /// The signature was written but the B-LT/B-LTA step failed; the output holds the B-T
+    /// signature.
+    #[error("long-term validation data: {0}")]
+    Ltv(#[from] crate::ltv::LtvError),
 }
 
 /// Width reserved for the `/ByteRange` array so it can be patched in place.
@@ -412,7 +420,7 @@ fn dry_run_capacity(
     let sig = vec![0xffu8; signer.max_signature_len()];
     let unsigned = match level {
         Level::BB => None,
-        Level::BT => {
+        Level::BT | Level::BLT | Level::BLTA => {
             let tsa = tsa.ok_or_else(|| TsaError::Unreachable {
                 url: String::new(),
                 reason: "B-T needs a TSA URL".into(),
@@ -785,11 +793,27 @@ pub fn sign_pdf(
     signer: &dyn Signer,
     tsa: Option<&TsaClient>,
 ) -> Result<SignedDocument, SignError> {
+    if opts.level == Level::BLTA && opts.certify == Some(DocMdpPermission::NoChanges) {
+        // The document timestamp would be a change P=1 forbids.
+        return Err(SignError::DocMdpForbids);
+    }
     let prepared = Prepared::new(input, opts, signer, tsa)?;
     let signed = prepared.write(output)?.sign(signer)?;
     match (opts.level, tsa) {
         (Level::BT, Some(tsa)) => signed.timestamp(tsa)?.finish(),
-        (Level::BT, None) => Err(TsaError::Unreachable {
+        (Level::BLT | Level::BLTA, Some(tsa)) => {
+            let mut done = signed.timestamp(tsa)?.finish()?;
+            let level = if opts.level == Level::BLT {
+                crate::ltv::LtvLevel::BLt
+            } else {
+                crate::ltv::LtvLevel::BLta
+            };
+            let client = crate::revocation::RevocationClient::new();
+            crate::ltv::extend(output, output, level, Some(tsa), &client)?;
+            done.level = opts.level;
+            Ok(done)
+        }
+        (Level::BT | Level::BLT | Level::BLTA, None) => Err(TsaError::Unreachable {
             url: String::new(),
             reason: "B-T needs a TSA URL".into(),
         }

@@ -81,6 +81,16 @@ pub fn verify_token(
     data: &[u8],
     store: &TrustStore,
 ) -> Result<VerifiedTimestamp, TimestampError> {
+    verify_token_with(token, |alg| crate::crypto::hash(alg, data), store)
+}
+
+/// As [`verify_token`], with the imprint computed by `imprint` for the token's hash algorithm
+/// (so data that is not in memory, such as a document timestamp's byte range, can be streamed).
+pub fn verify_token_with(
+    token: &ContentInfo,
+    imprint: impl Fn(&der::asn1::ObjectIdentifier) -> Result<Vec<u8>, crate::crypto::CryptoError>,
+    store: &TrustStore,
+) -> Result<VerifiedTimestamp, TimestampError> {
     let der = token
         .to_der()
         .map_err(|e| TimestampError::Decode(e.to_string()))?;
@@ -104,7 +114,7 @@ pub fn verify_token(
         crate::crypto::hash(alg, &tst_der)
     })
     .map_err(TimestampError::Cms)?;
-    let expected = crate::crypto::hash(&tst.message_imprint.hash_algorithm.oid, data)
+    let expected = imprint(&tst.message_imprint.hash_algorithm.oid)
         .map_err(|e| TimestampError::Decode(e.to_string()))?;
     if tst.message_imprint.hashed_message.as_bytes() != expected.as_slice() {
         return Err(TimestampError::ImprintMismatch);
@@ -154,6 +164,16 @@ impl TsaClient {
     pub fn timestamp(&self, data: &[u8]) -> Result<ContentInfo, TsaError> {
         let imprint = crate::crypto::hash(&oids::SHA256, data)
             .map_err(|e| TsaError::BadReply(e.to_string()))?;
+        let digest: [u8; 32] = imprint
+            .try_into()
+            .map_err(|_| TsaError::BadReply("SHA-256 is 32 bytes".into()))?;
+        self.timestamp_sha256(digest)
+    }
+
+    /// As [`TsaClient::timestamp`], given the SHA-256 of the data (a document timestamp's byte
+    /// range is hashed while it streams, ETSI EN 319 142-1 §5.4).
+    pub fn timestamp_sha256(&self, digest: [u8; 32]) -> Result<ContentInfo, TsaError> {
+        let imprint = digest.to_vec();
         let mut nonce = [0u8; 8];
         rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut nonce);
         nonce[0] &= 0x7f;
@@ -187,7 +207,19 @@ impl TsaClient {
         let token = resp
             .time_stamp_token
             .ok_or_else(|| TsaError::BadReply("granted without a token".into()))?;
-        let v = verify_token(&token, data, &self.trust)?;
+        let v = verify_token_with(
+            &token,
+            |alg| {
+                if *alg == oids::SHA256 {
+                    Ok(digest.to_vec())
+                } else {
+                    Err(crate::crypto::CryptoError::UnsupportedAlgorithm(
+                        alg.to_string(),
+                    ))
+                }
+            },
+            &self.trust,
+        )?;
         if v.tst_info.nonce.as_ref() != Some(&nonce) {
             return Err(TsaError::NonceMismatch);
         }

@@ -1,6 +1,7 @@
 //! Helpers for the signing interop tests (issue 4): finding the `hoso` binary and the outside
 //! tools (failing with the install command when one is missing), a local RFC 3161 TSA, test PDFs.
 
+pub mod ltv_pki;
 pub mod pdfs;
 pub mod tsa;
 

@@ -41,6 +41,15 @@ fn config(dir: &std::path::Path) -> PathBuf {
 impl TestTsa {
     /// Starts the TSA in a background thread.
     pub fn start() -> Self {
+        Self::start_with(
+            certs().join("demo-tsa-key.pem"),
+            certs().join("demo-tsa.pem"),
+            certs().join("demo-chain.pem"),
+        )
+    }
+
+    /// Starts a TSA signing with `key` and certificate `signer`, `chain` added to its tokens.
+    pub fn start_with(key: PathBuf, signer: PathBuf, chain: PathBuf) -> Self {
         let openssl = openssl();
         let dir = tempfile::tempdir().expect("tsa dir");
         let cnf = config(dir.path());
@@ -84,11 +93,11 @@ impl TestTsa {
                     .arg("-queryfile")
                     .arg(&q)
                     .arg("-inkey")
-                    .arg(certs().join("demo-tsa-key.pem"))
+                    .arg(&key)
                     .arg("-signer")
-                    .arg(certs().join("demo-tsa.pem"))
+                    .arg(&signer)
                     .arg("-chain")
-                    .arg(certs().join("demo-chain.pem"))
+                    .arg(&chain)
                     .arg("-out")
                     .arg(&r)
                     .output()

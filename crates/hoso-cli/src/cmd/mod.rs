@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod clean;
+pub mod extend;
 pub mod ocr;
 pub mod register;
 pub mod scan;

@@ -18,6 +18,12 @@ pub enum LevelArg {
     /// B-T: kèm dấu thời gian / with an RFC 3161 timestamp.
     #[value(name = "B-T")]
     BT,
+    /// B-LT: kèm chứng thư và dữ liệu thu hồi (DSS) / plus certificates and revocation data.
+    #[value(name = "B-LT")]
+    BLt,
+    /// B-LTA: kèm dấu thời gian tài liệu / plus a document timestamp.
+    #[value(name = "B-LTA")]
+    BLta,
 }
 
 #[derive(clap::Args)]
@@ -66,6 +72,13 @@ pub struct Args {
 
 /// Vietnamese first, English second, for the errors people can act on.
 fn explain(e: &SignError) -> String {
+    if let SignError::Ltv(l) = e {
+        return format!(
+            "Đã ký mức B-T nhưng không bổ sung được dữ liệu kiểm tra dài hạn (chạy lại `hoso \
+             extend`) / signed at B-T, but the long-term validation data could not be added \
+             (run `hoso extend` again): {l}"
+        );
+    }
     let vi = match e {
         SignError::Signer(s) => &super::signer_args::explain(s),
         SignError::CertificateExpired { .. } => "Chứng thư ký đã hết hạn",
@@ -90,6 +103,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let level = match args.level {
         LevelArg::BB => Level::BB,
         LevelArg::BT => Level::BT,
+        LevelArg::BLt => Level::BLT,
+        LevelArg::BLta => Level::BLTA,
     };
     let tsa = match (&args.tsa, level) {
         (Some(url), _) => {
@@ -108,7 +123,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             Some(TsaClient::new(url, trust))
         }
-        (None, Level::BT) => anyhow::bail!("B-T cần --tsa URL / B-T needs --tsa URL"),
+        (None, Level::BT | Level::BLT | Level::BLTA) => {
+            anyhow::bail!("B-T, B-LT, B-LTA cần --tsa URL / B-T, B-LT and B-LTA need --tsa URL")
+        }
         (None, Level::BB) => None,
     };
     let opts = SignOptions {

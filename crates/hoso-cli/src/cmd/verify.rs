@@ -7,7 +7,8 @@ use std::time::SystemTime;
 
 use hoso_sign::chain::TrustStore;
 use hoso_sign::verify::{
-    verify_pdf, CheckKind, CheckStatus, Coverage, Verdict, VerificationReport, VerifyOptions,
+    verify_pdf_ltv, CheckKind, CheckStatus, Coverage, LtvOptions, Verdict, VerificationReport,
+    VerifyOptions,
 };
 
 #[derive(clap::Args)]
@@ -23,6 +24,31 @@ pub struct Args {
     /// In báo cáo dạng JSON / print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Lấy dữ liệu thu hồi (OCSP/CRL) trực tuyến khi tệp không có / fetch OCSP/CRL online when
+    /// the file has none.
+    #[arg(long)]
+    fetch_revocation: bool,
+    /// Kiểm tra như tại thời điểm này (ISO 8601, vd. 2030-01-01T00:00:00Z) / validate as of this
+    /// time.
+    #[arg(long, value_parser = parse_time)]
+    at: Option<SystemTime>,
+}
+
+/// Parses `YYYY-MM-DD[THH:MM:SS][Z|±hh:mm]` through the PDF date parser (ISO 32000-1 §7.9.4).
+fn parse_time(s: &str) -> Result<SystemTime, String> {
+    let bad = || format!("thời điểm không hợp lệ / not a valid time: {s}");
+    let split = s.len().min(19);
+    let (main, zone) = s.split_at_checked(split).ok_or_else(bad)?;
+    let digits: String = main.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() != 8 && digits.len() != 14 {
+        return Err(bad());
+    }
+    let zone = match zone {
+        "" | "Z" => "Z".to_owned(),
+        z if (z.starts_with('+') || z.starts_with('-')) && z.len() == 6 => z.replace(':', "'"),
+        _ => return Err(bad()),
+    };
+    hoso_sign::time::parse_pdf_date(&format!("D:{digits}{zone}")).ok_or_else(bad)
 }
 
 struct Paint(bool);
@@ -49,6 +75,8 @@ fn kind_vi(k: CheckKind) -> &'static str {
         CheckKind::CertificateChain => "Chuỗi chứng thư / certificate chain",
         CheckKind::Timestamp => "Dấu thời gian / timestamp",
         CheckKind::Revocation => "Thu hồi / revocation",
+        #[allow(unreachable_patterns)]
+        _ => "Kiểm tra khác / other check",
     }
 }
 
@@ -103,6 +131,29 @@ fn print_table(rep: &VerificationReport, p: &Paint) {
             ),
             Coverage::Unknown => {}
         }
+        if let Some(l) = &s.ltv {
+            println!(
+                "  Kiểm tra dài hạn / long-term validation: {} — thời điểm kiểm tra / validated at \
+                 {} ({}), thu hồi / revocation: {}{}",
+                l.level,
+                l.validation_time,
+                match l.proof_of_existence.as_str() {
+                    "signature timestamp" => "dấu thời gian chữ ký / signature timestamp",
+                    "document timestamp" => "dấu thời gian tài liệu / document timestamp",
+                    _ => "thời điểm hiện tại / current time",
+                },
+                match l.revocation.as_str() {
+                    "good" => "chưa bị thu hồi / good",
+                    "revoked" => "ĐÃ BỊ THU HỒI / REVOKED",
+                    _ => "không có dữ liệu / missing",
+                },
+                if l.revocation_sources.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", l.revocation_sources.join(", "))
+                }
+            );
+        }
         if let Some(pp) = s.certification {
             println!("  Chữ ký chứng nhận / certification signature, DocMDP P={pp}");
         }
@@ -151,9 +202,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let opts = VerifyOptions {
         trust,
-        now: SystemTime::now(),
+        now: args.at.unwrap_or_else(SystemTime::now),
     };
-    let rep = verify_pdf(&args.file, &opts)?;
+    let ltv = LtvOptions {
+        fetch_revocation: args.fetch_revocation,
+    };
+    let rep = verify_pdf_ltv(&args.file, &opts, &ltv)?;
     if args.json {
         let mut v = serde_json::to_value(&rep)?;
         v["verdict"] = serde_json::to_value(rep.verdict())?;
@@ -166,4 +220,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn at_accepts_utc_offsets_and_dates() {
+        // 2030-01-01T00:00:00Z = 1 893 456 000 s after the epoch.
+        let t = UNIX_EPOCH + Duration::from_secs(1_893_456_000);
+        assert_eq!(parse_time("2030-01-01T00:00:00Z"), Ok(t));
+        assert_eq!(parse_time("2030-01-01"), Ok(t));
+        assert_eq!(parse_time("2030-01-01T07:00:00+07:00"), Ok(t));
+        assert!(parse_time("next year").is_err());
+        assert!(parse_time("2030-01-01T00:00:00 GMT").is_err());
+    }
 }

@@ -7,6 +7,7 @@
 //! (with DocMDP); the timestamp; and the certificate path to a configured root. `Err` is returned
 //! only when the file cannot be read as a PDF at all.
 
+pub mod ltv;
 mod modifications;
 pub mod report;
 
@@ -21,6 +22,7 @@ use crate::cms::{self as cms_mod, CmsError};
 use crate::oids;
 use crate::pdf::object::decode_text;
 use crate::pdf::{Dict, FileSource, ObjRef, Object, PdfError, PdfFile, Prefix, Source, XrefEntry};
+pub use ltv::{LtvOptions, LtvReport};
 pub use report::{
     Check, CheckKind, CheckStatus, Coverage, ModificationLevel, SignatureReport, TimestampReport,
     Verdict, VerificationReport,
@@ -55,12 +57,21 @@ pub enum VerifyError {
 
 /// Verifies every signature of the PDF at `path`.
 pub fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerificationReport, VerifyError> {
+    verify_pdf_ltv(path, opts, &LtvOptions::default())
+}
+
+/// As [`verify_pdf`], with revocation data fetched online when `ltv` allows it.
+pub fn verify_pdf_ltv(
+    path: &Path,
+    opts: &VerifyOptions,
+    ltv: &LtvOptions,
+) -> Result<VerificationReport, VerifyError> {
     let io = |e| VerifyError::Io {
         path: path.to_path_buf(),
         source: e,
     };
     let f = std::fs::File::open(path).map_err(io)?;
-    verify_source(FileSource::new(f).map_err(io)?, opts)
+    verify_source_ltv(FileSource::new(f).map_err(io)?, opts, ltv)
 }
 
 /// Verifies every signature of a PDF held by any [`Source`].
@@ -68,7 +79,17 @@ pub fn verify_source<S: Source>(
     src: S,
     opts: &VerifyOptions,
 ) -> Result<VerificationReport, VerifyError> {
+    verify_source_ltv(src, opts, &LtvOptions::default())
+}
+
+/// As [`verify_source`], with the LTV options.
+pub fn verify_source_ltv<S: Source>(
+    src: S,
+    opts: &VerifyOptions,
+    ltv_opts: &LtvOptions,
+) -> Result<VerificationReport, VerifyError> {
     let file = PdfFile::open(src)?;
+    let mut ltv_ctx = ltv::Ctx::new(&file, ltv_opts.clone())?;
     let catalog = file
         .get(file.catalog_ref()?)?
         .as_dict()
@@ -83,7 +104,7 @@ pub fn verify_source<S: Source>(
         }
     }
     let docmdp = certification_sig(&file, &catalog)?;
-    let mut signatures = Vec::new();
+    let mut todo = Vec::new();
     for (_, field) in fields {
         if field.name("FT") != Some(b"Sig") {
             continue;
@@ -94,8 +115,25 @@ pub fn verify_source<S: Source>(
             .and_then(Object::as_string)
             .map(decode_text)
             .unwrap_or_default();
-        signatures.push(verify_one(&file, &name, v, docmdp, opts)?);
+        // Document timestamps first, newest first, so each signature (and each older document
+        // timestamp) knows the proofs of existence that cover it.
+        let sig = file.dict_of(v)?.unwrap_or_default();
+        let end = sig
+            .get("ByteRange")
+            .and_then(Object::as_array)
+            .map(|a| a.iter().filter_map(Object::as_i64).skip(2).sum::<i64>())
+            .unwrap_or(0);
+        let doc_ts = sig.name("SubFilter") == Some(b"ETSI.RFC3161");
+        todo.push((todo.len(), doc_ts, end, name, v.clone()));
     }
+    let mut order: Vec<usize> = (0..todo.len()).collect();
+    order.sort_by_key(|&i| (!todo[i].1, std::cmp::Reverse(todo[i].2)));
+    let mut done: Vec<Option<SignatureReport>> = vec![None; todo.len()];
+    for i in order {
+        let (_, _, _, name, v) = &todo[i];
+        done[i] = Some(verify_one(&file, name, v, docmdp, opts, &mut ltv_ctx)?);
+    }
+    let signatures: Vec<SignatureReport> = done.into_iter().flatten().collect();
     Ok(VerificationReport {
         file_len: file.len(),
         revisions: file.revisions().len(),
@@ -135,6 +173,7 @@ fn new_report(field: &str) -> SignatureReport {
         coverage: Coverage::Unknown,
         modifications: ModificationLevel::None,
         certification: None,
+        ltv: None,
         checks: Vec::new(),
         verdict: Verdict::Invalid,
     }
@@ -146,6 +185,7 @@ fn verify_one<S: Source>(
     v: &Object,
     docmdp: Option<(ObjRef, i64)>,
     opts: &VerifyOptions,
+    ltv_ctx: &mut ltv::Ctx,
 ) -> Result<SignatureReport, VerifyError> {
     let mut rep = new_report(field);
     let Some(sig_ref) = v.as_ref() else {
@@ -337,6 +377,21 @@ fn verify_one<S: Source>(
         .get("Contents")
         .and_then(Object::as_string)
         .unwrap_or_default();
+    let vri_key = crate::dss::vri_key(contents);
+    if rep.sub_filter == "ETSI.RFC3161" {
+        ltv::verify_doc_timestamp(
+            file,
+            &mut rep,
+            contents,
+            [(0, b), (c, signed_len)],
+            signed_len,
+            &vri_key,
+            opts,
+            ltv_ctx,
+        );
+        rep.conclude();
+        return Ok(rep);
+    }
     let sd = match cms_mod::decode_signed_data(contents) {
         Ok(sd) => sd,
         Err(e) => {
@@ -420,6 +475,7 @@ fn verify_one<S: Source>(
 
     // 6. Timestamp over the signature value.
     let mut validation_time = opts.now;
+    let mut poe = "none";
     let tokens: Vec<_> = verified
         .info
         .unsigned_attrs
@@ -444,6 +500,7 @@ fn verify_one<S: Source>(
                 match &ts.chain {
                     Ok(_) => {
                         validation_time = ts.gen_time;
+                        poe = "signature timestamp";
                         rep.push(
                             CheckKind::Timestamp,
                             CheckStatus::Passed,
@@ -463,6 +520,21 @@ fn verify_one<S: Source>(
             Err(e) => rep.push(CheckKind::Timestamp, CheckStatus::Failed, e.to_string()),
         }
     }
+
+    // A trusted document timestamp covering this signature proves it existed by then.
+    if poe == "none" {
+        if let Some(t) = ltv_ctx.doc_timestamp_poe(signed_len) {
+            if t < validation_time {
+                validation_time = t;
+                poe = "document timestamp";
+            }
+        }
+    }
+    let level = if rep.timestamp.as_ref().is_some_and(|t| t.trusted) {
+        "B-T"
+    } else {
+        "B-B"
+    };
 
     // 7. Certificate path at the timestamp's time (or now).
     match chain::validate(
@@ -490,11 +562,18 @@ fn verify_one<S: Source>(
             e.to_string(),
         ),
     }
-    rep.push(
-        CheckKind::Revocation,
-        CheckStatus::NotChecked,
-        "revocation (OCSP/CRL) is not checked yet",
+    ltv::revocation_checks(
+        &mut rep,
+        &verified.signer,
+        &verified.certificates,
+        validation_time,
+        poe,
+        &vri_key,
+        level,
+        opts,
+        ltv_ctx,
     );
+    ltv::mark_lta(&mut rep, signed_len, ltv_ctx);
     rep.conclude();
     Ok(rep)
 }

@@ -177,6 +177,14 @@ impl<P: Source, F: Source> Ctx<'_, P, F> {
             );
             return Ok(());
         }
+        if matches!(ty.as_deref(), Some("DSS") | Some("VRI")) {
+            // ISO 32000-2 §12.8.4.3: validation data may be added after any signature.
+            self.raise(
+                ModificationLevel::LtvUpdates,
+                "the document security store (DSS) was updated".into(),
+            );
+            return Ok(());
+        }
         if ty.as_deref() == Some("Metadata") {
             self.raise(
                 ModificationLevel::LtvUpdates,

@@ -128,6 +128,8 @@ pub struct SignatureReport {
     pub modifications: ModificationLevel,
     /// DocMDP `/P` when this is a certification signature.
     pub certification: Option<i64>,
+    /// Long-term validation status: level reached, proof of existence, revocation.
+    pub ltv: Option<super::ltv::LtvReport>,
     /// Every check.
     pub checks: Vec<Check>,
     /// The bottom line.
@@ -177,6 +179,8 @@ impl SignatureReport {
             CheckKind::Modifications,
             CheckKind::DocMdp,
             CheckKind::Timestamp,
+            // Only a certificate revoked before the validation time fails this check.
+            CheckKind::Revocation,
         ];
         self.verdict = if integrity.iter().any(|k| failed(*k))
             || !passed(CheckKind::Integrity)

@@ -1,0 +1,300 @@
+//! Document timestamps (ISO 32000-2 §12.8.5, ETSI EN 319 142-1 §5.4.3): a signature field whose
+//! value is `/Type /DocTimeStamp /SubFilter /ETSI.RFC3161`, with `/Contents` an RFC 3161
+//! TimeStampToken whose message imprint is the SHA-256 of the byte range, that is of the whole
+//! file as it stands (earlier signatures, DSS and all) except the token itself. This is what
+//! makes a PAdES B-LTA signature, and renewing it every few years keeps the evidence alive.
+
+use std::io::{Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use hoso_pdf::atomic::AtomicFile;
+use sha2::{Digest, Sha256};
+
+use crate::pdf::object::text_string;
+use crate::pdf::update::IncrementalUpdate;
+use crate::pdf::{Dict, FileSource, Object, PdfError, PdfFile, Source, Stream, StreamData};
+use crate::tsp::{TsaClient, TsaError};
+
+/// Why a document timestamp could not be added. No output exists after any of these.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DocTimestampError {
+    /// The PDF could not be read.
+    #[error("cannot read the PDF: {0}")]
+    Pdf(#[from] PdfError),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The TSA failed.
+    #[error(transparent)]
+    Tsa(#[from] TsaError),
+    /// The token outgrew the reserved space.
+    #[error("the timestamp token ({needed} bytes) does not fit the reserved {capacity} bytes")]
+    PlaceholderTooSmall {
+        /// Needed.
+        needed: usize,
+        /// Reserved.
+        capacity: usize,
+    },
+    /// The token could not be encoded.
+    #[error("token encoding: {0}")]
+    Encoding(#[from] der::Error),
+    /// Encrypted PDFs are not timestamped.
+    #[error("the PDF is encrypted")]
+    Encrypted,
+    /// The document is certified with DocMDP P=1 (ISO 32000-1 §12.8.2.2: no changes); a new
+    /// signature field would break the certification (pyHanko agrees), DSS updates do not.
+    #[error("the document is certified with DocMDP P=1: a document timestamp would break it")]
+    DocMdpForbids,
+}
+
+/// Refuses documents certified with DocMDP P=1.
+pub(crate) fn check_docmdp<S: Source>(file: &PdfFile<S>) -> Result<(), DocTimestampError> {
+    let catalog = file
+        .get(file.catalog_ref()?)?
+        .as_dict()
+        .cloned()
+        .unwrap_or_default();
+    if crate::sign::docmdp_p(file, &catalog)? == Some(1) {
+        return Err(DocTimestampError::DocMdpForbids);
+    }
+    Ok(())
+}
+
+/// The committed document timestamp.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DocumentTimestamp {
+    /// The output file.
+    pub path: PathBuf,
+    /// The field's name.
+    pub field_name: String,
+    /// `/ByteRange`.
+    pub byte_range: [u64; 4],
+    /// DER length of the token.
+    pub token_len: usize,
+}
+
+const BYTE_RANGE_WIDTH: usize = 64;
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> DocTimestampError + '_ {
+    move |e| DocTimestampError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    }
+}
+
+struct Plan {
+    bytes: Vec<u8>,
+    contents_at: usize,
+    byte_range_at: usize,
+    field_name: String,
+}
+
+fn plan<S: Source>(file: &PdfFile<S>, capacity: usize) -> Result<Plan, DocTimestampError> {
+    let cat_ref = file.catalog_ref()?;
+    let mut catalog = file
+        .get(cat_ref)?
+        .as_dict()
+        .cloned()
+        .ok_or(PdfError::MissingKey {
+            key: "Root",
+            object: "trailer",
+        })?;
+    let acro_obj = catalog.get("AcroForm").cloned();
+    let mut af = match &acro_obj {
+        Some(o) => file.dict_of(o)?.unwrap_or_default(),
+        None => Dict::new(),
+    };
+    let mut fields = Vec::new();
+    if let Some(f) = af.get("Fields") {
+        crate::sign::collect_fields(file, f, &mut fields, 0)?;
+    }
+    let names: Vec<String> = fields
+        .iter()
+        .filter_map(|(_, d)| d.get("T").and_then(Object::as_string))
+        .map(crate::pdf::object::decode_text)
+        .collect();
+    let field_name = (1..)
+        .map(|i| format!("DocTimeStamp{i}"))
+        .find(|n| !names.contains(n))
+        .expect("an unused name exists");
+    let (page_ref, page) = file.first_page()?;
+    let mut up = IncrementalUpdate::new(file).map_err(|e| DocTimestampError::Io {
+        path: PathBuf::new(),
+        source: e,
+    })?;
+    let sig_ref = up.allocate();
+    let field_ref = up.allocate();
+    let ap_ref = up.allocate();
+
+    // ISO 32000-2 §12.8.5, Table 260: the document timestamp dictionary.
+    let mut sig = Vec::new();
+    sig.extend_from_slice(b"<</Type /DocTimeStamp/Filter /Adobe.PPKLite/SubFilter /ETSI.RFC3161");
+    sig.extend_from_slice(b"/ByteRange ");
+    let byte_range_in_sig = sig.len();
+    sig.extend_from_slice(&[b' '; BYTE_RANGE_WIDTH]);
+    sig.extend_from_slice(b"/Contents ");
+    let contents_in_sig = sig.len();
+    sig.push(b'<');
+    sig.resize(sig.len() + 2 * capacity, b'0');
+    sig.extend_from_slice(b">>>");
+    up.put_raw(sig_ref, sig);
+
+    // An invisible, printable, locked widget with an empty appearance, as for signatures.
+    let mut ap = Dict::new();
+    ap.set("Type", Object::name("XObject"))
+        .set("Subtype", Object::name("Form"))
+        .set("BBox", Object::Array(vec![Object::Integer(0); 4]))
+        .set("Resources", Object::Dict(Dict::new()));
+    up.put(
+        ap_ref,
+        &Object::Stream(Box::new(Stream {
+            dict: ap,
+            data: StreamData::Owned(Vec::new()),
+        })),
+    );
+    let mut n = Dict::new();
+    n.set("N", Object::Ref(ap_ref));
+    let mut widget = Dict::new();
+    widget
+        .set("Type", Object::name("Annot"))
+        .set("Subtype", Object::name("Widget"))
+        .set("FT", Object::name("Sig"))
+        .set("T", text_string(&field_name))
+        .set("V", Object::Ref(sig_ref))
+        .set("F", Object::Integer(132))
+        .set("Rect", Object::Array(vec![Object::Integer(0); 4]))
+        .set("P", Object::Ref(page_ref))
+        .set("AP", Object::Dict(n));
+    up.put(field_ref, &Object::Dict(widget));
+
+    match page.get("Annots") {
+        Some(Object::Ref(r)) => {
+            let mut arr = file
+                .get(*r)?
+                .as_array()
+                .map(<[Object]>::to_vec)
+                .unwrap_or_default();
+            arr.push(Object::Ref(field_ref));
+            up.put(*r, &Object::Array(arr));
+        }
+        other => {
+            let mut arr = other
+                .and_then(Object::as_array)
+                .map(<[Object]>::to_vec)
+                .unwrap_or_default();
+            arr.push(Object::Ref(field_ref));
+            let mut page = page.clone();
+            page.set("Annots", Object::Array(arr));
+            up.put(page_ref, &Object::Dict(page));
+        }
+    }
+    af.set("SigFlags", Object::Integer(3));
+    match af.get("Fields").cloned() {
+        Some(Object::Ref(r)) => {
+            let mut arr = file
+                .get(r)?
+                .as_array()
+                .map(<[Object]>::to_vec)
+                .unwrap_or_default();
+            arr.push(Object::Ref(field_ref));
+            up.put(r, &Object::Array(arr));
+        }
+        other => {
+            let mut arr = other
+                .as_ref()
+                .and_then(Object::as_array)
+                .map(<[Object]>::to_vec)
+                .unwrap_or_default();
+            arr.push(Object::Ref(field_ref));
+            af.set("Fields", Object::Array(arr));
+        }
+    }
+    match acro_obj {
+        Some(Object::Ref(r)) => up.put(r, &Object::Dict(af)),
+        _ => {
+            let r = up.allocate();
+            up.put(r, &Object::Dict(af));
+            catalog.set("AcroForm", Object::Ref(r));
+            up.put(cat_ref, &Object::Dict(catalog));
+        }
+    }
+    let done = up.finish();
+    let body = done
+        .body_offset(sig_ref)
+        .expect("the timestamp dictionary was put into the update");
+    Ok(Plan {
+        contents_at: body + contents_in_sig,
+        byte_range_at: body + byte_range_in_sig,
+        bytes: done.bytes,
+        field_name,
+    })
+}
+
+/// Adds a document timestamp from `tsa` to `input`, writing `output` (which may be `input`; the
+/// result replaces it atomically). A probe token sizes `/Contents` and proves the TSA answers
+/// before anything is written.
+pub fn add_document_timestamp(
+    input: &Path,
+    output: &Path,
+    tsa: &TsaClient,
+) -> Result<DocumentTimestamp, DocTimestampError> {
+    let f = std::fs::File::open(input).map_err(io_err(input))?;
+    let file = PdfFile::open(FileSource::new(f).map_err(io_err(input))?)?;
+    if file.trailer().get("Encrypt").is_some() {
+        return Err(DocTimestampError::Encrypted);
+    }
+    check_docmdp(&file)?;
+    let probe = der::Encode::to_der(&tsa.timestamp_sha256([0u8; 32])?)?;
+    // Slack for serial numbers, genTime fractions and DER length changes between tokens.
+    let capacity = probe.len() + 1024;
+    let mut p = plan(&file, capacity)?;
+    let base = file.len();
+    let b = base + p.contents_at as u64;
+    let c = b + 2 + 2 * capacity as u64;
+    let end = base + p.bytes.len() as u64;
+    let br = [0, b, c, end - c];
+    let mut text = format!("[{} {} {} {}]", br[0], br[1], br[2], br[3]).into_bytes();
+    text.resize(BYTE_RANGE_WIDTH, b' ');
+    p.bytes[p.byte_range_at..p.byte_range_at + BYTE_RANGE_WIDTH].copy_from_slice(&text);
+
+    let mut dst = AtomicFile::create(output).map_err(io_err(output))?;
+    let mut hasher = Sha256::new();
+    let mut src = std::fs::File::open(input).map_err(io_err(input))?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut left = base;
+    while left > 0 {
+        let want = (left as usize).min(buf.len());
+        std::io::Read::read_exact(&mut src, &mut buf[..want]).map_err(io_err(input))?;
+        hasher.update(&buf[..want]);
+        dst.write_all(&buf[..want]).map_err(io_err(output))?;
+        left -= want as u64;
+    }
+    let hole = p.contents_at..p.contents_at + 2 + 2 * capacity;
+    hasher.update(&p.bytes[..hole.start]);
+    hasher.update(&p.bytes[hole.end..]);
+    dst.write_all(&p.bytes).map_err(io_err(output))?;
+    let token = der::Encode::to_der(&tsa.timestamp_sha256(hasher.finalize().into())?)?;
+    if token.len() > capacity {
+        return Err(DocTimestampError::PlaceholderTooSmall {
+            needed: token.len(),
+            capacity,
+        });
+    }
+    let hex: String = token.iter().map(|x| format!("{x:02x}")).collect();
+    dst.seek(SeekFrom::Start(b + 1)).map_err(io_err(output))?;
+    dst.write_all(hex.as_bytes()).map_err(io_err(output))?;
+    dst.commit().map_err(io_err(output))?;
+    Ok(DocumentTimestamp {
+        path: output.to_path_buf(),
+        field_name: p.field_name,
+        byte_range: br,
+        token_len: token.len(),
+    })
+}
