@@ -28,6 +28,9 @@ fn main() {
         "save_settings",
         "pick_p12",
         "add_trust_root",
+        "set_key_source",
+        "token_modules",
+        "pick_pkcs11",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build: invalid tauri.conf.json, capabilities or icons");

@@ -64,6 +64,12 @@ pub enum AppError {
     /// The key file cannot be used.
     #[error("không mở được khóa ký: {0} / cannot open the signing key")]
     Signer(hoso_sign::signer::SignerError),
+    /// No PKCS#11 library is chosen for the token.
+    #[error("chưa chọn thư viện PKCS#11 của token (Cài đặt → Thiết bị ký) / no PKCS#11 library is set (Settings)")]
+    NoTokenModule,
+    /// The token refused or failed.
+    #[error("{vi}; chưa ký tệp nào / {0}; nothing was signed", vi = .0.vietnamese())]
+    Token(#[from] hoso_token::TokenError),
     /// Signing failed; the original is untouched and no output was written.
     #[error("ký thất bại, không tạo tệp: {0} / signing failed, nothing written")]
     Sign(#[from] hoso_sign::sign::SignError),
@@ -114,6 +120,8 @@ impl AppError {
             AppError::KeyLocked => "key_locked",
             AppError::WrongPin => "wrong_pin",
             AppError::Signer(_) => "signer",
+            AppError::NoTokenModule => "no_token_module",
+            AppError::Token(_) => "token",
             AppError::Sign(_) => "sign",
             AppError::Verify(_) => "verify",
             AppError::Trust(_) => "trust",

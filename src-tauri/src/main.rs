@@ -149,6 +149,9 @@ fn run(args: Args, started: SystemTime) -> anyhow::Result<()> {
             commands::settings::save_settings,
             commands::settings::pick_p12,
             commands::settings::add_trust_root,
+            commands::settings::set_key_source,
+            commands::settings::token_modules,
+            commands::settings::pick_pkcs11,
         ])
         .setup(move |app| {
             match mode {

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use hoso_sign::chain::TrustStore;
-use hoso_sign::signer::Pkcs12Signer;
+use hoso_sign::signer::Signer;
+
+/// An unlocked key: a PKCS#12 key in memory or a logged-in token session.
+pub type AnySigner = Box<dyn Signer + Send + Sync>;
 use serde::{Deserialize, Serialize};
 
 /// The settings an office sets once: trusted roots, the signing certificate, the TSA, names.
@@ -19,6 +22,12 @@ pub struct Settings {
     pub demo_trust: bool,
     /// The staff member's PKCS#12 file.
     pub p12: Option<PathBuf>,
+    /// Sign with a USB token (PKCS#11) instead of the PKCS#12 file.
+    pub use_token: bool,
+    /// The token vendor's PKCS#11 library.
+    pub pkcs11: Option<PathBuf>,
+    /// Which token, when several are plugged in (its label); the only one when unset.
+    pub token_label: Option<String>,
     /// RFC 3161 timestamp server; signatures are B-T when set.
     pub tsa: Option<String>,
     /// The office's name, as printed on certified copies.
@@ -119,12 +128,13 @@ pub struct Document {
 }
 
 /// Shared state of the sign, verify and register screens.
+/// (A changed key source locks the key again.)
 pub struct Office {
     settings_path: PathBuf,
     workspace: PathBuf,
     settings: Mutex<Settings>,
     documents: Mutex<(u64, Vec<Document>)>,
-    signer: Mutex<Option<Pkcs12Signer>>,
+    signer: Mutex<Option<AnySigner>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -156,7 +166,11 @@ impl Office {
     pub fn set_settings(&self, new: Settings) -> Result<(), SettingsError> {
         new.save(&self.settings_path)?;
         let mut cur = lock(&self.settings);
-        if cur.p12 != new.p12 {
+        if cur.p12 != new.p12
+            || cur.use_token != new.use_token
+            || cur.pkcs11 != new.pkcs11
+            || cur.token_label != new.token_label
+        {
             *lock(&self.signer) = None;
         }
         *cur = new;
@@ -211,7 +225,7 @@ impl Office {
     }
 
     /// Holds an unlocked key until [`Office::lock_signer`] or a settings change.
-    pub fn set_signer(&self, signer: Pkcs12Signer) {
+    pub fn set_signer(&self, signer: AnySigner) {
         *lock(&self.signer) = Some(signer);
     }
 
@@ -221,8 +235,8 @@ impl Office {
     }
 
     /// The unlocked key, for the duration of `f`.
-    pub fn with_signer<T>(&self, f: impl FnOnce(Option<&Pkcs12Signer>) -> T) -> T {
+    pub fn with_signer<T>(&self, f: impl FnOnce(Option<&dyn Signer>) -> T) -> T {
         let g = lock(&self.signer);
-        f(g.as_ref())
+        f(g.as_deref().map(|s| s as &dyn Signer))
     }
 }

@@ -24,6 +24,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hoso_e2e::token_support::{softhsm_module, SoftHsm, USER_PIN};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -89,6 +90,8 @@ impl Drop for Subreaper {
     }
 }
 
+const TOKEN_LABEL: &str = "hoso-app";
+
 fn certs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../certs")
 }
@@ -99,6 +102,8 @@ fn write_settings(workspace: &Path) {
     let settings = json!({
         "p12": certs().join("demo-staff-rsa.p12"),
         "demo_trust": true,
+        "pkcs11": softhsm_module(),
+        "token_label": TOKEN_LABEL,
         "office": "Ủy ban nhân dân phường Sông Cầu",
         "station": "may-tram-1",
     });
@@ -168,7 +173,7 @@ fn start_xvfb() -> (Reaped, String) {
     (guard, format!(":{n}"))
 }
 
-fn start_driver(display: &str) -> (Reaped, u16) {
+fn start_driver(display: &str, softhsm_conf: &Path) -> (Reaped, u16) {
     need("WebKitWebDriver", "apt-get install -y webkit2gtk-driver");
     let driver = need(
         "tauri-driver",
@@ -183,6 +188,8 @@ fn start_driver(display: &str) -> (Reaped, u16) {
             &native.to_string(),
         ])
         .env("DISPLAY", display)
+        // The app (started by the driver) finds the test's SoftHSM2 token store through this.
+        .env("SOFTHSM2_CONF", softhsm_conf)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
@@ -377,7 +384,9 @@ async fn cold_start(c: &Client) -> (f64, u32) {
 async fn officer_builds_a_dossier_and_kiosk_is_verify_only() {
     let _reaper = Subreaper::new();
     let (_xvfb, display) = start_xvfb();
-    let (_driver, port) = start_driver(&display);
+    // A real PKCS#11 token (SoftHSM2) holding the DEMO staff key, for the token signing step.
+    let hsm = SoftHsm::rsa_token(TOKEN_LABEL);
+    let (_driver, port) = start_driver(&display, hsm.conf());
     let workspace = tempfile::tempdir().expect("workspace");
     write_settings(workspace.path());
     let qr = officer_flow(port, workspace.path()).await;
@@ -716,17 +725,78 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     );
     shot(&c, "tra_cuu").await;
 
+    // The same dossier signed again on the USB token: choose the token, unlock it with its PIN
+    // (the certificate on the token is shown), sign; the key never leaves the token.
+    click(&c, ".tab[data-screen='digitize']").await;
+    click(&c, "#btn-result-sign").await;
+    js(
+        &c,
+        "const s = document.getElementById('s-cert'); s.value = 'token'; s.dispatchEvent(new Event('change')); return true;",
+    )
+    .await;
+    let keyfile = until(
+        &c,
+        "token chosen",
+        "const k = document.getElementById('sign-keyfile').textContent; return k.includes('hoso-app') && k;",
+        Duration::from_secs(10),
+    )
+    .await;
+    assert!(
+        keyfile.as_str().unwrap_or_default().contains("softhsm"),
+        "{keyfile}"
+    );
+    type_into(&c, "#s-pin", USER_PIN).await;
+    click(&c, "#btn-unlock").await;
+    let token_subject = until(
+        &c,
+        "token certificate shown",
+        "return !document.getElementById('cert-info').hidden &&
+           document.getElementById('c-subject').textContent;",
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(
+        token_subject,
+        json!(subject),
+        "the token holds the same DEMO staff certificate"
+    );
+    click(&c, "#btn-sign-go").await;
+    let token_signed = until(
+        &c,
+        "signed on the token",
+        "const r = document.getElementById('sign-results');
+         const n = document.querySelector('#signed-list strong');
+         return !r.hidden && n && n.textContent.endsWith('-da-ky-2.pdf') && n.textContent;",
+        Duration::from_secs(60),
+    )
+    .await;
+    assert_eq!(token_signed, json!("000.00.15.H12-261129-0001-da-ky-2.pdf"));
+    click(&c, "#signed-list .btn-check").await;
+    let card = until(
+        &c,
+        "token-signed card",
+        "const c = document.getElementById('verify-card');
+         return c.dataset.color && c.dataset.color !== 'busy' && [c.dataset.color, c.textContent];",
+        Duration::from_secs(30),
+    )
+    .await;
+    assert_eq!(card[0], json!("green"), "{card}");
+    assert!(
+        card[1].as_str().unwrap_or_default().contains("mục số 2"),
+        "{card}"
+    );
+
     // The register: both files, newest first, and a clean audit.
     click(&c, ".tab[data-screen='register']").await;
     let rows = until(
         &c,
         "register rows",
         "const r = [...document.querySelectorAll('#g-rows tr')].map(t => t.cells[0].textContent);
-         return r.length === 2 && r;",
+         return r.length === 3 && r;",
         Duration::from_secs(10),
     )
     .await;
-    assert_eq!(rows, json!(["1", "0"]));
+    assert_eq!(rows, json!(["2", "1", "0"]));
     click(&c, "#btn-audit").await;
     let audit = until(
         &c,

@@ -84,7 +84,11 @@ const EN = {
   "settings.station": "Workstation",
   "settings.stationName": "Workstation name",
   "sign.empty": "No files yet. Choose files, or build a dossier and press “Sign this dossier”.",
-  "sign.keyfile": "Key file (PKCS#12):",
+  "sign.source": "Signing key",
+  "sign.keyWhere": "Key file / token library",
+  "settings.pickPkcs11": "Choose library file…",
+  "settings.current": "In use:",
+  "settings.tokenLabel": "Token label (leave empty when one token is plugged in)",
   "sign.unlock": "Unlock and show the certificate",
   "sign.done": "Signed",
   "sign.failures": "Not signed (originals untouched)",
@@ -187,6 +191,8 @@ const MSG = {
   auditBad: ["SỔ BỊ SỬA từ mục {seq} ({n} phát hiện).", "TAMPERED from entry {seq} ({n} findings)."],
   exported: ["Đã xuất gói kiểm toán vào {dir}", "Audit bundle written to {dir}"],
   noRoots: ["chưa có", "none"],
+  noModule: ["chưa chọn thư viện PKCS#11 (Cài đặt → Thiết bị ký)", "no PKCS#11 library chosen (Settings → Signing devices)"],
+  chooseModule: ["— thư viện đã đăng ký trên máy —", "— libraries registered on this machine —"],
   saved: ["Đã lưu.", "Saved."],
 };
 

@@ -13,7 +13,12 @@ function draw(s) {
   $("set-tsa").value = s.tsa || "";
   $("set-office").value = s.office || "";
   $("set-station").value = s.station || "";
+  $("set-pkcs11-current").textContent = s.pkcs11 || t("noModule");
+  $("set-token-label").value = s.token_label || "";
+  current = s;
 }
+
+let current = null;
 
 async function changed(promise) {
   const status = $("set-status");
@@ -31,5 +36,14 @@ export async function initSettings() {
   });
   $("btn-add-root").addEventListener("click", () => changed(invoke("add_trust_root")));
   $("btn-pick-p12").addEventListener("click", () => changed(invoke("pick_p12")));
+  $("btn-pick-pkcs11").addEventListener("click", () => changed(invoke("pick_pkcs11", { path: "" })));
+  $("set-pkcs11").addEventListener("change", () => {
+    const path = $("set-pkcs11").value;
+    if (path) changed(invoke("pick_pkcs11", { path }));
+  });
+  $("btn-save-token").addEventListener("click", () => changed(invoke("set_key_source", { useToken: !!current?.use_token, tokenLabel: $("set-token-label").value })));
+  const modules = await invoke("token_modules");
+  const first = Object.assign(document.createElement("option"), { value: "", textContent: t("chooseModule") });
+  $("set-pkcs11").replaceChildren(first, ...modules.map((m) => Object.assign(document.createElement("option"), { value: m, textContent: m })));
   draw(await invoke("get_settings"));
 }

@@ -37,9 +37,24 @@ export function queueForSigning(docs) {
   drawQueue();
 }
 
+let settings = null;
+
 async function refreshKeyFile() {
-  const s = await invoke("get_settings");
-  $("sign-keyfile").textContent = s.p12 || t("noKeyFile");
+  settings = await invoke("get_settings");
+  $("s-cert").value = settings.use_token ? "token" : "p12";
+  $("sign-keyfile").textContent = settings.use_token
+    ? `${settings.pkcs11 || t("noModule")}${settings.token_label ? ` (${settings.token_label})` : ""}`
+    : (settings.p12 || t("noKeyFile"));
+}
+
+async function chooseSource() {
+  unlocked = false;
+  $("cert-info").hidden = true;
+  try {
+    await invoke("set_key_source", { useToken: $("s-cert").value === "token", tokenLabel: settings?.token_label || "" });
+  } catch (e) { $("unlock-error").textContent = errorText(e); $("unlock-error").hidden = false; }
+  await refreshKeyFile();
+  drawQueue();
 }
 
 async function unlock(ev) {
@@ -129,6 +144,7 @@ export async function initSign() {
     try { queueForSigning(await invoke("pick_pdfs")); } catch (e) { $("sign-error").textContent = errorText(e); $("sign-error").hidden = false; }
   });
   $("unlock-form").addEventListener("submit", unlock);
+  $("s-cert").addEventListener("change", chooseSource);
   $("btn-sign-go").addEventListener("click", signAll);
   document.addEventListener("hoso:settings", refreshKeyFile);
   document.addEventListener("hoso:lang", () => { drawQueue(); refreshKeyFile(); });

@@ -145,3 +145,51 @@ impl From<TokenError> for hoso_sign::signer::SignerError {
         hoso_sign::signer::SignerError::Device(Box::new(e))
     }
 }
+
+impl TokenError {
+    /// What went wrong in Vietnamese, for the person at the token (the English is the error's
+    /// own text).
+    pub fn vietnamese(&self) -> String {
+        match self {
+            Self::ModuleLoad { path, .. } => format!(
+                "Không nạp được thư viện PKCS#11 {} (sai đường dẫn hoặc không phải module PKCS#11)",
+                path.display()
+            ),
+            Self::TokenAbsent { .. } => {
+                "Không tìm thấy token: hãy cắm thiết bị ký số, hoặc kiểm tra khe (slot) / nhãn token đã chọn"
+                    .into()
+            }
+            Self::AmbiguousToken { .. } => {
+                "Có nhiều token: chọn một theo khe (slot) hoặc nhãn token".into()
+            }
+            Self::PinIncorrect { tries } => match tries {
+                PinTries::FinalTry => {
+                    "Sai mã PIN: chỉ còn 1 lần thử, sai thêm một lần token sẽ bị khóa".into()
+                }
+                PinTries::Low => "Sai mã PIN: số lần thử còn lại đã thấp".into(),
+                PinTries::Unknown => "Sai mã PIN".into(),
+            },
+            Self::PinInvalid => "Mã PIN không đúng độ dài hoặc ký tự cho phép".into(),
+            Self::PinLocked => {
+                "Mã PIN đã bị khóa: liên hệ tổ chức cung cấp chứng thư để mở khóa".into()
+            }
+            Self::PinRequired => "Token cần mã PIN".into(),
+            Self::NoCertificate { .. } => "Không có chứng thư ký số phù hợp trên token".into(),
+            Self::CertificateWithoutKey { .. } => {
+                "Chứng thư trên token không có khóa bí mật tương ứng".into()
+            }
+            Self::AmbiguousCertificate { .. } => {
+                "Token có nhiều chứng thư: chọn một theo nhãn khóa".into()
+            }
+            Self::KeyDoesNotMatchCertificate { .. } => {
+                "Khóa bí mật trên token không khớp chứng thư".into()
+            }
+            Self::PinPerSignature { .. } => {
+                "Khóa trên token đòi nhập PIN cho từng chữ ký, hoso chưa hỗ trợ kiểu khóa này".into()
+            }
+            Self::UnsupportedKey(_) => "Loại khóa trên token không được hỗ trợ".into(),
+            Self::MechanismUnsupported(_) => "Token không hỗ trợ thuật toán ký này".into(),
+            _ => "Lỗi thiết bị ký số".into(),
+        }
+    }
+}

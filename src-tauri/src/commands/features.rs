@@ -61,6 +61,6 @@ pub fn all() -> Vec<FeatureState> {
         pending(Feature::Copy, 6),
         available(Feature::Verify),
         available(Feature::Register),
-        pending(Feature::Token, 8),
+        available(Feature::Token),
     ]
 }

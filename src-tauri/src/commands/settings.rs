@@ -60,6 +60,55 @@ pub async fn pick_p12(app: AppHandle) -> Result<Settings, AppError> {
     Ok(office.settings())
 }
 
+/// Chooses between the PKCS#12 file and the USB token, and which token (by label).
+#[tauri::command]
+pub async fn set_key_source(
+    office: State<'_, Office>,
+    use_token: bool,
+    token_label: String,
+) -> Result<Settings, AppError> {
+    let mut s = office.settings();
+    s.use_token = use_token;
+    s.token_label = Some(token_label.trim().to_owned()).filter(|l| !l.is_empty());
+    office.set_settings(s)?;
+    Ok(office.settings())
+}
+
+/// PKCS#11 libraries registered on this machine (p11-kit), to choose the token's from.
+#[tauri::command]
+pub async fn token_modules() -> Result<Vec<String>, AppError> {
+    Ok(hoso_token::default_modules()
+        .into_iter()
+        .map(|p| p.display().to_string())
+        .collect())
+}
+
+/// Sets the token's PKCS#11 library: one of [`token_modules`], or one chosen in the dialog
+/// (`path` empty).
+#[tauri::command]
+pub async fn pick_pkcs11(app: AppHandle, path: String) -> Result<Settings, AppError> {
+    let office = app.state::<Office>();
+    let chosen = if path.is_empty() {
+        pick_one(
+            &app,
+            "Thư viện PKCS#11 / PKCS#11 library",
+            &["so", "dll", "dylib"],
+        )
+        .await?
+    } else {
+        // Only a library this machine registered may be named by the page.
+        hoso_token::default_modules()
+            .into_iter()
+            .find(|p| p.display().to_string() == path)
+    };
+    if let Some(p) = chosen {
+        let mut s = office.settings();
+        s.pkcs11 = Some(p);
+        office.set_settings(s)?;
+    }
+    Ok(office.settings())
+}
+
 /// Adds a trusted root certificate.
 #[tauri::command]
 pub async fn add_trust_root(app: AppHandle) -> Result<Settings, AppError> {

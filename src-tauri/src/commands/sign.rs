@@ -17,7 +17,8 @@ use x509_cert::Certificate;
 
 use super::blocking;
 use crate::error::AppError;
-use crate::office::{Document, Office};
+use crate::office::{AnySigner, Document, Office, Settings};
+use hoso_token::{Login, Module, SlotSelector};
 
 /// What the staff member sees of a certificate before signing with it.
 #[derive(Debug, Clone, Serialize)]
@@ -69,14 +70,40 @@ impl CertificateSummary {
     }
 }
 
-/// Opens the configured PKCS#12 file with the PIN and keeps the key for the signing session.
+fn open_token(settings: &Settings, pin: String) -> Result<AnySigner, AppError> {
+    let module = settings.pkcs11.as_ref().ok_or(AppError::NoTokenModule)?;
+    let module = Module::load(module)?;
+    let selector = match settings.token_label.as_deref().map(str::trim) {
+        Some(label) if !label.is_empty() => SlotSelector::TokenLabel(label.to_owned()),
+        _ => SlotSelector::Only,
+    };
+    let token = module.token(&selector)?;
+    // A token with its own PIN pad asks there; the page's PIN field stays empty.
+    let login = if pin.is_empty() && token.protected_authentication_path() {
+        Login::ProtectedPath
+    } else {
+        Login::Pin(pin.into())
+    };
+    Ok(Box::new(token.login(login, None, false)?))
+}
+
+/// Opens the configured key — the PKCS#12 file, or a session on the USB token — with the PIN and
+/// keeps it for the signing session.
 #[tauri::command]
 pub async fn unlock_key(
     office: State<'_, Office>,
     pin: String,
 ) -> Result<CertificateSummary, AppError> {
-    let p12 = office.settings().p12.ok_or(AppError::NoSigningKey)?;
-    let signer = blocking(move || Pkcs12Signer::open(&p12, &pin, false)).await??;
+    let settings = office.settings();
+    let signer: AnySigner = blocking(move || -> Result<AnySigner, AppError> {
+        if settings.use_token {
+            open_token(&settings, pin)
+        } else {
+            let p12 = settings.p12.ok_or(AppError::NoSigningKey)?;
+            Ok(Box::new(Pkcs12Signer::open(&p12, &pin, false)?))
+        }
+    })
+    .await??;
     let cert = signer
         .certificate_chain()
         .first()
@@ -174,7 +201,7 @@ fn signed_name(doc: &Document) -> String {
 
 fn sign_one(
     office: &Office,
-    signer: &Pkcs12Signer,
+    signer: &dyn Signer,
     tsa: Option<&TsaClient>,
     doc: &Document,
     fingerprint: &str,

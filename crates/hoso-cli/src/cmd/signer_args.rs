@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, Context};
 use hoso_sign::signer::{Pkcs12Signer, Signer, SignerError};
-use hoso_token::{Login, Module, PinTries, SlotSelector, TokenError};
+use hoso_token::{Login, Module, SlotSelector, TokenError};
 use zeroize::Zeroizing;
 
 /// The key: a PKCS#12 file or a token.
@@ -100,50 +100,6 @@ pub fn open(args: &SignerArgs) -> anyhow::Result<Box<dyn Signer + Send + Sync>> 
     Ok(Box::new(signer))
 }
 
-fn explain_token(e: &TokenError) -> String {
-    match e {
-        TokenError::ModuleLoad { path, .. } => format!(
-            "Không nạp được thư viện PKCS#11 {} (sai đường dẫn hoặc không phải module PKCS#11)",
-            path.display()
-        ),
-        TokenError::TokenAbsent { .. } => {
-            "Không tìm thấy token: hãy cắm thiết bị ký số, hoặc kiểm tra --slot/--token-label"
-                .into()
-        }
-        TokenError::AmbiguousToken { .. } => {
-            "Có nhiều token: chọn một bằng --slot hoặc --token-label".into()
-        }
-        TokenError::PinIncorrect { tries } => match tries {
-            PinTries::FinalTry => {
-                "Sai mã PIN: chỉ còn 1 lần thử, sai thêm một lần token sẽ bị khóa".into()
-            }
-            PinTries::Low => "Sai mã PIN: số lần thử còn lại đã thấp".into(),
-            PinTries::Unknown => "Sai mã PIN".into(),
-        },
-        TokenError::PinInvalid => "Mã PIN không đúng độ dài hoặc ký tự cho phép".into(),
-        TokenError::PinLocked => {
-            "Mã PIN đã bị khóa: liên hệ tổ chức cung cấp chứng thư để mở khóa".into()
-        }
-        TokenError::PinRequired => "Token cần mã PIN".into(),
-        TokenError::NoCertificate { .. } => "Không có chứng thư ký số phù hợp trên token".into(),
-        TokenError::CertificateWithoutKey { .. } => {
-            "Chứng thư trên token không có khóa bí mật tương ứng".into()
-        }
-        TokenError::AmbiguousCertificate { .. } => {
-            "Token có nhiều chứng thư: chọn một bằng --key-label".into()
-        }
-        TokenError::KeyDoesNotMatchCertificate { .. } => {
-            "Khóa bí mật trên token không khớp chứng thư".into()
-        }
-        TokenError::PinPerSignature { .. } => {
-            "Khóa trên token đòi nhập PIN cho từng chữ ký, hoso chưa hỗ trợ kiểu khóa này".into()
-        }
-        TokenError::UnsupportedKey(_) => "Loại khóa trên token không được hỗ trợ".into(),
-        TokenError::MechanismUnsupported(_) => "Token không hỗ trợ thuật toán ký này".into(),
-        _ => "Lỗi thiết bị ký số".into(),
-    }
-}
-
 /// Vietnamese for a key-holder error (the English is the error's own text).
 pub fn explain(e: &SignerError) -> String {
     match e {
@@ -151,7 +107,7 @@ pub fn explain(e: &SignerError) -> String {
         SignerError::NoKey => "Tệp PKCS#12 không có khóa bí mật".into(),
         SignerError::KeyDoesNotMatchCertificate => "Khóa bí mật không khớp chứng thư".into(),
         SignerError::Device(d) => match d.downcast_ref::<TokenError>() {
-            Some(t) => explain_token(t),
+            Some(t) => t.vietnamese(),
             None => "Lỗi thiết bị ký số".into(),
         },
         _ => "Không mở được khóa ký".into(),
