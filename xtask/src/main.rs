@@ -10,6 +10,7 @@ mod bench_ocr;
 mod bench_register;
 mod bench_sign;
 mod certs;
+mod demo_images;
 mod demo_sign;
 mod deps;
 mod env;
@@ -36,6 +37,9 @@ fn run() -> Result<()> {
         Some("test") => test(&rest),
         Some("bench") => bench::run(&rest),
         Some("setup") => env::ensure_all(),
+        Some("certs") if rest.first() == Some(&"images") => {
+            demo_images::generate(&env::workspace_root().join("certs"))
+        }
         Some("certs") => certs::generate(&env::workspace_root().join("certs")),
         _ => bail!(
             "usage: cargo xtask (demo | test | bench <build> | setup)\n\

@@ -35,6 +35,8 @@ enum Command {
     Sign(cmd::sign::Args),
     /// Kiểm tra chữ ký / verify the signatures of a PDF.
     Verify(cmd::verify::Args),
+    /// Sao y, sao lục, trích sao điện tử (Nghị định 30/2020) / electronic certified copy.
+    Copy(cmd::copy::Args),
     /// Sổ đăng ký mã băm / the tamper-evident register of file hashes.
     Register(cmd::register::Args),
 }
@@ -102,6 +104,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Sign(args) => cmd::sign::run(args),
         Command::Verify(args) => cmd::verify::run(args),
+        Command::Copy(args) => cmd::copy::run(args),
         Command::Register(args) => cmd::register::run(args),
     }
 }

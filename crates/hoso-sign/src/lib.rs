@@ -9,12 +9,13 @@
 //! (`/SubFilter /ETSI.CAdES.detached`, ETSI EN 319 142-1 PAdES baseline B-B and B-T with RFC 3161
 //! timestamps), certification signatures with DocMDP, and verification that reports integrity,
 //! coverage, modifications after signing, certificate paths to configured roots and
-//! timestamps. What it does not do (yet): revocation checking (B-LT/B-LTA), visible signature
-//! appearances (hoso-stamp draws those), encrypted PDFs.
+//! timestamps. Visible signatures take their widgets from [`appearance::VisibleSignature`] (hoso-stamp
+//! draws them). What it does not do (yet): revocation checking (B-LT/B-LTA), encrypted PDFs.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod appearance;
 pub mod chain;
 pub mod cms;
 pub mod crypto;

@@ -91,6 +91,42 @@ impl Appearance {
         self
     }
 
+    /// Several appearances, each placed at its rectangle on the page, as one appearance over
+    /// the rectangle enclosing them all. One widget can then show parts far apart on a page:
+    /// poppler (22.12) does not read a signature field whose widgets are `/Kids`, so a copy's
+    /// text block and QR mark share one widget of the organisation's signature.
+    pub fn merge(parts: &[(Appearance, Rect)]) -> Option<(Appearance, Rect)> {
+        let union = parts.iter().map(|(_, r)| *r).reduce(|a, b| a.union(&b))?;
+        let mut out = Appearance::new(union.w, union.h);
+        for (ap, r) in parts {
+            let (dx, dy) = (r.x - union.x, r.y - union.y);
+            for item in &ap.items {
+                out.items.push(match item.clone() {
+                    Item::Text { block, x, y } => Item::Text {
+                        block,
+                        x: x + dx,
+                        y: y + dy,
+                    },
+                    Item::Image { image, at } => Item::Image {
+                        image,
+                        at: Rect {
+                            x: at.x + dx,
+                            y: at.y + dy,
+                            ..at
+                        },
+                    },
+                    Item::Qr { mark, x, y, side } => Item::Qr {
+                        mark,
+                        x: x + dx,
+                        y: y + dy,
+                        side,
+                    },
+                });
+            }
+        }
+        Some((out, union))
+    }
+
     /// Writes the form XObject and everything it uses into `sink`; returns the form.
     pub fn write(&self, sink: &mut dyn ObjectSink) -> Result<Ref, StampError> {
         let form = sink.alloc();

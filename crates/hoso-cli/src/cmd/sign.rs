@@ -67,6 +67,8 @@ pub struct Args {
     /// In kết quả dạng JSON / print the result as JSON.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    visible: super::visible::VisibleArgs,
 }
 
 fn read_pin(args: &Args) -> anyhow::Result<String> {
@@ -144,7 +146,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         (None, Level::BT) => anyhow::bail!("B-T cần --tsa URL / B-T needs --tsa URL"),
         (None, Level::BB) => None,
     };
-    let opts = SignOptions {
+    let mut opts = SignOptions {
         field_name: args.field.clone(),
         reason: args.reason.clone(),
         location: args.location.clone(),
@@ -156,6 +158,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         level,
         ..SignOptions::default()
     };
+    opts.appearance = args.visible.build(&args.input, opts.signing_time)?;
     let done = sign_pdf(&args.input, &args.out, &opts, &signer, tsa.as_ref())
         .map_err(|e| anyhow!(explain(&e)))?;
     if args.json {
