@@ -10,6 +10,7 @@ mod bench_ocr;
 mod bench_register;
 mod bench_sign;
 mod certs;
+mod demo_copy;
 mod demo_images;
 mod demo_sign;
 mod deps;
@@ -132,6 +133,8 @@ fn demo(_extra: &[&str]) -> Result<()> {
             .arg(&signed),
     )?;
     println!();
+    let copy = demo_copy::copy_and_look_up(&hoso, &signed, &register, &out)?;
+    println!();
     println!("Tìm theo nội dung (không dấu) / search by content, without diacritics:");
     env::run_tool(
         std::process::Command::new(&hoso)
@@ -147,6 +150,10 @@ fn demo(_extra: &[&str]) -> Result<()> {
     println!(
         "Bản đã ký số (PAdES) / signed copy:                    {}",
         signed.display()
+    );
+    println!(
+        "Bản sao điện tử (sao y) / certified copy:              {}",
+        copy.display()
     );
     Ok(())
 }
