@@ -263,6 +263,15 @@ fn a_pdfa_input_stays_pdfa_and_no_qr_means_no_mark() {
     let t = text_in(&with_qr, 1, A4.0 / 2.0, 0.0, A4.0 / 2.0, 70.0);
     assert!(t.contains("TRÍCH SAO") && t.contains(ORG), "{t}");
     assert_all_signatures_valid(d, &with_qr, 1);
+    // An unsigned original is certified (DocMDP P=2) by its copy.
+    let doc = lopdf::Document::load(&with_qr).expect("lopdf");
+    let perms = doc
+        .catalog()
+        .and_then(|c| c.get(b"Perms"))
+        .and_then(|p| doc.dereference(p))
+        .and_then(|(_, p)| p.as_dict())
+        .expect("/Perms in the catalog");
+    assert!(perms.has(b"DocMDP"), "{perms:?}");
 
     let no_qr = d.join("copy-no-qr.pdf");
     ok(

@@ -202,3 +202,108 @@ fn bad_seal_images_are_refused_naming_the_decree_rule() {
         assert!(!out.exists(), "no output after a refused seal");
     }
 }
+
+#[test]
+fn visible_signature_on_a_pdfa_input_keeps_it_pdfa() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let input = hoso_e2e::sign_support::pdfs::pdfa(d);
+    let out = d.join("pdfa-signed.pdf");
+    let sig = certs().join("demo-signature.png");
+    let o = sign(
+        d,
+        &input,
+        &out,
+        "demo-staff-rsa.p12",
+        &[
+            "--visible",
+            "--signature-image",
+            sig.to_str().expect("utf-8"),
+            "--page",
+            "1",
+            "--at",
+            "140,200",
+        ],
+    );
+    ok(&o, "hoso sign --visible on PDF/A");
+    // The page has no text: the default position is announced, --at wins.
+    let rects = widget_rects(&out);
+    assert_eq!(rects.len(), 1);
+    let cx = (rects[0][0] + rects[0][2]) / 2.0;
+    let cy = (rects[0][1] + rects[0][3]) / 2.0;
+    assert!((cx - 140.0 * 72.0 / 25.4).abs() < 0.5, "{rects:?}");
+    assert!(
+        (cy - (842.0 - 200.0 * 72.0 / 25.4)).abs() < 0.5,
+        "{rects:?}"
+    );
+    let (pdfa_ok, rep) = hoso_e2e::pdfa_check(&out);
+    assert!(
+        pdfa_ok,
+        "a signature image with an SMask keeps PDF/A-2: {rep}"
+    );
+    assert_all_signatures_valid(d, &out, 1);
+}
+
+/// The lowest word `w` on page 1 per `pdftotext -bbox`: (yMin, yMax) in points from the top.
+fn lowest_word(pdf: &Path, w: &str) -> Option<(f32, f32)> {
+    let o = hoso_e2e::output(
+        hoso_e2e::tool("pdftotext", "poppler-utils")
+            .args(["-bbox", "-f", "1", "-l", "1"])
+            .arg(pdf)
+            .arg("-"),
+    );
+    let html = hoso_e2e::stdout(&o);
+    let attr = |line: &str, key: &str| -> Option<f32> {
+        let start = line.find(&format!("{key}=\""))? + key.len() + 2;
+        line[start..].split('"').next()?.parse().ok()
+    };
+    html.lines()
+        .filter(|l| l.contains("<word") && l.contains(&format!(">{w}</word>")))
+        .filter_map(|l| Some((attr(l, "yMin")?, attr(l, "yMax")?)))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+}
+
+#[test]
+fn signer_block_is_found_in_the_ocr_layer_of_a_scanned_dossier() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let dossier = d.join("dossier.pdf");
+    let o = hoso_e2e::sign_support::run(
+        std::process::Command::new(hoso_e2e::sign_support::hoso())
+            .args(["build", "--ocr", "--no-manifest", "--out"])
+            .arg(&dossier)
+            .args(["--code", "000.00.15.H12-261129-0001", "--title", "Tờ khai"])
+            .arg(hoso_e2e::fixture("to_khai_a4_200dpi.jpg")),
+    );
+    ok(&o, "hoso build --ocr");
+    // "Người yêu cầu" (title) above the space, "Nguyễn Thị Hoa" (name) below it.
+    let title = lowest_word(&dossier, "cầu").expect("the title line is in the OCR layer");
+    let name = lowest_word(&dossier, "Hoa").expect("the name line is in the OCR layer");
+    assert!(name.0 > title.1, "{title:?} {name:?}");
+    let out = d.join("dossier-signed.pdf");
+    let sig = certs().join("demo-signature.png");
+    ok(
+        &sign(
+            d,
+            &dossier,
+            &out,
+            "demo-staff-rsa.p12",
+            &[
+                "--visible",
+                "--signature-image",
+                sig.to_str().expect("utf-8"),
+            ],
+        ),
+        "hoso sign --visible on the dossier",
+    );
+    let r = widget_rects(&out)[0];
+    let page_h = 841.89f32;
+    let (top, bottom) = (page_h - r[3], page_h - r[1]);
+    assert!(
+        top >= title.1 - 1.0 && bottom <= name.0 + 1.0,
+        "{r:?} between {title:?} and {name:?}"
+    );
+    let (pdfa_ok, rep) = hoso_e2e::pdfa_check(&out);
+    assert!(pdfa_ok, "{rep}");
+    assert_all_signatures_valid(d, &out, 1);
+}

@@ -14,7 +14,7 @@ use hoso_register::{
     hex, sha256_file, CopyForm, CreateOptions, EntryKind, NewEntry, QrPayload, Register,
 };
 use hoso_sign::appearance::VisibleSignature;
-use hoso_sign::sign::{sign_pdf, SignOptions};
+use hoso_sign::sign::{sign_pdf, DocMdpPermission, SignError, SignOptions};
 use hoso_sign::signer::{Pkcs12Signer, Signer};
 use hoso_stamp::locate::PdfPages;
 use hoso_stamp::{decree, Appearance, CopyKind};
@@ -197,15 +197,22 @@ pub fn run(args: Args) -> Result<ExitCode> {
         // One widget for both (see Appearance::merge): pdfsig reads no field with widget kids.
         let (ap, rect) = Appearance::merge(&parts).context("no appearance")?;
         let widgets = vec![widget(0, &ap, rect)?];
-        let opts = SignOptions {
+        let mut opts = SignOptions {
             field_name: Some(format!("{}{}", form.symbol(), number.number)),
             reason: Some(format!("{} — {number}", kind.label())),
             signing_time,
             appearance: Some(VisibleSignature { widgets }),
+            // An unsigned original (paper → electronic) is certified: DocMDP P=2 lets later
+            // signatures in and nothing else (ISO 32000-1 §12.8.2.2). A signed one cannot be.
+            certify: (!signed).then_some(DocMdpPermission::FormFillingAndSigning),
             ..SignOptions::default()
         };
-        sign_pdf(&args.input, &partial, &opts, signer.as_ref(), None)
-            .map_err(|e| anyhow!("ký bản sao thất bại / signing the copy failed: {e}"))?;
+        let mut result = sign_pdf(&args.input, &partial, &opts, signer.as_ref(), None);
+        if matches!(result, Err(SignError::CertifyNotFirst)) {
+            opts.certify = None;
+            result = sign_pdf(&args.input, &partial, &opts, signer.as_ref(), None);
+        }
+        result.map_err(|e| anyhow!("ký bản sao thất bại / signing the copy failed: {e}"))?;
         let sha = sha256_file(&partial)?;
         Ok((sha, lookup.clone()))
     })();
