@@ -256,3 +256,143 @@ pub(crate) fn put_visible_field(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::update::IncrementalUpdate;
+    use pdf_writer::{Chunk, Finish, Name, Rect as PdfRect};
+
+    /// A two-page PDF with a classic xref table.
+    fn two_pages() -> Vec<u8> {
+        let objs = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [] >>",
+        ];
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offs = Vec::new();
+        for (i, o) in objs.iter().enumerate() {
+            offs.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        }
+        let x = out.len();
+        out.extend_from_slice(b"xref\n0 5\n0000000000 65535 f\r\n");
+        for o in offs {
+            out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{x}\n%%EOF\n").as_bytes(),
+        );
+        out
+    }
+
+    /// An appearance of two objects: a form using an image XObject.
+    fn appearance() -> AppearanceObjects {
+        AppearanceObjects::build(|sink| -> std::io::Result<Ref> {
+            let form = sink.alloc();
+            let image = sink.alloc();
+            let mut c = Chunk::new();
+            let mut im = c.image_xobject(image, &[255, 0, 0]);
+            im.width(1).height(1).bits_per_component(8);
+            im.color_space().device_rgb();
+            im.finish();
+            sink.write_object(&c)?;
+            let mut c = Chunk::new();
+            let mut f = c.form_xobject(form, b"q 10 0 0 10 0 0 cm /Im1 Do Q");
+            f.bbox(PdfRect::new(0.0, 0.0, 10.0, 10.0));
+            f.resources().x_objects().pair(Name(b"Im1"), image);
+            f.finish();
+            sink.write_object(&c)?;
+            Ok(form)
+        })
+        .expect("drawing into memory cannot fail")
+    }
+
+    fn open(bytes: &[u8]) -> (tempfile::NamedTempFile, PdfFile<FileSource>) {
+        let mut t = tempfile::NamedTempFile::new().expect("temp file");
+        std::io::Write::write_all(&mut t, bytes).expect("write");
+        let f = std::fs::File::open(t.path()).expect("open");
+        let file = PdfFile::open(FileSource::new(f).expect("source")).expect("parse");
+        (t, file)
+    }
+
+    #[test]
+    fn widget_and_renumbered_appearance_read_back_on_the_right_page() {
+        let orig = two_pages();
+        let (_t, file) = open(&orig);
+        let mut up = IncrementalUpdate::new(&file).expect("update");
+        let (sig, field) = (up.allocate(), up.allocate());
+        up.put(sig, &Object::Integer(0));
+        let vis = VisibleSignature {
+            widgets: vec![Widget {
+                page_index: 1,
+                rect: [10.0, 20.0, 60.0, 40.0],
+                appearance: appearance(),
+            }],
+        };
+        put_visible_field(&file, &mut up, &vis, field, sig, "Sig1").expect("visible field");
+        let mut all = orig.clone();
+        all.extend_from_slice(&up.finish().bytes);
+        let (_t2, g) = open(&all);
+        let w = g
+            .get(field)
+            .expect("widget")
+            .as_dict()
+            .cloned()
+            .expect("dict");
+        assert_eq!(w.name("FT"), Some(&b"Sig"[..]));
+        assert_eq!(w.get("P"), Some(&Object::Ref(ObjRef::new(4))));
+        let ap = g
+            .dict_of(w.get("AP").expect("/AP"))
+            .expect("ap")
+            .expect("dict");
+        let form = g.resolve(ap.get("N").expect("/N")).expect("form");
+        let Object::Stream(form) = form else {
+            panic!("/AP /N is a stream: {form:?}")
+        };
+        let res = g
+            .dict_of(form.dict.get("Resources").expect("res"))
+            .expect("r")
+            .expect("d");
+        let xo = g
+            .dict_of(res.get("XObject").expect("xobject"))
+            .expect("x")
+            .expect("d");
+        let im = xo.get("Im1").and_then(Object::as_ref).expect("image ref");
+        assert!(im.num >= 5, "renumbered past the original objects: {im:?}");
+        let Object::Stream(img) = g.get(im).expect("image") else {
+            panic!("image is a stream")
+        };
+        assert_eq!(img.dict.name("Subtype"), Some(&b"Image"[..]));
+        let page2 = g.get(ObjRef::new(4)).expect("page 2");
+        let annots = page2
+            .as_dict()
+            .and_then(|d| d.get("Annots"))
+            .and_then(Object::as_array);
+        assert_eq!(annots, Some(&[Object::Ref(field)][..]));
+    }
+
+    #[test]
+    fn a_page_beyond_the_document_is_refused() {
+        let (_t, file) = open(&two_pages());
+        let mut up = IncrementalUpdate::new(&file).expect("update");
+        let (sig, field) = (up.allocate(), up.allocate());
+        let vis = VisibleSignature {
+            widgets: vec![Widget {
+                page_index: 2,
+                rect: [0.0; 4],
+                appearance: appearance(),
+            }],
+        };
+        let e = put_visible_field(&file, &mut up, &vis, field, sig, "S").unwrap_err();
+        assert!(
+            matches!(e, SignError::NoSuchPage { page: 3, count: 2 }),
+            "{e}"
+        );
+        let empty = VisibleSignature::default();
+        let e = put_visible_field(&file, &mut up, &empty, field, sig, "S").unwrap_err();
+        assert!(matches!(e, SignError::AppearanceWithoutForm), "{e}");
+    }
+}
