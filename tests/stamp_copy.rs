@@ -164,6 +164,10 @@ fn copy_of_a_signed_letter_keeps_every_signature_and_shows_the_decree_block() {
     let extra: serde_json::Value =
         serde_json::from_str(e["extra"].as_str().expect("extra")).expect("extra JSON");
     assert_eq!(extra["original_sha256"], made["original_sha256"]);
+    assert_eq!(
+        e["time"], made["signing_time"],
+        "the register time is the time on the copy"
+    );
 
     assert_all_signatures_valid(d, &copy_pdf, 3);
 }

@@ -201,6 +201,27 @@ fn bad_seal_images_are_refused_naming_the_decree_rule() {
         );
         assert!(!out.exists(), "no output after a refused seal");
     }
+    // A red image offered as the person's signature: the Decree wants it blue.
+    let out = d.join("refused.pdf");
+    let seal = certs().join("demo-seal.png");
+    let o = sign(
+        d,
+        &doc,
+        &out,
+        "demo-staff-rsa.p12",
+        &[
+            "--visible",
+            "--signature-image",
+            seal.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("màu xanh") && text(&o).contains("must be blue"),
+        "{}",
+        text(&o)
+    );
+    assert!(!out.exists());
 }
 
 #[test]

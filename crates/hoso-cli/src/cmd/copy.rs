@@ -178,6 +178,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let lookup = QrPayload::new(&origin, original_seq, &original_sha).to_string();
 
     let partial = partial_path(&args.out);
+    // The register records the copy at the instant printed on it and written as /M.
+    reg.set_clock(Box::new(move || time::OffsetDateTime::from(signing_time)));
     let reservation = reg.reserve_copy(&org_code, form)?;
     let number = reservation.number().clone();
     let made = (|| -> Result<([u8; 32], String)> {
