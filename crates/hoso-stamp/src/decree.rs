@@ -31,7 +31,7 @@ pub const BLOCK_RIGHT_INSET_MM: f32 = 15.0;
 pub const BLOCK_TOP_INSET_MM: f32 = 6.0;
 /// Side of the verification QR code.
 pub const QR_SIDE_MM: f32 = 16.0;
-/// Left inset of the QR mark: the smallest left margin (Appendix I: 30–35 mm).
+/// The smallest left margin (Appendix I: 30–35 mm): nothing hoso adds goes further left.
 pub const QR_LEFT_INSET_MM: f32 = 30.0;
 /// Bottom inset of the QR mark, inside the 20–25 mm bottom margin.
 pub const QR_BOTTOM_INSET_MM: f32 = 3.0;
@@ -106,8 +106,9 @@ pub fn top_right(block: &TextBlock, page: Rect) -> (Appearance, Rect) {
     (ap, rect)
 }
 
-/// The verification mark: a QR code of `payload` with `caption` lines (7 pt) to its right, in
-/// the bottom margin of `page`.
+/// The verification mark: a QR code of `payload` with `caption` lines (7 pt) to its left, in
+/// the bottom margin of `page`, its right edge on the right margin (so that, merged with the
+/// top-right block into one widget, the widget stays a narrow right-hand column).
 pub fn qr_mark(
     payload: &str,
     caption: &[&str],
@@ -120,15 +121,37 @@ pub fn qr_mark(
     let w = side + gap + text.width_pt();
     let h = side;
     let rect = Rect {
-        x: page.x + mm(QR_LEFT_INSET_MM),
+        x: page.x + page.w - mm(BLOCK_RIGHT_INSET_MM) - w,
         y: page.y + mm(QR_BOTTOM_INSET_MM),
         w,
         h,
     };
     let mut ap = Appearance::new(w, h);
-    ap.qr(&mark, 0.0, 0.0, side);
-    ap.text(&text, side + gap, (h - text.height_pt()) / 2.0);
+    ap.text(&text, 0.0, (h - text.height_pt()) / 2.0);
+    ap.qr(&mark, w - side, 0.0, side);
     Ok((ap, rect))
+}
+
+/// Moves `rect` left, in steps, until it overlaps none of `taken` (earlier widgets: a copy of
+/// a copy puts its block beside the first copy's, never over it). Stops at the left margin.
+pub fn beside(rect: Rect, taken: &[Rect], page: Rect) -> Rect {
+    let overlaps = |a: &Rect, b: &Rect| {
+        a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+    };
+    let mut r = rect;
+    for _ in 0..taken.len() + 1 {
+        let Some(left) = taken
+            .iter()
+            .filter(|t| overlaps(&r, t))
+            .map(|t| t.x)
+            .reduce(f32::min)
+        else {
+            break;
+        };
+        r.x = left - mm(4.0) - r.w;
+    }
+    r.x = r.x.max(page.x + mm(QR_LEFT_INSET_MM));
+    r
 }
 
 /// Where the person's signature image goes: centred in the signer block, at its physical size

@@ -14,7 +14,7 @@ use hoso_register::{
     hex, sha256_file, CopyForm, CreateOptions, EntryKind, NewEntry, QrPayload, Register,
 };
 use hoso_sign::appearance::VisibleSignature;
-use hoso_sign::sign::{sign_pdf, DocMdpPermission, SignError, SignOptions};
+use hoso_sign::sign::{sign_pdf, SignOptions};
 use hoso_sign::signer::{Pkcs12Signer, Signer};
 use hoso_stamp::locate::PdfPages;
 use hoso_stamp::{decree, Appearance, CopyKind};
@@ -167,6 +167,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let block = decree::copy_block(kind, &args.org, &time_text)?;
     let original_sha = hoso_register::sha256_reader(&bytes[..])?;
     let signed = bytes.windows(10).any(|w| w == b"/ByteRange");
+    if bytes.windows(7).any(|w| w == b"/DocMDP") {
+        eprintln!(
+            "Cảnh báo: bản gốc có chữ ký chứng nhận (DocMDP); pyHanko mặc định coi chữ ký hiển thị \
+             thêm sau đó là thay đổi không được phép (Acrobat thì chấp nhận) / warning: the original \
+             carries a certification signature (DocMDP); pyHanko by default treats a visible \
+             signature added after it as a disallowed change (Acrobat accepts it)"
+        );
+    }
     drop(bytes);
 
     let path = register_path(args.register.as_deref())?;
@@ -183,37 +191,34 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let reservation = reg.reserve_copy(&org_code, form)?;
     let number = reservation.number().clone();
     let made = (|| -> Result<([u8; 32], String)> {
-        let mut parts = vec![decree::top_right(&block, page1)];
+        // Earlier signature widgets on page 1 (a copy of a copy): the new parts go beside them.
+        let taken = pages.signature_widgets(0)?;
+        let (block_ap, block_rect) = decree::top_right(&block, page1);
+        let mut parts = vec![(block_ap, decree::beside(block_rect, &taken, page1))];
         if !args.no_qr {
             let number_text = format!("Số: {number}");
             let qr_text = format!("{lookup}\n{number}");
-            parts.push(decree::qr_mark(
-                &qr_text,
-                &[
-                    number_text.as_str(),
-                    "Tra cứu / verify: hoso register lookup --qr",
-                ],
-                page1,
-            )?);
+            let caption = [
+                number_text.as_str(),
+                "Tra cứu / verify: hoso register lookup --qr",
+            ];
+            let (qr_ap, qr_rect) = decree::qr_mark(&qr_text, &caption, page1)?;
+            parts.push((qr_ap, decree::beside(qr_rect, &taken, page1)));
         }
         // One widget for both (see Appearance::merge): pdfsig reads no field with widget kids.
         let (ap, rect) = Appearance::merge(&parts).context("no appearance")?;
         let widgets = vec![widget(0, &ap, rect)?];
-        let mut opts = SignOptions {
+        // Not a certification signature: pyHanko (by default, stricter than Acrobat) treats any
+        // new visible signature after a DocMDP certification as an illegal change, so a certified
+        // copy could not itself be copied (sao lục) with every signature staying valid.
+        let opts = SignOptions {
             field_name: Some(format!("{}{}", form.symbol(), number.number)),
             reason: Some(format!("{} — {number}", kind.label())),
             signing_time,
             appearance: Some(VisibleSignature { widgets }),
-            // An unsigned original (paper → electronic) is certified: DocMDP P=2 lets later
-            // signatures in and nothing else (ISO 32000-1 §12.8.2.2). A signed one cannot be.
-            certify: (!signed).then_some(DocMdpPermission::FormFillingAndSigning),
             ..SignOptions::default()
         };
-        let mut result = sign_pdf(&args.input, &partial, &opts, signer.as_ref(), None);
-        if matches!(result, Err(SignError::CertifyNotFirst)) {
-            opts.certify = None;
-            result = sign_pdf(&args.input, &partial, &opts, signer.as_ref(), None);
-        }
+        let result = sign_pdf(&args.input, &partial, &opts, signer.as_ref(), None);
         result.map_err(|e| anyhow!("ký bản sao thất bại / signing the copy failed: {e}"))?;
         let sha = sha256_file(&partial)?;
         Ok((sha, lookup.clone()))
