@@ -282,5 +282,6 @@ pub fn generate(dir: &Path) -> Result<()> {
         p12(&other, &[&other_root], "other")?,
     )?;
     println!("Đã tạo PKI DEMO / demo PKI written to {}", dir.display());
+    crate::demo_images::generate(dir)?;
     Ok(())
 }

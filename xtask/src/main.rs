@@ -13,6 +13,8 @@ mod bench_ocr;
 mod bench_register;
 mod bench_sign;
 mod certs;
+mod demo_copy;
+mod demo_images;
 mod demo_sign;
 mod deps;
 mod env;
@@ -39,6 +41,9 @@ fn run() -> Result<()> {
         Some("test") => test(&rest),
         Some("bench") => bench::run(&rest),
         Some("setup") => env::ensure_all(),
+        Some("certs") if rest.first() == Some(&"images") => {
+            demo_images::generate(&env::workspace_root().join("certs"))
+        }
         Some("certs") => certs::generate(&env::workspace_root().join("certs")),
         Some("app") => app::run(&rest),
         _ => bail!(
@@ -135,6 +140,8 @@ fn demo(_extra: &[&str]) -> Result<()> {
             .arg(&signed),
     )?;
     println!();
+    let copy = demo_copy::copy_and_look_up(&hoso, &signed, &register, &out)?;
+    println!();
     println!("Tìm theo nội dung (không dấu) / search by content, without diacritics:");
     env::run_tool(
         std::process::Command::new(&hoso)
@@ -150,6 +157,10 @@ fn demo(_extra: &[&str]) -> Result<()> {
     println!(
         "Bản đã ký số (PAdES) / signed copy:                    {}",
         signed.display()
+    );
+    println!(
+        "Bản sao điện tử (sao y) / certified copy:              {}",
+        copy.display()
     );
     Ok(())
 }

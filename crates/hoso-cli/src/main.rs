@@ -32,13 +32,15 @@ enum Command {
     /// Quét tài liệu qua SANE / scan documents through SANE.
     Scan(cmd::scan::Args),
     /// Ký số PAdES / PAdES-sign a PDF.
-    Sign(cmd::sign::Args),
+    Sign(Box<cmd::sign::Args>),
     /// Kiểm tra chữ ký / verify the signatures of a PDF.
     Verify(cmd::verify::Args),
     /// Thiết bị ký số PKCS#11 / PKCS#11 signing tokens.
     Token(cmd::token::Args),
     /// Bổ sung dữ liệu kiểm tra dài hạn (B-LT, B-LTA) / add or renew long-term validation data.
     Extend(cmd::extend::Args),
+    /// Sao y, sao lục, trích sao điện tử (Nghị định 30/2020) / electronic certified copy.
+    Copy(cmd::copy::Args),
     /// Sổ đăng ký mã băm / the tamper-evident register of file hashes.
     Register(cmd::register::Args),
 }
@@ -81,10 +83,11 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Ocr(args) => cmd::ocr::run(args),
         Command::Clean(args) => cmd::clean::run(args),
         Command::Scan(args) => cmd::scan::run(args),
-        Command::Sign(args) => cmd::sign::run(args),
+        Command::Sign(args) => cmd::sign::run(*args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Token(args) => cmd::token::run(args),
         Command::Extend(args) => cmd::extend::run(args),
+        Command::Copy(args) => cmd::copy::run(args),
         Command::Register(args) => cmd::register::run(args),
     }
 }

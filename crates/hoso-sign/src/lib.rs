@@ -11,12 +11,14 @@
 //! coverage, modifications after signing, certificate paths to configured roots and
 //! timestamps. Long-term validation (B-LT, B-LTA): [`ltv::extend`] adds a DSS ([`dss`]) with
 //! OCSP responses and CRLs ([`revocation`]) and a document timestamp ([`doc_timestamp`]);
-//! verification reads them ([`verify::verify_pdf_ltv`]). What it does not do (yet): visible
-//! signature appearances (hoso-stamp draws those), encrypted PDFs.
+//! verification reads them ([`verify::verify_pdf_ltv`]). Visible signatures take their widgets
+//! from [`appearance::VisibleSignature`] (hoso-stamp draws them). What it does not do (yet):
+//! encrypted PDFs.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod appearance;
 pub mod batch;
 pub mod chain;
 pub mod cms;

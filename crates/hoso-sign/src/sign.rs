@@ -77,6 +77,8 @@ pub struct SignOptions {
     pub signing_time: SystemTime,
     /// B-B or B-T.
     pub level: Level,
+    /// Visible widgets (hoso-stamp draws them); an invisible signature when `None`.
+    pub appearance: Option<crate::appearance::VisibleSignature>,
 }
 
 impl Default for SignOptions {
@@ -88,6 +90,7 @@ impl Default for SignOptions {
             certify: None,
             signing_time: SystemTime::now(),
             level: Level::BB,
+            appearance: None,
         }
     }
 }
@@ -162,6 +165,17 @@ pub enum SignError {
     /// signature.
     #[error("long-term validation data: {0}")]
     Ltv(#[from] crate::ltv::LtvError),
+    /// A visible widget names a page the document does not have.
+    #[error("there is no page {page} (the document has {count})")]
+    NoSuchPage {
+        /// 1-based page asked for.
+        page: usize,
+        /// Pages in the document.
+        count: usize,
+    },
+    /// A visible signature without widgets, or an appearance without a form XObject.
+    #[error("the visible signature has no appearance form")]
+    AppearanceWithoutForm,
 }
 
 /// Width reserved for the `/ByteRange` array so it can be patched in place.
@@ -494,14 +508,12 @@ fn plan_update(
         Some(n) => n.clone(),
         None => unique_field_name(&names),
     };
-    let (page_ref, page) = file.first_page()?;
     let mut up = IncrementalUpdate::new(file).map_err(|e| SignError::Io {
         path: PathBuf::new(),
         source: e,
     })?;
     let sig_ref = up.allocate();
     let field_ref = up.allocate();
-    let ap_ref = up.allocate();
 
     // The signature value dictionary (ISO 32000-1 §12.8.1, Table 252).
     let mut sig = Vec::new();
@@ -546,56 +558,16 @@ fn plan_update(
     sig.extend_from_slice(b">>");
     up.put_raw(sig_ref, sig);
 
-    // An invisible widget: zero Rect, Print + Locked flags, an empty appearance so PDF/A
-    // validators that want /AP on every widget are satisfied (ISO 19005-2 §6.3.3).
-    let mut ap = Dict::new();
-    ap.set("Type", Object::name("XObject"))
-        .set("Subtype", Object::name("Form"))
-        .set("BBox", Object::Array(vec![Object::Integer(0); 4]))
-        .set("Resources", Object::Dict(Dict::new()));
-    up.put(
-        ap_ref,
-        &Object::Stream(Box::new(crate::pdf::Stream {
-            dict: ap,
-            data: crate::pdf::StreamData::Owned(Vec::new()),
-        })),
-    );
-    let mut n = Dict::new();
-    n.set("N", Object::Ref(ap_ref));
-    let mut widget = Dict::new();
-    widget
-        .set("Type", Object::name("Annot"))
-        .set("Subtype", Object::name("Widget"))
-        .set("FT", Object::name("Sig"))
-        .set("T", text_string(&field_name))
-        .set("V", Object::Ref(sig_ref))
-        .set("F", Object::Integer(132))
-        .set("Rect", Object::Array(vec![Object::Integer(0); 4]))
-        .set("P", Object::Ref(page_ref))
-        .set("AP", Object::Dict(n));
-    up.put(field_ref, &Object::Dict(widget));
-
-    // The page's /Annots gets the widget.
-    match page.get("Annots") {
-        Some(Object::Ref(r)) => {
-            let mut arr = file
-                .get(*r)?
-                .as_array()
-                .map(<[Object]>::to_vec)
-                .unwrap_or_default();
-            arr.push(Object::Ref(field_ref));
-            up.put(*r, &Object::Array(arr));
-        }
-        other => {
-            let mut arr = other
-                .and_then(Object::as_array)
-                .map(<[Object]>::to_vec)
-                .unwrap_or_default();
-            arr.push(Object::Ref(field_ref));
-            let mut page = page.clone();
-            page.set("Annots", Object::Array(arr));
-            up.put(page_ref, &Object::Dict(page));
-        }
+    match &opts.appearance {
+        Some(vis) => crate::appearance::put_visible_field(
+            file,
+            &mut up,
+            vis,
+            field_ref,
+            sig_ref,
+            &field_name,
+        )?,
+        None => put_invisible_field(file, &mut up, field_ref, sig_ref, &field_name)?,
     }
 
     // The AcroForm's /Fields gets the field; SigFlags 3 = SignaturesExist | AppendOnly (§12.7.2).
@@ -650,6 +622,71 @@ fn plan_update(
         bytes: done.bytes,
         field_name,
     })
+}
+
+/// The signature field as one invisible widget on the first page.
+fn put_invisible_field(
+    file: &PdfFile<FileSource>,
+    up: &mut IncrementalUpdate,
+    field_ref: ObjRef,
+    sig_ref: ObjRef,
+    field_name: &str,
+) -> Result<(), SignError> {
+    let (page_ref, page) = file.first_page()?;
+    let ap_ref = up.allocate();
+    // An invisible widget: zero Rect, Print + Locked flags, an empty appearance so PDF/A
+    // validators that want /AP on every widget are satisfied (ISO 19005-2 §6.3.3).
+    let mut ap = Dict::new();
+    ap.set("Type", Object::name("XObject"))
+        .set("Subtype", Object::name("Form"))
+        .set("BBox", Object::Array(vec![Object::Integer(0); 4]))
+        .set("Resources", Object::Dict(Dict::new()));
+    up.put(
+        ap_ref,
+        &Object::Stream(Box::new(crate::pdf::Stream {
+            dict: ap,
+            data: crate::pdf::StreamData::Owned(Vec::new()),
+        })),
+    );
+    let mut n = Dict::new();
+    n.set("N", Object::Ref(ap_ref));
+    let mut widget = Dict::new();
+    widget
+        .set("Type", Object::name("Annot"))
+        .set("Subtype", Object::name("Widget"))
+        .set("FT", Object::name("Sig"))
+        .set("T", text_string(field_name))
+        .set("V", Object::Ref(sig_ref))
+        .set("F", Object::Integer(132))
+        .set("Rect", Object::Array(vec![Object::Integer(0); 4]))
+        .set("P", Object::Ref(page_ref))
+        .set("AP", Object::Dict(n));
+    up.put(field_ref, &Object::Dict(widget));
+
+    // The page's /Annots gets the widget.
+    match page.get("Annots") {
+        Some(Object::Ref(r)) => {
+            let mut arr = file
+                .get(*r)?
+                .as_array()
+                .map(<[Object]>::to_vec)
+                .unwrap_or_default();
+            arr.push(Object::Ref(field_ref));
+            up.put(*r, &Object::Array(arr));
+        }
+        other => {
+            let mut arr = other
+                .and_then(Object::as_array)
+                .map(<[Object]>::to_vec)
+                .unwrap_or_default();
+            arr.push(Object::Ref(field_ref));
+            let mut page = page.clone();
+            page.set("Annots", Object::Array(arr));
+            up.put(page_ref, &Object::Dict(page));
+        }
+    }
+
+    Ok(())
 }
 
 /// The output is written with a zero-filled `/Contents`; the byte range digest is known.

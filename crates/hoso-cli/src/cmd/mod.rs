@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod clean;
+pub mod copy;
 pub mod extend;
 pub mod ocr;
 pub mod register;
@@ -12,3 +13,4 @@ pub mod sign_batch;
 pub mod signer_args;
 pub mod token;
 pub mod verify;
+pub mod visible;

@@ -68,6 +68,8 @@ pub struct Args {
     /// In kết quả dạng JSON / print the result as JSON.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    visible: super::visible::VisibleArgs,
 }
 
 /// Vietnamese first, English second, for the errors people can act on.
@@ -128,7 +130,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         (None, Level::BB) => None,
     };
-    let opts = SignOptions {
+    let mut opts = SignOptions {
         field_name: args.field.clone(),
         reason: args.reason.clone(),
         location: args.location.clone(),
@@ -141,6 +143,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..SignOptions::default()
     };
     if !args.batch.batch.is_empty() {
+        if args.visible.visible {
+            anyhow::bail!(
+                "--visible chưa dùng được với --batch / --visible cannot be used with --batch"
+            );
+        }
         return super::sign_batch::run(
             &args.batch,
             signer.as_ref(),
@@ -153,6 +160,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (Some(input), Some(out)) = (&args.input, &args.out) else {
         anyhow::bail!("cần tệp vào và --out / an input file and --out are needed");
     };
+    opts.appearance = args.visible.build(input, opts.signing_time)?;
     let done = sign_pdf(input, out, &opts, signer.as_ref(), tsa.as_ref())
         .map_err(|e| anyhow!(explain(&e)))?;
     if args.json {

@@ -1,0 +1,73 @@
+//! The certified-copy step of `cargo xtask demo`: a "sao y" of the signed sample with the DEMO
+//! organisation key (Decree 30/2020/NĐ-CP Appendix I part II), its copy number from the demo
+//! register, then a look-up of the QR mark printed on it and a verification of the copy.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+use crate::env;
+
+/// Copies `signed` into `out_dir/<stem>.sao-y.pdf`, registers it in `register`, looks up its QR
+/// payload and verifies it; returns the copy.
+pub fn copy_and_look_up(
+    hoso: &Path,
+    signed: &Path,
+    register: &Path,
+    out_dir: &Path,
+) -> Result<PathBuf> {
+    let certs = env::workspace_root().join("certs");
+    let pin = out_dir.join(".demo-pin.txt");
+    std::fs::write(&pin, format!("{}\n", crate::certs::DEMO_PIN))?;
+    let stem = signed
+        .file_stem()
+        .context("signed path has no file name")?
+        .to_string_lossy()
+        .trim_end_matches(".signed")
+        .to_owned();
+    let copy = out_dir.join(format!("{stem}.sao-y.pdf"));
+    let out = Command::new(hoso)
+        .arg("copy")
+        .arg(signed)
+        .arg("--out")
+        .arg(&copy)
+        .arg("--org-p12")
+        .arg(certs.join("demo-org.p12"))
+        .arg("--pin-file")
+        .arg(&pin)
+        .args(["--org", "UBND DEMO xã Hòa Bình", "--org-code", "UBND"])
+        .arg("--register")
+        .arg(register)
+        .arg("--json")
+        .output()
+        .with_context(|| format!("could not start {}", hoso.display()))?;
+    let _ = std::fs::remove_file(&pin);
+    if !out.status.success() {
+        bail!("hoso copy failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let made: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let number = made["copy_number"].as_str().unwrap_or_default();
+    let qr = made["qr_printed"].as_str().unwrap_or_default();
+    println!(
+        "Bản sao điện tử / certified copy: {} — Số: {number}",
+        copy.display()
+    );
+    println!("Mã QR in ở lề dưới trang 1 / QR in the bottom margin of page 1:");
+    for line in qr.lines() {
+        println!("  {line}");
+    }
+    let payload = qr.lines().next().unwrap_or_default();
+    println!();
+    println!("Tra cứu mã QR (ki-ốt) / looking the QR up, as a kiosk would:");
+    env::run_tool(
+        Command::new(hoso)
+            .args(["register", "lookup", "--register"])
+            .arg(register)
+            .args(["--qr", payload]),
+    )?;
+    println!();
+    println!("Kiểm tra bản sao / verifying the copy:");
+    env::run_tool(Command::new(hoso).arg("verify").arg(&copy).arg("--demo"))?;
+    Ok(copy)
+}
