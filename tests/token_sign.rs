@@ -185,3 +185,39 @@ fn token_list_shows_the_certificates_with_subject_issuer_validity_and_usage() {
     assert!(t.contains("digitalSignature, nonRepudiation"), "{t}");
     assert!(t.contains("Token chưa khởi tạo / blank token"), "{t}");
 }
+
+#[test]
+fn certified_copy_signed_on_the_organisations_token_is_valid_everywhere() {
+    let hsm = SoftHsm::rsa_token("hoso-org");
+    let input = pdfs::classic(hsm.dir(), "goc.pdf", "Token");
+    let copy = hsm.dir().join("ban_sao.pdf");
+    let register = hsm.dir().join("register.sqlite");
+    let o = run(hsm
+        .command(hoso())
+        .arg("copy")
+        .arg(&input)
+        .arg("--out")
+        .arg(&copy)
+        .arg("--pkcs11")
+        .arg(softhsm_module())
+        .args(["--token-label", "hoso-org"])
+        .arg("--pin-file")
+        .arg(pin_file(hsm.dir()))
+        .args([
+            "--org",
+            "Ủy ban nhân dân phường Sông Cầu",
+            "--org-code",
+            "UBND",
+        ])
+        .arg("--register")
+        .arg(&register)
+        .arg("--json"));
+    assert!(o.status.success(), "hoso copy --pkcs11: {}", text(&o));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&o.stdout).expect("hoso copy --json prints JSON");
+    assert!(
+        summary.to_string().contains("01/SY-UBND"),
+        "the first copy number of the year: {summary}"
+    );
+    assert_valid_everywhere(hsm.dir(), &copy, Alg::RsaPkcs1);
+}

@@ -15,7 +15,7 @@ use hoso_register::{
 };
 use hoso_sign::appearance::VisibleSignature;
 use hoso_sign::sign::{sign_pdf, SignOptions};
-use hoso_sign::signer::{Pkcs12Signer, Signer};
+use hoso_sign::signer::Signer;
 use hoso_stamp::locate::PdfPages;
 use hoso_stamp::{decree, Appearance, CopyKind};
 
@@ -50,9 +50,22 @@ pub struct Args {
     #[arg(long)]
     out: PathBuf,
     /// Khóa PKCS#12 của cơ quan (văn thư ký) / the organisation's PKCS#12 key.
-    #[arg(long)]
-    org_p12: PathBuf,
-    /// Tệp chứa mã PIN (dòng đầu) / file holding the PIN (first line); else read from stdin.
+    #[arg(long, required_unless_present = "pkcs11", conflicts_with = "pkcs11")]
+    org_p12: Option<PathBuf>,
+    /// Hoặc token USB của cơ quan: thư viện PKCS#11 / or the organisation's USB token: its
+    /// PKCS#11 module.
+    #[arg(long, value_name = "MODULE")]
+    pkcs11: Option<PathBuf>,
+    /// Khe chứa token / the token's slot id.
+    #[arg(long, requires = "pkcs11", conflicts_with = "token_label")]
+    slot: Option<u64>,
+    /// Nhãn token / the token label.
+    #[arg(long, requires = "pkcs11")]
+    token_label: Option<String>,
+    /// Nhãn khóa trên token / the key label on the token.
+    #[arg(long, requires = "pkcs11")]
+    key_label: Option<String>,
+    /// Tệp chứa mã PIN (dòng đầu) / file holding the PIN (first line); else asked.
     #[arg(long)]
     pin_file: Option<PathBuf>,
     /// Tên cơ quan sao, in trên bản sao / the copying organisation, as printed.
@@ -79,30 +92,17 @@ pub struct Args {
     json: bool,
 }
 
-/// The organisation's signer. One place to plug other key holders (PKCS#11 tokens) in.
-fn load_signer(args: &Args) -> Result<Box<dyn Signer>> {
-    let pin = match &args.pin_file {
-        Some(p) => std::fs::read_to_string(p)
-            .with_context(|| {
-                format!(
-                    "không đọc được tệp PIN / cannot read PIN file {}",
-                    p.display()
-                )
-            })?
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
-        None => {
-            let mut s = String::new();
-            std::io::stdin().read_line(&mut s)?;
-            s.trim_end_matches(['\r', '\n']).to_owned()
-        }
-    };
-    let signer = Pkcs12Signer::open(&args.org_p12, &pin, args.rsa_pss).map_err(|e| {
-        anyhow!("không mở được khóa của cơ quan / cannot open the organisation's key: {e}")
-    })?;
-    Ok(Box::new(signer))
+/// The organisation's signer: its PKCS#12 file or its USB token, as `hoso sign` opens them.
+fn load_signer(args: &Args) -> Result<Box<dyn Signer + Send + Sync>> {
+    super::signer_args::open(&super::signer_args::SignerArgs {
+        p12: args.org_p12.clone(),
+        pkcs11: args.pkcs11.clone(),
+        slot: args.slot,
+        token_label: args.token_label.clone(),
+        key_label: args.key_label.clone(),
+        pin_file: args.pin_file.clone(),
+        rsa_pss: args.rsa_pss,
+    })
 }
 
 /// Upper-case ASCII initials: "Ủy ban nhân dân phường Sông Cầu" → "UBNDPSC".
