@@ -107,7 +107,17 @@ pub fn explain(e: &SignerError) -> String {
         SignerError::NoKey => "Tệp PKCS#12 không có khóa bí mật".into(),
         SignerError::KeyDoesNotMatchCertificate => "Khóa bí mật không khớp chứng thư".into(),
         SignerError::Device(d) => match d.downcast_ref::<TokenError>() {
-            Some(t) => t.vietnamese(),
+            Some(t) => {
+                // Name the flag that resolves the ambiguity.
+                let flag = match t {
+                    TokenError::AmbiguousToken { .. } | TokenError::TokenAbsent { .. } => {
+                        " (--slot / --token-label)"
+                    }
+                    TokenError::AmbiguousCertificate { .. } => " (--key-label)",
+                    _ => "",
+                };
+                format!("{}{flag}", t.vietnamese())
+            }
             None => "Lỗi thiết bị ký số".into(),
         },
         _ => "Không mở được khóa ký".into(),
