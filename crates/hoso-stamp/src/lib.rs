@@ -15,7 +15,9 @@
 //! the Decree's rules (not transparent, wrong colour, absurd physical size). [`locate`] finds the
 //! signer block near the end of the last page and reads page geometry.
 //!
-//! What it does not do: sign, or write into a PDF by itself (hoso-sign appends the objects).
+//! [`visible::plan`] turns a signature image, a seal or an annex number into the widget hoso-sign
+//! places; [`copy::make_copy`] makes a whole certified copy: number reserved in the register,
+//! signed by the organisation's key, recorded with both hashes, renamed into place — or nothing.
 //!
 //! ```
 //! use hoso_stamp::{decree, Appearance, CopyKind};
@@ -30,6 +32,7 @@
 #![forbid(unsafe_code)]
 
 mod appearance;
+pub mod copy;
 pub mod decree;
 mod error;
 mod image;
@@ -37,6 +40,7 @@ pub mod locate;
 mod qr;
 mod text;
 pub mod units;
+pub mod visible;
 
 pub use appearance::Appearance;
 pub use decree::CopyKind;

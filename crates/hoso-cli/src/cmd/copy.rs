@@ -1,25 +1,18 @@
 //! `hoso copy`: an electronic certified copy (sao y, sao lục, trích sao) per Decree
-//! 30/2020/NĐ-CP Art. 25–27 and Appendix I part II: the original's bytes plus an incremental
-//! update carrying the organisation's signature, whose appearance is the prescribed text at the
-//! top right of page 1 (no image), and — outside that block — a QR verification mark in the
-//! bottom margin. The copy number comes from the register in the same transaction that records
-//! the copy; if signing or writing fails, the number is given back and no file is left.
+//! 30/2020/NĐ-CP Art. 25–27 and Appendix I part II — a thin door onto
+//! [`hoso_stamp::copy::make_copy`], which reserves the copy number in the register, signs with
+//! the organisation's key, records the copy with both hashes and renames it into place, or
+//! leaves nothing and gives the number back.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use anyhow::{anyhow, bail, Context, Result};
-use hoso_register::{
-    hex, sha256_file, CopyForm, CreateOptions, EntryKind, NewEntry, QrPayload, Register,
-};
-use hoso_sign::appearance::VisibleSignature;
-use hoso_sign::sign::{sign_pdf, SignOptions};
+use anyhow::{Context, Result};
+use hoso_register::{CreateOptions, Register};
 use hoso_sign::signer::Signer;
-use hoso_stamp::locate::PdfPages;
-use hoso_stamp::{decree, Appearance, CopyKind};
-
-use super::visible::widget;
+use hoso_stamp::copy::{initials, make_copy, CopyRequest};
+use hoso_stamp::CopyKind;
 
 /// Hình thức bản sao / copy form.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -33,11 +26,11 @@ pub enum FormArg {
 }
 
 impl FormArg {
-    fn kinds(self) -> (CopyKind, CopyForm) {
+    fn kind(self) -> CopyKind {
         match self {
-            Self::SaoY => (CopyKind::SaoY, CopyForm::SaoY),
-            Self::SaoLuc => (CopyKind::SaoLuc, CopyForm::SaoLuc),
-            Self::TrichSao => (CopyKind::TrichSao, CopyForm::TrichSao),
+            Self::SaoY => CopyKind::SaoY,
+            Self::SaoLuc => CopyKind::SaoLuc,
+            Self::TrichSao => CopyKind::TrichSao,
         }
     }
 }
@@ -105,18 +98,6 @@ fn load_signer(args: &Args) -> Result<Box<dyn Signer + Send + Sync>> {
     })
 }
 
-/// Upper-case ASCII initials: "Ủy ban nhân dân phường Sông Cầu" → "UBNDPSC".
-fn initials(org: &str) -> String {
-    org.split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .map(|c| hoso_register::ascii_slug(&c.to_string()).to_uppercase())
-        .collect::<String>()
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(16)
-        .collect()
-}
-
 fn register_path(arg: Option<&Path>) -> Result<PathBuf> {
     match arg {
         Some(p) => Ok(p.to_path_buf()),
@@ -128,46 +109,22 @@ fn register_path(arg: Option<&Path>) -> Result<PathBuf> {
     }
 }
 
-/// The original's entry (oldest with its hash), registering it first if it is not there, so the
-/// QR can point at it.
-fn original_entry(reg: &mut Register, sha256: &[u8; 32], signed: bool) -> Result<u64> {
-    if let Some(found) = reg.lookup_sha256(sha256)?.first() {
-        return Ok(found.entry.seq);
-    }
-    let kind = if signed {
-        EntryKind::Signed
-    } else {
-        EntryKind::Other
-    };
-    let mut e = NewEntry::new(kind, *sha256);
-    e.extra
-        .insert("registered_by".into(), "hoso copy (original)".into());
-    let appended = reg.append(e)?;
-    appended
-        .entries
-        .first()
-        .map(|e| e.seq)
-        .context("the register appended nothing")
-}
-
 pub fn run(args: Args) -> Result<ExitCode> {
     let signer = load_signer(&args)?;
-    let (kind, form) = args.form.kinds();
-    let org_code = match &args.org_code {
-        Some(c) => c.clone(),
-        None => initials(&args.org),
+    let path = register_path(args.register.as_deref())?;
+    let station = std::env::var("HOSO_STATION").unwrap_or_else(|_| "station".into());
+    let mut reg = Register::open_or_create(&path, &CreateOptions::for_station(&station))
+        .with_context(|| format!("sổ đăng ký / register {}", path.display()))?;
+    let req = CopyRequest {
+        kind: args.form.kind(),
+        org: args.org.clone(),
+        org_code: args.org_code.clone().unwrap_or_else(|| initials(&args.org)),
+        qr: !args.no_qr,
+        time: SystemTime::now(),
     };
-    let bytes = std::fs::read(&args.input)
-        .with_context(|| format!("không đọc được / cannot read {}", args.input.display()))?;
-    let pages = PdfPages::parse(&bytes).with_context(|| args.input.display().to_string())?;
-    let page1 = pages.page(0)?.media_box;
-    let signing_time = SystemTime::now();
-    let time_text = decree::iso8601_vietnam(signing_time);
-    // Fail on a letter the font lacks before a number is reserved.
-    let block = decree::copy_block(kind, &args.org, &time_text)?;
-    let original_sha = hoso_register::sha256_reader(&bytes[..])?;
-    let signed = bytes.windows(10).any(|w| w == b"/ByteRange");
-    if bytes.windows(7).any(|w| w == b"/DocMDP") {
+    let done = make_copy(&args.input, &args.out, &req, signer.as_ref(), &mut reg)
+        .with_context(|| args.input.display().to_string())?;
+    if done.original_certified {
         eprintln!(
             "Cảnh báo: bản gốc có chữ ký chứng nhận (DocMDP); pyHanko mặc định coi chữ ký hiển thị \
              thêm sau đó là thay đổi không được phép (Acrobat thì chấp nhận) / warning: the original \
@@ -175,135 +132,29 @@ pub fn run(args: Args) -> Result<ExitCode> {
              signature added after it as a disallowed change (Acrobat accepts it)"
         );
     }
-    drop(bytes);
-
-    let path = register_path(args.register.as_deref())?;
-    let station = std::env::var("HOSO_STATION").unwrap_or_else(|_| "station".into());
-    let mut reg = Register::open_or_create(&path, &CreateOptions::for_station(&station))
-        .with_context(|| format!("sổ đăng ký / register {}", path.display()))?;
-    let original_seq = original_entry(&mut reg, &original_sha, signed)?;
-    let origin = reg.origin().to_owned();
-    let lookup = QrPayload::new(&origin, original_seq, &original_sha).to_string();
-
-    let partial = partial_path(&args.out);
-    // The register records the copy at the instant printed on it and written as /M.
-    reg.set_clock(Box::new(move || time::OffsetDateTime::from(signing_time)));
-    let reservation = reg.reserve_copy(&org_code, form)?;
-    let number = reservation.number().clone();
-    let made = (|| -> Result<([u8; 32], String)> {
-        // Earlier signature widgets on page 1 (a copy of a copy): the new parts go beside them.
-        let taken = pages.signature_widgets(0)?;
-        let (block_ap, block_rect) = decree::top_right(&block, page1);
-        let mut parts = vec![(block_ap, decree::beside(block_rect, &taken, page1))];
-        if !args.no_qr {
-            let number_text = format!("Số: {number}");
-            let qr_text = format!("{lookup}\n{number}");
-            let caption = [
-                number_text.as_str(),
-                "Tra cứu / verify: hoso register lookup --qr",
-            ];
-            let (qr_ap, qr_rect) = decree::qr_mark(&qr_text, &caption, page1)?;
-            parts.push((qr_ap, decree::beside(qr_rect, &taken, page1)));
-        }
-        // One widget for both (see Appearance::merge): pdfsig reads no field with widget kids.
-        let (ap, rect) = Appearance::merge(&parts).context("no appearance")?;
-        let widgets = vec![widget(0, &ap, rect)?];
-        // Not a certification signature: pyHanko (by default, stricter than Acrobat) treats any
-        // new visible signature after a DocMDP certification as an illegal change, so a certified
-        // copy could not itself be copied (sao lục) with every signature staying valid.
-        let opts = SignOptions {
-            field_name: Some(format!("{}{}", form.symbol(), number.number)),
-            reason: Some(format!("{} — {number}", kind.label())),
-            signing_time,
-            appearance: Some(VisibleSignature { widgets }),
-            ..SignOptions::default()
-        };
-        let result = sign_pdf(&args.input, &partial, &opts, signer.as_ref(), None);
-        result.map_err(|e| anyhow!("ký bản sao thất bại / signing the copy failed: {e}"))?;
-        let sha = sha256_file(&partial)?;
-        Ok((sha, lookup.clone()))
-    })();
-    let (copy_sha, qr) = match made {
-        Ok(v) => v,
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            reservation.abort();
-            return Err(e.context("số bản sao không bị dùng / the copy number was not used"));
-        }
-    };
-    let mut entry = NewEntry::new(EntryKind::Copy, copy_sha);
-    entry.title = Some(format!("{} {}", kind.label(), args.org));
-    entry
-        .extra
-        .insert("original_sha256".into(), hex(&original_sha).into());
-    entry
-        .extra
-        .insert("original_seq".into(), original_seq.into());
-    entry
-        .extra
-        .insert("organisation".into(), args.org.clone().into());
-    entry
-        .extra
-        .insert("signing_time".into(), time_text.clone().into());
-    let appended = match reservation.commit(entry) {
-        Ok(a) => a,
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(anyhow::Error::new(e).context(
-                "ghi sổ thất bại, không tạo bản sao / the register failed; no copy written",
-            ));
-        }
-    };
-    if let Err(e) = std::fs::rename(&partial, &args.out) {
-        bail!(
-            "bản sao đã ghi sổ nhưng không đổi tên được / the copy is registered but could not be \
-             renamed: {} → {}: {e}",
-            partial.display(),
-            args.out.display()
-        );
-    }
-    let seq = appended.entries.first().map(|e| e.seq).unwrap_or_default();
-    let copy_qr = QrPayload::new(&origin, seq, &copy_sha).to_string();
     if args.json {
-        println!(
-            "{}",
-            serde_json::json!({
-                "path": args.out,
-                "copy_number": number.to_string(),
-                "year": number.year,
-                "sha256": hex(&copy_sha),
-                "original_sha256": hex(&original_sha),
-                "register_seq": seq,
-                "original_seq": original_seq,
-                "qr_printed": if args.no_qr { None } else { Some(format!("{qr}\n{number}")) },
-                "copy_lookup": copy_qr,
-                "signing_time": time_text,
-            })
-        );
+        println!("{}", serde_json::to_string_pretty(&done)?);
     } else {
-        println!("Đã sao / copied: {} — Số: {number}", args.out.display());
-        println!("  SHA-256: {}", hex(&copy_sha));
-        println!("  Mục sổ / register entry: {seq} (bản gốc / original: {original_seq})");
-        if !args.no_qr {
-            println!("  QR: {qr} / {number}");
+        println!(
+            "Đã sao / copied: {} — Số: {}",
+            args.out.display(),
+            done.copy_number
+        );
+        println!("  SHA-256: {}", done.sha256);
+        println!(
+            "  Mục sổ / register entry: {} (bản gốc / original: {})",
+            done.register_seq, done.original_seq
+        );
+        if let Some(qr) = &done.qr_printed {
+            println!("  QR: {}", qr.replace('\n', " / "));
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// A sibling of `out` to sign into before the register commits.
-fn partial_path(out: &Path) -> PathBuf {
-    let mut name = out
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(".partial");
-    out.with_file_name(name)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use hoso_stamp::copy::initials;
 
     #[test]
     fn initials_are_ascii() {

@@ -5,10 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use anyhow::{bail, Context, Result};
-use hoso_sign::appearance::{AppearanceObjects, VisibleSignature, Widget};
-use hoso_stamp::locate::PdfPages;
-use hoso_stamp::units::{mm, Rect};
-use hoso_stamp::{decree, Appearance, StampImage};
+use hoso_sign::appearance::VisibleSignature;
+use hoso_stamp::visible::{self, Placement, VisibleKind};
 
 /// Flags of a visible signature.
 #[derive(clap::Args, Default)]
@@ -61,20 +59,8 @@ fn parse_at(s: &str) -> Result<(f32, f32), String> {
     Ok((p(x)?, p(y)?))
 }
 
-fn read_png(path: &Path) -> Result<StampImage> {
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("không đọc được / cannot read {}", path.display()))?;
-    StampImage::from_png(&bytes).with_context(|| path.display().to_string())
-}
-
-/// One widget from an appearance drawn at `rect` on page `page_index`.
-pub fn widget(page_index: usize, ap: &Appearance, rect: Rect) -> Result<Widget> {
-    let appearance = AppearanceObjects::build(|sink| ap.write(sink))?;
-    Ok(Widget {
-        page_index,
-        rect: rect.corners(),
-        appearance,
-    })
+fn read_png(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("không đọc được / cannot read {}", path.display()))
 }
 
 impl VisibleArgs {
@@ -83,65 +69,21 @@ impl VisibleArgs {
         if !self.visible {
             return Ok(None);
         }
-        let bytes = std::fs::read(input)
-            .with_context(|| format!("không đọc được / cannot read {}", input.display()))?;
-        let pages = PdfPages::parse(&bytes)?;
-        if let Some(number) = &self.annex {
-            let page = pages.page(0)?;
-            let block = decree::annex_block(number, &decree::iso8601_vietnam(time))?;
-            let (ap, rect) = decree::top_right(&block, page.media_box);
-            return Ok(Some(VisibleSignature {
-                widgets: vec![widget(0, &ap, rect)?],
-            }));
-        }
-        let index = match self.page {
-            Some(0) => bail!("--page đếm từ 1 / --page counts from 1"),
-            Some(p) => p - 1,
-            None => pages.page_count().saturating_sub(1),
-        };
-        let page = pages.page(index)?;
-        let mb = page.media_box;
-        let at = self.at.map(|(x, y)| (mb.x + mm(x), mb.y + mb.h - mm(y)));
-        let (image, rect) = match (&self.signature_image, &self.seal) {
-            (Some(p), None) => {
-                let img = read_png(p)?;
-                img.check_signature()
-                    .with_context(|| p.display().to_string())?;
-                let mut block = pages.signer_block(index)?;
-                if !block.found && at.is_none() {
-                    eprintln!(
-                        "Không tìm thấy khối chữ ký trên trang {}; đặt ở vị trí mặc định (dùng --at) / \
-                         no signer block found on page {}; using the default position (see --at)",
-                        index + 1,
-                        index + 1
-                    );
-                }
-                if let Some(c) = at {
-                    block.centre = c;
-                }
-                let rect = decree::signature_rect(&img, &block);
-                (img, rect)
-            }
-            (None, Some(p)) => {
-                let img = read_png(p)?;
-                let size = img
-                    .check_seal(self.seal_mm)
-                    .with_context(|| p.display().to_string())?;
-                let rect = match at {
-                    Some((x, y)) => Rect::centred(x, y, size.0, size.1),
-                    None => {
-                        let sig = match pages.signature_widgets(index)?.last() {
-                            Some(r) => *r,
-                            None => {
-                                let b = pages.signer_block(index)?;
-                                Rect::centred(b.centre.0, b.centre.1, mm(40.0), mm(18.0))
-                            }
-                        };
-                        decree::seal_rect(sig, size)
-                    }
-                };
-                (img, rect)
-            }
+        let (kind, image_path) = match (&self.annex, &self.signature_image, &self.seal) {
+            (Some(number), _, _) => (
+                VisibleKind::Annex {
+                    number: number.clone(),
+                },
+                None,
+            ),
+            (None, Some(p), None) => (VisibleKind::Signature { png: read_png(p)? }, Some(p)),
+            (None, None, Some(p)) => (
+                VisibleKind::Seal {
+                    png: read_png(p)?,
+                    seal_mm: self.seal_mm,
+                },
+                Some(p),
+            ),
             _ => bail!(
                 "--visible cần --signature-image (người có thẩm quyền), --seal (văn thư, chữ ký \
                  thứ hai của cơ quan) hoặc --annex / --visible needs --signature-image (the \
@@ -149,9 +91,30 @@ impl VisibleArgs {
                  --annex"
             ),
         };
-        let ap = decree::image_appearance(&image, rect);
-        Ok(Some(VisibleSignature {
-            widgets: vec![widget(index, &ap, rect)?],
-        }))
+        let page_index = match self.page {
+            Some(0) => bail!("--page đếm từ 1 / --page counts from 1"),
+            Some(p) => Some(p - 1),
+            None => None,
+        };
+        let bytes = std::fs::read(input)
+            .with_context(|| format!("không đọc được / cannot read {}", input.display()))?;
+        let placement = Placement {
+            page_index,
+            at_mm: self.at,
+        };
+        let plan =
+            visible::plan(&bytes, &kind, placement, time).with_context(|| match image_path {
+                Some(p) => p.display().to_string(),
+                None => input.display().to_string(),
+            })?;
+        if !plan.placed_from_text {
+            eprintln!(
+                "Không tìm thấy khối chữ ký trên trang {}; đặt ở vị trí mặc định (dùng --at) / \
+                 no signer block found on page {}; using the default position (see --at)",
+                plan.page_index + 1,
+                plan.page_index + 1
+            );
+        }
+        Ok(Some(plan.signature))
     }
 }

@@ -1,0 +1,275 @@
+//! Electronic certified copies ("sao y", "sao lục", "trích sao") per Decree 30/2020/NĐ-CP
+//! Art. 25–27 and Appendix I part II: the original's bytes plus an incremental update carrying
+//! the organisation's signature, whose appearance is the prescribed text at the top right of
+//! page 1 (no image), and — outside that block — a QR verification mark. The copy number comes
+//! from the register in the same transaction that records the copy; if signing or writing
+//! fails, the number is given back and no file is left. Shared by `hoso copy` and the desktop
+//! app.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use hoso_register::{hex, CopyForm, CopyNumber, EntryKind, NewEntry, QrPayload, Register};
+use hoso_sign::appearance::VisibleSignature;
+use hoso_sign::sign::{sign_pdf, SignError, SignOptions};
+use hoso_sign::signer::Signer;
+
+use crate::locate::PdfPages;
+use crate::visible::widget;
+use crate::{decree, Appearance, CopyKind, StampError};
+
+/// What to copy and how.
+#[derive(Debug, Clone)]
+pub struct CopyRequest {
+    /// Sao y, sao lục or trích sao.
+    pub kind: CopyKind,
+    /// The copying organisation, as printed ("Ủy ban nhân dân phường Sông Cầu").
+    pub org: String,
+    /// Its abbreviation in the copy number ("UBND" in `05/SY-UBND`).
+    pub org_code: String,
+    /// Print the QR verification mark.
+    pub qr: bool,
+    /// The signing time printed and written as `/M`.
+    pub time: SystemTime,
+}
+
+/// A certified copy written and registered.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CopyOutcome {
+    /// The copy.
+    pub path: PathBuf,
+    /// `05/SY-UBND`.
+    pub copy_number: String,
+    /// The year the number belongs to.
+    pub year: u32,
+    /// SHA-256 of the copy, lower-case hex.
+    pub sha256: String,
+    /// SHA-256 of the original, lower-case hex.
+    pub original_sha256: String,
+    /// The copy's register entry.
+    pub register_seq: u64,
+    /// The original's register entry (registered first when it was not there).
+    pub original_seq: u64,
+    /// The QR mark's text (the original's lookup payload, then the copy number), if printed.
+    pub qr_printed: Option<String>,
+    /// The copy's own register lookup payload.
+    pub copy_lookup: String,
+    /// The time printed on the copy, ISO 8601 +07:00.
+    pub signing_time: String,
+    /// The original carries a DocMDP certification: pyHanko by default treats a visible
+    /// signature added after it as a disallowed change (Acrobat accepts it).
+    pub original_certified: bool,
+}
+
+/// Why no copy was made. After any of these no copy file exists and no copy number was used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CopyError {
+    /// The original cannot be read.
+    #[error("không đọc được bản gốc {path}: {source} / cannot read the original")]
+    Read {
+        /// The original.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The appearance could not be drawn (a letter the font lacks, an unreadable page).
+    #[error(transparent)]
+    Stamp(#[from] StampError),
+    /// The register refused or failed.
+    #[error("sổ đăng ký / register: {0}")]
+    Register(#[from] hoso_register::RegisterError),
+    /// Signing failed; the number was given back.
+    #[error("ký bản sao thất bại, số bản sao không bị dùng / signing the copy failed, the copy number was not used: {0}")]
+    Sign(#[from] SignError),
+    /// The signed copy could not be hashed.
+    #[error("không đọc lại được bản sao {path}: {source} / cannot read the copy back")]
+    ReadBack {
+        /// The partial copy.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The copy is registered but could not be moved to its name.
+    #[error("bản sao đã ghi sổ nhưng không đổi tên được {from} → {to}: {source} / the copy is registered but could not be renamed")]
+    Rename {
+        /// The signed temporary file.
+        from: PathBuf,
+        /// The requested output.
+        to: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+impl CopyKind {
+    /// The register's copy form (its symbol in the copy number: SY, SL, TrS).
+    pub fn form(self) -> CopyForm {
+        match self {
+            Self::SaoY => CopyForm::SaoY,
+            Self::SaoLuc => CopyForm::SaoLuc,
+            Self::TrichSao => CopyForm::TrichSao,
+        }
+    }
+}
+
+/// Upper-case ASCII initials: "Ủy ban nhân dân phường Sông Cầu" → "UBNDPSC".
+pub fn initials(org: &str) -> String {
+    org.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .map(|c| hoso_register::ascii_slug(&c.to_string()).to_uppercase())
+        .collect::<String>()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(16)
+        .collect()
+}
+
+/// The original's entry (oldest with its hash), registering it first if it is not there, so the
+/// QR can point at it.
+fn original_entry(reg: &mut Register, sha256: &[u8; 32], signed: bool) -> Result<u64, CopyError> {
+    if let Some(found) = reg.lookup_sha256(sha256)?.first() {
+        return Ok(found.entry.seq);
+    }
+    let kind = if signed {
+        EntryKind::Signed
+    } else {
+        EntryKind::Other
+    };
+    let mut e = NewEntry::new(kind, *sha256);
+    e.extra
+        .insert("registered_by".into(), "hoso copy (original)".into());
+    let appended = reg.append(e)?;
+    Ok(appended.entries.first().map(|e| e.seq).unwrap_or_default())
+}
+
+/// A sibling of `out` to sign into before the register commits.
+fn partial_path(out: &Path) -> PathBuf {
+    let mut name = out
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".partial");
+    out.with_file_name(name)
+}
+
+/// Makes the certified copy of `input` at `out`, signed by `signer` (the organisation's key),
+/// numbered and recorded in `reg`.
+pub fn make_copy(
+    input: &Path,
+    out: &Path,
+    req: &CopyRequest,
+    signer: &dyn Signer,
+    reg: &mut Register,
+) -> Result<CopyOutcome, CopyError> {
+    let bytes = std::fs::read(input).map_err(|source| CopyError::Read {
+        path: input.to_path_buf(),
+        source,
+    })?;
+    let pages = PdfPages::parse(&bytes)?;
+    let page1 = pages.page(0)?.media_box;
+    let time_text = decree::iso8601_vietnam(req.time);
+    // Fail on a letter the font lacks before a number is reserved.
+    let block = decree::copy_block(req.kind, &req.org, &time_text)?;
+    let original_sha =
+        hoso_register::sha256_reader(&bytes[..]).map_err(|source| CopyError::Read {
+            path: input.to_path_buf(),
+            source,
+        })?;
+    let signed = bytes.windows(10).any(|w| w == b"/ByteRange");
+    let original_certified = bytes.windows(7).any(|w| w == b"/DocMDP");
+    drop(bytes);
+
+    let original_seq = original_entry(reg, &original_sha, signed)?;
+    let origin = reg.origin().to_owned();
+    let lookup = QrPayload::new(&origin, original_seq, &original_sha).to_string();
+    let partial = partial_path(out);
+    // The register records the copy at the instant printed on it and written as /M.
+    let time = req.time;
+    reg.set_clock(Box::new(move || time::OffsetDateTime::from(time)));
+    let reservation = reg.reserve_copy(&req.org_code, req.kind.form())?;
+    let number: CopyNumber = reservation.number().clone();
+    let qr_text = format!("{lookup}\n{number}");
+    let made = (|| -> Result<[u8; 32], CopyError> {
+        // Earlier signature widgets on page 1 (a copy of a copy): the new parts go beside them.
+        let taken = pages.signature_widgets(0)?;
+        let (block_ap, block_rect) = decree::top_right(&block, page1);
+        let mut parts = vec![(block_ap, decree::beside(block_rect, &taken, page1))];
+        if req.qr {
+            let number_text = format!("Số: {number}");
+            let caption = [
+                number_text.as_str(),
+                "Tra cứu / verify: hoso register lookup --qr",
+            ];
+            let (qr_ap, qr_rect) = decree::qr_mark(&qr_text, &caption, page1)?;
+            parts.push((qr_ap, decree::beside(qr_rect, &taken, page1)));
+        }
+        // One widget for both (see Appearance::merge): pdfsig reads no field with widget kids.
+        let (ap, rect) =
+            Appearance::merge(&parts).ok_or(StampError::Pdf("no appearance to merge".into()))?;
+        let widgets = vec![widget(0, &ap, rect)?];
+        // Not a certification signature: pyHanko (by default, stricter than Acrobat) treats any
+        // new visible signature after a DocMDP certification as an illegal change, so a certified
+        // copy could not itself be copied (sao lục) with every signature staying valid.
+        let opts = SignOptions {
+            field_name: Some(format!("{}{}", req.kind.form().symbol(), number.number)),
+            reason: Some(format!("{} — {number}", req.kind.label())),
+            signing_time: req.time,
+            appearance: Some(VisibleSignature { widgets }),
+            ..SignOptions::default()
+        };
+        sign_pdf(input, &partial, &opts, signer, None)?;
+        hoso_register::sha256_file(&partial).map_err(|source| CopyError::ReadBack {
+            path: partial.clone(),
+            source,
+        })
+    })();
+    let copy_sha = match made {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            reservation.abort();
+            return Err(e);
+        }
+    };
+    let mut entry = NewEntry::new(EntryKind::Copy, copy_sha);
+    entry.title = Some(format!("{} {}", req.kind.label(), req.org));
+    entry
+        .extra
+        .insert("original_sha256".into(), hex(&original_sha).into());
+    entry
+        .extra
+        .insert("original_seq".into(), original_seq.into());
+    entry
+        .extra
+        .insert("organisation".into(), req.org.clone().into());
+    entry
+        .extra
+        .insert("signing_time".into(), time_text.clone().into());
+    let appended = match reservation.commit(entry) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e.into());
+        }
+    };
+    std::fs::rename(&partial, out).map_err(|source| CopyError::Rename {
+        from: partial.clone(),
+        to: out.to_path_buf(),
+        source,
+    })?;
+    let seq = appended.entries.first().map(|e| e.seq).unwrap_or_default();
+    Ok(CopyOutcome {
+        path: out.to_path_buf(),
+        copy_number: number.to_string(),
+        year: number.year,
+        sha256: hex(&copy_sha),
+        original_sha256: hex(&original_sha),
+        register_seq: seq,
+        original_seq,
+        qr_printed: req.qr.then_some(qr_text),
+        copy_lookup: QrPayload::new(&origin, seq, &copy_sha).to_string(),
+        signing_time: time_text,
+        original_certified,
+    })
+}
