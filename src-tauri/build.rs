@@ -31,6 +31,9 @@ fn main() {
         "set_key_source",
         "token_modules",
         "pick_pkcs11",
+        "pick_stamp_image",
+        "next_copy_number",
+        "make_copies",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build: invalid tauri.conf.json, capabilities or icons");

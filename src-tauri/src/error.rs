@@ -70,6 +70,15 @@ pub enum AppError {
     /// The token refused or failed.
     #[error("{vi}; chưa ký tệp nào / {0}; nothing was signed", vi = .0.vietnamese())]
     Token(#[from] hoso_token::TokenError),
+    /// The visible signature could not be drawn (image against the Decree's rules, missing glyph).
+    #[error(transparent)]
+    Stamp(#[from] hoso_stamp::StampError),
+    /// The certified copy was not made; no file and no copy number were used.
+    #[error(transparent)]
+    Copy(#[from] hoso_stamp::copy::CopyError),
+    /// A visible signature or a copy needs an image or a name the settings do not have.
+    #[error("chưa có {0} trong Cài đặt / {0} is not set in Settings")]
+    MissingSetting(&'static str),
     /// Signing failed; the original is untouched and no output was written.
     #[error("ký thất bại, không tạo tệp: {0} / signing failed, nothing written")]
     Sign(#[from] hoso_sign::sign::SignError),
@@ -121,6 +130,9 @@ impl AppError {
             AppError::WrongPin => "wrong_pin",
             AppError::Signer(_) => "signer",
             AppError::NoTokenModule => "no_token_module",
+            AppError::Stamp(_) => "stamp",
+            AppError::Copy(_) => "copy",
+            AppError::MissingSetting(_) => "missing_setting",
             AppError::Token(_) => "token",
             AppError::Sign(_) => "sign",
             AppError::Verify(_) => "verify",

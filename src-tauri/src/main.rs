@@ -152,6 +152,9 @@ fn run(args: Args, started: SystemTime) -> anyhow::Result<()> {
             commands::settings::set_key_source,
             commands::settings::token_modules,
             commands::settings::pick_pkcs11,
+            commands::settings::pick_stamp_image,
+            commands::copy::next_copy_number,
+            commands::copy::make_copies,
         ])
         .setup(move |app| {
             match mode {

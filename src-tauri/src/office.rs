@@ -32,6 +32,12 @@ pub struct Settings {
     pub tsa: Option<String>,
     /// The office's name, as printed on certified copies.
     pub office: String,
+    /// Its abbreviation in copy numbers (`UBND` in `05/SY-UBND`); initials of the name when empty.
+    pub org_code: String,
+    /// The competent person's handwritten signature (blue, transparent PNG).
+    pub signature_image: Option<PathBuf>,
+    /// The office's seal (red, transparent PNG at its real size).
+    pub seal_image: Option<PathBuf>,
     /// This station's name in the register.
     pub station: String,
     /// The register file; `<workspace>/register.sqlite` when unset.
@@ -94,6 +100,15 @@ impl Settings {
         std::io::Write::write_all(&mut f, &json).map_err(io)?;
         f.commit().map_err(io)?;
         Ok(())
+    }
+
+    /// The copy-number abbreviation in use.
+    pub fn copy_org_code(&self) -> String {
+        if self.org_code.trim().is_empty() {
+            hoso_stamp::copy::initials(&self.office)
+        } else {
+            self.org_code.trim().to_owned()
+        }
     }
 
     /// The roots verification trusts.

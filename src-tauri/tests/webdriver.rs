@@ -105,6 +105,9 @@ fn write_settings(workspace: &Path) {
         "pkcs11": softhsm_module(),
         "token_label": TOKEN_LABEL,
         "office": "Ủy ban nhân dân phường Sông Cầu",
+        "org_code": "UBND",
+        "signature_image": certs().join("demo-signature.png"),
+        "seal_image": certs().join("demo-seal.png"),
         "station": "may-tram-1",
     });
     std::fs::create_dir_all(workspace).expect("workspace");
@@ -660,6 +663,12 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         json!([true, false]),
         "the DEMO certificate is flagged and signing is enabled"
     );
+    // A visible signature: the DEMO signature image between the title and name lines.
+    js(
+        &c,
+        "const s = document.getElementById('s-visible'); s.value = 'signature'; return true;",
+    )
+    .await;
     shot(&c, "ky_so").await;
     click(&c, "#btn-sign-go").await;
     until(
@@ -691,6 +700,11 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     assert!(
         signed_pdf.starts_with(&pdf) && signed_pdf.len() > pdf.len(),
         "the signature is an incremental update of the dossier"
+    );
+    let update = &signed_pdf[pdf.len()..];
+    assert!(
+        update.windows(b"/SMask".len()).any(|w| w == b"/SMask"),
+        "the visible signature's image (with its alpha as an SMask) is in the update"
     );
     shot(&c, "ky_so_xong").await;
 
@@ -731,7 +745,8 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     click(&c, "#btn-result-sign").await;
     js(
         &c,
-        "const s = document.getElementById('s-cert'); s.value = 'token'; s.dispatchEvent(new Event('change')); return true;",
+        "document.getElementById('s-visible').value = 'none';
+         const s = document.getElementById('s-cert'); s.value = 'token'; s.dispatchEvent(new Event('change')); return true;",
     )
     .await;
     let keyfile = until(
@@ -786,17 +801,72 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         "{card}"
     );
 
+    // A certified copy ("sao y") of the dossier, signed with the unlocked key in the office's
+    // name: the next number is shown first, then given to the copy, and the copy checks green.
+    click(&c, ".tab[data-screen='digitize']").await;
+    click(&c, "#btn-result-sign").await;
+    let next = until(
+        &c,
+        "next copy number",
+        "const n = document.getElementById('s-copy-no').textContent; return n.includes('/SY-') && n;",
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(next, json!("01/SY-UBND"));
+    click(&c, "#btn-copy-go").await;
+    let made = until(
+        &c,
+        "copy made",
+        "const m = document.querySelector('#copy-list .copy-made'); return m && m.textContent;",
+        Duration::from_secs(60),
+    )
+    .await;
+    assert!(
+        made.as_str().unwrap_or_default().contains("01/SY-UBND"),
+        "{made}"
+    );
+    let copy_path = workspace.join("000.00.15.H12-261129-0001-ban-sao.pdf");
+    let copy_pdf = std::fs::read(&copy_path).expect("the copy exists");
+    assert!(
+        copy_pdf.starts_with(&pdf),
+        "the copy is the dossier plus an update"
+    );
+    assert_eq!(
+        js(
+            &c,
+            "return document.getElementById('s-copy-no').textContent;"
+        )
+        .await,
+        json!("02/SY-UBND"),
+        "the next number moved on"
+    );
+    shot(&c, "sao_y").await;
+    click(&c, "#copy-list .btn-check").await;
+    let card = until(
+        &c,
+        "copy card",
+        "const c = document.getElementById('verify-card');
+         return c.dataset.color && c.dataset.color !== 'busy' && [c.dataset.color, c.textContent];",
+        Duration::from_secs(30),
+    )
+    .await;
+    assert_eq!(card[0], json!("green"), "{card}");
+    assert!(
+        card[1].as_str().unwrap_or_default().contains("01/SY-UBND"),
+        "{card}"
+    );
+
     // The register: both files, newest first, and a clean audit.
     click(&c, ".tab[data-screen='register']").await;
     let rows = until(
         &c,
         "register rows",
         "const r = [...document.querySelectorAll('#g-rows tr')].map(t => t.cells[0].textContent);
-         return r.length === 3 && r;",
+         return r.length === 4 && r;",
         Duration::from_secs(10),
     )
     .await;
-    assert_eq!(rows, json!(["2", "1", "0"]));
+    assert_eq!(rows, json!(["3", "2", "1", "0"]));
     click(&c, "#btn-audit").await;
     let audit = until(
         &c,

@@ -12,6 +12,9 @@ function draw(s) {
   $("set-p12").textContent = s.p12 || t("noKeyFile");
   $("set-tsa").value = s.tsa || "";
   $("set-office").value = s.office || "";
+  $("set-org-code").value = s.org_code || "";
+  $("set-signature-image").textContent = s.signature_image || t("noImage");
+  $("set-seal-image").textContent = s.seal_image || t("noImage");
   $("set-station").value = s.station || "";
   $("set-pkcs11-current").textContent = s.pkcs11 || t("noModule");
   $("set-token-label").value = s.token_label || "";
@@ -32,10 +35,20 @@ async function changed(promise) {
 export async function initSettings() {
   $("settings-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
-    changed(invoke("save_settings", { officeName: $("set-office").value, station: $("set-station").value, tsa: $("set-tsa").value }));
+    changed(invoke("save_settings", { officeName: $("set-office").value, orgCode: $("set-org-code").value, station: $("set-station").value, tsa: $("set-tsa").value }));
   });
   $("btn-add-root").addEventListener("click", () => changed(invoke("add_trust_root")));
   $("btn-pick-p12").addEventListener("click", () => changed(invoke("pick_p12")));
+  for (const [btn, which] of [["btn-pick-signature", "signature"], ["btn-pick-seal", "seal"]]) {
+    $(btn).addEventListener("click", async () => {
+      const st = $("set-image-status");
+      try {
+        draw(await invoke("pick_stamp_image", { which }));
+        st.textContent = t("saved");
+        document.dispatchEvent(new CustomEvent("hoso:settings"));
+      } catch (e) { st.textContent = errorText(e); }
+    });
+  }
   $("btn-pick-pkcs11").addEventListener("click", () => changed(invoke("pick_pkcs11", { path: "" })));
   $("set-pkcs11").addEventListener("change", () => {
     const path = $("set-pkcs11").value;

@@ -29,6 +29,53 @@ function drawQueue() {
   }));
   $("sign-empty").hidden = queue.size > 0;
   $("btn-sign-go").disabled = !(unlocked && queue.size > 0);
+  $("btn-copy-go").disabled = !(unlocked && queue.size > 0);
+}
+
+/** Shows the number the next copy will get (asking consumes nothing). */
+async function refreshCopyNumber() {
+  try {
+    $("s-copy-no").textContent = await invoke("next_copy_number", { form: $("s-copy-form").value });
+  } catch (e) { $("s-copy-no").textContent = errorText(e); }
+}
+
+async function copyAll() {
+  const ids = [...queue.keys()];
+  const status = $("copy-status");
+  const errBox = $("copy-error");
+  errBox.hidden = true;
+  $("btn-copy-go").disabled = true;
+  const progress = channel((p) => {
+    status.textContent = t(p.ok ? "copiedOne" : "failedOne", { done: p.done, total: p.total, name: p.name });
+  });
+  try {
+    const r = await invoke("make_copies", { ids, form: $("s-copy-form").value, qr: $("s-copy-qr").checked, progress });
+    $("copy-list").replaceChildren(...r.made.map((m) => {
+      const el = document.createElement("li");
+      el.className = "copy-made";
+      const name = document.createElement("strong");
+      name.textContent = m.document.name;
+      const num = document.createElement("span");
+      num.className = "copy-number";
+      num.textContent = ` ${t("copyNumber", { n: m.outcome.copy_number })} · ${m.outcome.signing_time}`;
+      const check = document.createElement("button");
+      check.type = "button";
+      check.className = "btn-check";
+      check.textContent = t("checkIt");
+      check.setAttribute("aria-label", t("checkItLabel", { name: m.document.name }));
+      check.addEventListener("click", () => document.dispatchEvent(new CustomEvent("hoso:verify", { detail: m.document })));
+      el.append(name, num, " ", check);
+      return el;
+    }), ...r.failed.map((f) => li(`${f.name}: ${f.message}`)));
+    status.textContent = t("copySummary", { ok: r.made.length, failed: r.failed.length });
+    queue.clear();
+  } catch (e) {
+    errBox.textContent = errorText(e);
+    errBox.hidden = false;
+  } finally {
+    drawQueue();
+    refreshCopyNumber();
+  }
 }
 
 /** Puts documents in the signing queue (from the digitize result or the dialog). */
@@ -98,7 +145,7 @@ async function signAll() {
     status.textContent = t(p.ok ? "signedOne" : "failedOne", { done: p.done, total: p.total, name: p.name });
   });
   try {
-    const r = await invoke("sign_documents", { ids, progress });
+    const r = await invoke("sign_documents", { ids, visible: $("s-visible").value, progress });
     showResults(r);
     queue.clear();
   } catch (e) {
@@ -145,6 +192,10 @@ export async function initSign() {
   });
   $("unlock-form").addEventListener("submit", unlock);
   $("s-cert").addEventListener("change", chooseSource);
+  $("btn-copy-go").addEventListener("click", copyAll);
+  $("s-copy-form").addEventListener("change", refreshCopyNumber);
+  document.addEventListener("hoso:screen", (ev) => { if (ev.detail === "sign") refreshCopyNumber(); });
+  document.addEventListener("hoso:settings", refreshCopyNumber);
   $("btn-sign-go").addEventListener("click", signAll);
   document.addEventListener("hoso:settings", refreshKeyFile);
   document.addEventListener("hoso:lang", () => { drawQueue(); refreshKeyFile(); });

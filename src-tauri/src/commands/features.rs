@@ -58,7 +58,7 @@ pub fn all() -> Vec<FeatureState> {
         // hoso-scan has landed; its screen in the app is still to be wired (this app's issue).
         pending(Feature::Scan, 9),
         available(Feature::Sign),
-        pending(Feature::Copy, 6),
+        available(Feature::Copy),
         available(Feature::Verify),
         available(Feature::Register),
         available(Feature::Token),

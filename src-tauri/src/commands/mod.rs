@@ -7,7 +7,7 @@
 //! | Số hóa / digitize | [`digitize`] | hoso-dossier, hoso-pdf | wired |
 //! | Số hóa: scanner, rotate | — | hoso-scan | [`features::Feature::Scan`] |
 //! | Ký số / sign | [`sign`] | hoso-sign, hoso-register | wired |
-//! | Sao y / certified copy | — | hoso-stamp (#6) | [`features::Feature::Copy`] |
+//! | Sao y / certified copy | [`copy`] | hoso-stamp, hoso-register | wired |
 //! | Tra cứu / verify | [`verify`] | hoso-sign, hoso-register | wired |
 //! | Sổ đăng ký / register | [`register`] | hoso-register | wired |
 //! | Cài đặt / settings | [`settings`] | — | wired |
@@ -16,6 +16,7 @@
 //! `main.rs`, grant `allow-<command>` in the window's capability file, and flip its
 //! [`features::Feature`] to available.
 
+pub mod copy;
 pub mod digitize;
 pub mod features;
 pub mod register;

@@ -18,11 +18,14 @@ pub async fn get_settings(office: State<'_, Office>) -> Result<Settings, AppErro
 pub async fn save_settings(
     office: State<'_, Office>,
     office_name: String,
+    org_code: String,
     station: String,
     tsa: String,
 ) -> Result<Settings, AppError> {
     let mut s = office.settings();
     s.office = office_name.trim().to_owned();
+    // The register accepts letters, digits, '-' and '.' (up to 32); checked when a copy is made.
+    s.org_code = org_code.trim().to_owned();
     s.station = station.trim().to_owned();
     s.tsa = Some(tsa.trim().to_owned()).filter(|t| !t.is_empty());
     office.set_settings(s)?;
@@ -104,6 +107,39 @@ pub async fn pick_pkcs11(app: AppHandle, path: String) -> Result<Settings, AppEr
     if let Some(p) = chosen {
         let mut s = office.settings();
         s.pkcs11 = Some(p);
+        office.set_settings(s)?;
+    }
+    Ok(office.settings())
+}
+
+/// Chooses the signature image (`which` = "signature") or the seal image ("seal"); each is
+/// checked against the Decree's rules before it is kept.
+#[tauri::command]
+pub async fn pick_stamp_image(app: AppHandle, which: String) -> Result<Settings, AppError> {
+    let office = app.state::<Office>();
+    let title = if which == "seal" {
+        "Ảnh con dấu (PNG) / seal image (PNG)"
+    } else {
+        "Ảnh chữ ký (PNG) / signature image (PNG)"
+    };
+    if let Some(p) = pick_one(&app, title, &["png"]).await? {
+        let bytes = std::fs::read(&p).map_err(|source| AppError::Read {
+            path: p.clone(),
+            source,
+        })?;
+        let image = hoso_stamp::StampImage::from_png(&bytes)?;
+        let mut s = office.settings();
+        if which == "seal" {
+            image
+                .check_seal(None)
+                .map_err(hoso_stamp::StampError::from)?;
+            s.seal_image = Some(p);
+        } else {
+            image
+                .check_signature()
+                .map_err(hoso_stamp::StampError::from)?;
+            s.signature_image = Some(p);
+        }
         office.set_settings(s)?;
     }
     Ok(office.settings())

@@ -199,12 +199,61 @@ fn signed_name(doc: &Document) -> String {
     format!("{stem}-da-ky")
 }
 
+/// Which visible signature, if any (Decree 30/2020 Appendix I).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visible {
+    /// No appearance.
+    None,
+    /// The competent person's signature image between the title and name lines.
+    Signature,
+    /// The office's seal over the left third of the person's signature (the second signature).
+    Seal,
+}
+
+fn read_image(path: Option<&std::path::Path>, what: &'static str) -> Result<Vec<u8>, AppError> {
+    let path = path.ok_or(AppError::MissingSetting(what))?;
+    std::fs::read(path).map_err(|source| AppError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The widget for `visible` on `doc`, from the images in the settings.
+fn appearance(
+    settings: &Settings,
+    visible: Visible,
+    doc: &Document,
+    time: SystemTime,
+) -> Result<Option<hoso_sign::appearance::VisibleSignature>, AppError> {
+    let kind = match visible {
+        Visible::None => return Ok(None),
+        Visible::Signature => hoso_stamp::visible::VisibleKind::Signature {
+            png: read_image(
+                settings.signature_image.as_deref(),
+                "ảnh chữ ký / signature image",
+            )?,
+        },
+        Visible::Seal => hoso_stamp::visible::VisibleKind::Seal {
+            png: read_image(settings.seal_image.as_deref(), "ảnh con dấu / seal image")?,
+            seal_mm: None,
+        },
+    };
+    let pdf = std::fs::read(&doc.file).map_err(|source| AppError::Read {
+        path: doc.file.clone(),
+        source,
+    })?;
+    let plan = hoso_stamp::visible::plan(&pdf, &kind, Default::default(), time)?;
+    Ok(Some(plan.signature))
+}
+
 fn sign_one(
     office: &Office,
     signer: &dyn Signer,
     tsa: Option<&TsaClient>,
     doc: &Document,
     fingerprint: &str,
+    visible: Visible,
 ) -> Result<SignedFile, AppError> {
     let dir = doc
         .file
@@ -212,8 +261,11 @@ fn sign_one(
         .map(|p| p.to_path_buf())
         .unwrap_or_else(|| std::path::PathBuf::from("."));
     let out = crate::workspace::free_name(&dir, &signed_name(doc));
+    let signing_time = SystemTime::now();
     let opts = SignOptions {
         level: if tsa.is_some() { Level::BT } else { Level::BB },
+        signing_time,
+        appearance: appearance(&office.settings(), visible, doc, signing_time)?,
         ..SignOptions::default()
     };
     let done = sign_pdf(&doc.file, &out, &opts, signer, tsa)?;
@@ -250,6 +302,7 @@ fn sign_one(
 pub async fn sign_documents(
     app: AppHandle,
     ids: Vec<u64>,
+    visible: Visible,
     progress: Channel<SignProgress>,
 ) -> Result<SignBatch, AppError> {
     blocking(move || {
@@ -275,7 +328,7 @@ pub async fn sign_documents(
             let total = ids.len();
             for (i, id) in ids.iter().enumerate() {
                 let doc = office.document(*id).ok_or(AppError::UnknownDocument(*id))?;
-                let r = sign_one(&office, signer, tsa.as_ref(), &doc, &fp);
+                let r = sign_one(&office, signer, tsa.as_ref(), &doc, &fp, visible);
                 let ok = r.is_ok();
                 match r {
                     Ok(s) => batch.signed.push(s),
