@@ -840,6 +840,11 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         json!("02/SY-UBND"),
         "the next number moved on"
     );
+    js(
+        &c,
+        "document.activeElement.blur(); document.querySelector('#copy-list').scrollIntoView({block: 'center'}); return true;",
+    )
+    .await;
     shot(&c, "sao_y").await;
     click(&c, "#copy-list .btn-check").await;
     let card = until(
