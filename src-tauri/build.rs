@@ -34,6 +34,9 @@ fn main() {
         "pick_stamp_image",
         "next_copy_number",
         "make_copies",
+        "list_scanners",
+        "scan",
+        "cancel_scan",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build: invalid tauri.conf.json, capabilities or icons");

@@ -76,6 +76,9 @@ pub enum AppError {
     /// The certified copy was not made; no file and no copy number were used.
     #[error(transparent)]
     Copy(#[from] hoso_stamp::copy::CopyError),
+    /// The scanner refused or failed (the officer's words).
+    #[error("{}", .0.officer_message())]
+    Scan(#[from] hoso_scan::ScanError),
     /// A visible signature or a copy needs an image or a name the settings do not have.
     #[error("chưa có {0} trong Cài đặt / {0} is not set in Settings")]
     MissingSetting(&'static str),
@@ -131,6 +134,7 @@ impl AppError {
             AppError::Signer(_) => "signer",
             AppError::NoTokenModule => "no_token_module",
             AppError::Stamp(_) => "stamp",
+            AppError::Scan(_) => "scan",
             AppError::Copy(_) => "copy",
             AppError::MissingSetting(_) => "missing_setting",
             AppError::Token(_) => "token",

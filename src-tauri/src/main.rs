@@ -155,6 +155,9 @@ fn run(args: Args, started: SystemTime) -> anyhow::Result<()> {
             commands::settings::pick_stamp_image,
             commands::copy::next_copy_number,
             commands::copy::make_copies,
+            commands::scan::list_scanners,
+            commands::scan::scan,
+            commands::scan::cancel_scan,
         ])
         .setup(move |app| {
             match mode {

@@ -176,7 +176,21 @@ fn start_xvfb() -> (Reaped, String) {
     (guard, format!(":{n}"))
 }
 
-fn start_driver(display: &str, softhsm_conf: &Path) -> (Reaped, u16) {
+/// A private SANE configuration with only the `test` backend (two virtual scanners whose
+/// feeder holds ten sheets), for the scan step.
+fn sane_config(dir: &Path) -> PathBuf {
+    let conf = dir.join("sane.d");
+    std::fs::create_dir_all(&conf).expect("sane config dir");
+    std::fs::write(conf.join("dll.conf"), "test\n").expect("dll.conf");
+    std::fs::write(
+        conf.join("test.conf"),
+        "number_of_devices 2\ntest-picture \"Color pattern\"\n",
+    )
+    .expect("test.conf");
+    conf
+}
+
+fn start_driver(display: &str, softhsm_conf: &Path, sane_conf: &Path) -> (Reaped, u16) {
     need("WebKitWebDriver", "apt-get install -y webkit2gtk-driver");
     let driver = need(
         "tauri-driver",
@@ -193,6 +207,8 @@ fn start_driver(display: &str, softhsm_conf: &Path) -> (Reaped, u16) {
         .env("DISPLAY", display)
         // The app (started by the driver) finds the test's SoftHSM2 token store through this.
         .env("SOFTHSM2_CONF", softhsm_conf)
+        // …and the SANE test backend's virtual scanners through this.
+        .env("SANE_CONFIG_DIR", sane_conf)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
@@ -389,10 +405,12 @@ async fn officer_builds_a_dossier_and_kiosk_is_verify_only() {
     let (_xvfb, display) = start_xvfb();
     // A real PKCS#11 token (SoftHSM2) holding the DEMO staff key, for the token signing step.
     let hsm = SoftHsm::rsa_token(TOKEN_LABEL);
-    let (_driver, port) = start_driver(&display, hsm.conf());
+    let sane = sane_config(hsm.dir());
+    let (_driver, port) = start_driver(&display, hsm.conf(), &sane);
     let workspace = tempfile::tempdir().expect("workspace");
     write_settings(workspace.path());
     let qr = officer_flow(port, workspace.path()).await;
+    scan_flow(port).await;
     two_hundred_pages(port).await;
     kiosk_flow(port, workspace.path(), &qr).await;
 }
@@ -917,6 +935,59 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     println!("desktop: after building a 5-page dossier: {}", memory(pid));
     c.close().await.expect("session closed");
     qr
+}
+
+/// Số hóa from a scanner: SANE's `test` backend feeds ten grey sheets at 100 dpi; each arrives
+/// as an imported page card, with progress per page.
+async fn scan_flow(port: u16) {
+    let dir = tempfile::tempdir().expect("workspace");
+    let args = vec!["--workspace".to_owned(), dir.path().display().to_string()];
+    let c = session(port, &args).await;
+    cold_start(&c).await;
+    click(&c, "#btn-scan").await;
+    until(
+        &c,
+        "the test scanners are listed",
+        "return [...document.querySelectorAll('#scan-device option')].some(o => o.value === 'test:0');",
+        Duration::from_secs(20),
+    )
+    .await;
+    js(
+        &c,
+        "document.getElementById('scan-device').value = 'test:0';
+         document.getElementById('scan-source').value = 'adf';
+         document.getElementById('scan-dpi').value = '100';
+         document.getElementById('scan-mode').value = 'gray';
+         return true;",
+    )
+    .await;
+    click(&c, "#btn-scan-go").await;
+    let pages = until(
+        &c,
+        "scan finished",
+        "return document.getElementById('scan-status').dataset.pages;",
+        Duration::from_secs(60),
+    )
+    .await;
+    assert_eq!(pages, json!("10"), "the test feeder holds ten sheets");
+    let cards = js(
+        &c,
+        "return [document.querySelectorAll('.page').length, document.getElementById('scan-status').dataset.saved];",
+    )
+    .await;
+    assert_eq!(
+        cards,
+        json!([10, "10"]),
+        "ten cards, a progress event per saved page"
+    );
+    let scanned = std::fs::read_dir(dir.path().join("quet"))
+        .expect("scans are kept in the workspace")
+        .flatten()
+        .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
+        .count();
+    assert_eq!(scanned, 10);
+    shot(&c, "quet").await;
+    c.close().await.expect("session closed");
 }
 
 async fn two_hundred_pages(port: u16) {

@@ -473,6 +473,7 @@ export async function initDigitize(info, showScreen) {
     }
   }, { rootMargin: "400px" });
 
+  initScanPanel();
   $("btn-import").addEventListener("click", async () => {
     try { applySources(await invoke("pick_files")); } catch (e) { announce(errorText(e)); }
   });
@@ -497,4 +498,62 @@ export async function initDigitize(info, showScreen) {
   // Files dropped on the window are imported by the shell, which then sends the new list.
   await listen("sources-changed", applySources);
   applySources(await invoke("list_sources"));
+}
+
+/** The scan panel: SANE devices, source, resolution, colour; pages arrive as imported files. */
+function initScanPanel() {
+  const panel = $("scan-panel");
+  const status = $("scan-status");
+  const FIELDS_SCAN = ["scan-source", "scan-dpi", "scan-mode"];
+  // The officer's last choices are this station's scanner defaults.
+  const remembered = () => { try { return JSON.parse(localStorage.getItem("hoso.scan") || "{}"); } catch { return {}; } };
+  for (const id of FIELDS_SCAN) {
+    const v = remembered()[id];
+    if (v) $(id).value = v;
+  }
+  const remember = () => {
+    const v = Object.fromEntries([...FIELDS_SCAN, "scan-device"].map((id) => [id, $(id).value]));
+    try { localStorage.setItem("hoso.scan", JSON.stringify(v)); } catch { /* not remembered */ }
+  };
+  $("btn-scan").addEventListener("click", async () => {
+    panel.hidden = !panel.hidden;
+    $("btn-scan").setAttribute("aria-expanded", String(!panel.hidden));
+    if (panel.hidden) return;
+    try {
+      const devices = await invoke("list_scanners");
+      $("scan-device").replaceChildren(...devices.map((d) => Object.assign(document.createElement("option"), {
+        value: d.name, textContent: `${d.vendor} ${d.model} (${d.name})`,
+      })));
+      const last = remembered()["scan-device"];
+      if (last && devices.some((d) => d.name === last)) $("scan-device").value = last;
+      status.textContent = devices.length ? "" : t("noScanner");
+      $("btn-scan-go").disabled = !devices.length;
+    } catch (e) { status.textContent = errorText(e); }
+  });
+  $("btn-scan-go").addEventListener("click", async () => {
+    $("btn-scan-go").disabled = true;
+    $("btn-scan-cancel").disabled = false;
+    remember();
+    let saved = 0;
+    const progress = channel((p) => {
+      if (p.stage === "page") status.textContent = t("scanning", { page: p.page });
+      else { saved = p.page; status.textContent = t("scannedPage", { page: p.page }); }
+      status.dataset.saved = String(saved);
+    });
+    try {
+      const r = await invoke("scan", {
+        request: { device: $("scan-device").value, source: $("scan-source").value, dpi: Number($("scan-dpi").value), mode: $("scan-mode").value },
+        progress,
+      });
+      applySources(r.sources);
+      status.textContent = [t("scanDone", { n: r.pages }), r.stopped].filter(Boolean).join(" ");
+      status.dataset.pages = String(r.pages);
+    } catch (e) {
+      status.textContent = errorText(e);
+    } finally {
+      $("btn-scan-go").disabled = false;
+      $("btn-scan-cancel").disabled = true;
+    }
+  });
+  $("btn-scan-cancel").addEventListener("click", () => invoke("cancel_scan"));
 }

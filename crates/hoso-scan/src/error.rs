@@ -158,3 +158,23 @@ pub enum ScanError {
         message: String,
     },
 }
+
+impl ScanError {
+    /// What the officer at the scanner can do about it, Vietnamese first, English second.
+    pub fn officer_message(&self) -> String {
+        match self {
+            Self::Jammed => "Kẹt giấy trong khay nạp: gỡ tờ bị kẹt rồi quét tiếp / paper jam in the feeder: clear it and scan again".into(),
+            Self::NoDocuments => "Khay nạp giấy trống: đặt giấy vào khay rồi quét lại / the feeder is empty: load the paper and scan again".into(),
+            Self::CoverOpen => "Nắp máy quét đang mở: đóng nắp rồi quét lại / the scanner cover is open: close it and scan again".into(),
+            Self::DeviceLost { .. } => "Mất kết nối với máy quét (cáp, nguồn điện, mạng?) / lost contact with the scanner (cable, power, network?)".into(),
+            Self::DeviceBusy { name } => format!("Máy quét {name} đang bận (chương trình khác đang dùng) / scanner {name} is busy"),
+            Self::AccessDenied { name } => format!("Không có quyền dùng máy quét {name} / no permission to use scanner {name}"),
+            Self::DeviceNotFound { name } => format!("Không tìm thấy máy quét {name}; xem danh sách: hoso scan --list / scanner {name} not found; see hoso scan --list"),
+            Self::OptionUnavailable { option, wanted, available } => format!("Máy quét không hỗ trợ {option} = {wanted}; có: {available} / the scanner does not offer {option} = {wanted}; it offers: {available}"),
+            Self::Write { path, .. } => format!("Không ghi được {} (ổ đĩa đầy?) / cannot write it (disk full?)", path.display()),
+            Self::Cancelled => "Đã hủy quét / scan cancelled".into(),
+            Self::OutOfMemory => "Trình điều khiển máy quét hết bộ nhớ / the scanner driver ran out of memory".into(),
+            other => format!("Lỗi máy quét / scanner error: {other}"),
+        }
+    }
+}

@@ -5,7 +5,7 @@
 //! | screen | module | library | state |
 //! |---|---|---|---|
 //! | Số hóa / digitize | [`digitize`] | hoso-dossier, hoso-pdf | wired |
-//! | Số hóa: scanner, rotate | — | hoso-scan | [`features::Feature::Scan`] |
+//! | Số hóa: scanner | [`scan`] | hoso-scan (SANE) | wired |
 //! | Ký số / sign | [`sign`] | hoso-sign, hoso-register | wired |
 //! | Sao y / certified copy | [`copy`] | hoso-stamp, hoso-register | wired |
 //! | Tra cứu / verify | [`verify`] | hoso-sign, hoso-register | wired |
@@ -20,6 +20,7 @@ pub mod copy;
 pub mod digitize;
 pub mod features;
 pub mod register;
+pub mod scan;
 pub mod settings;
 pub mod sign;
 pub mod verify;

@@ -143,18 +143,5 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// The message an officer reads: what happened and what to do, Vietnamese first.
 fn officer_message(e: &ScanError) -> String {
-    match e {
-        ScanError::Jammed => "Kẹt giấy trong khay nạp: gỡ tờ bị kẹt rồi quét tiếp / paper jam in the feeder: clear it and scan again".into(),
-        ScanError::NoDocuments => "Khay nạp giấy trống: đặt giấy vào khay rồi quét lại / the feeder is empty: load the paper and scan again".into(),
-        ScanError::CoverOpen => "Nắp máy quét đang mở: đóng nắp rồi quét lại / the scanner cover is open: close it and scan again".into(),
-        ScanError::DeviceLost { .. } => "Mất kết nối với máy quét (cáp, nguồn điện, mạng?) / lost contact with the scanner (cable, power, network?)".into(),
-        ScanError::DeviceBusy { name } => format!("Máy quét {name} đang bận (chương trình khác đang dùng) / scanner {name} is busy"),
-        ScanError::AccessDenied { name } => format!("Không có quyền dùng máy quét {name} / no permission to use scanner {name}"),
-        ScanError::DeviceNotFound { name } => format!("Không tìm thấy máy quét {name}; xem danh sách: hoso scan --list / scanner {name} not found; see hoso scan --list"),
-        ScanError::OptionUnavailable { option, wanted, available } => format!("Máy quét không hỗ trợ {option} = {wanted}; có: {available} / the scanner does not offer {option} = {wanted}; it offers: {available}"),
-        ScanError::Write { path, .. } => format!("Không ghi được {} (ổ đĩa đầy?) / cannot write it (disk full?)", path.display()),
-        ScanError::Cancelled => "Đã hủy quét / scan cancelled".into(),
-        ScanError::OutOfMemory => "Trình điều khiển máy quét hết bộ nhớ / the scanner driver ran out of memory".into(),
-        other => format!("Lỗi máy quét / scanner error: {other}"),
-    }
+    e.officer_message()
 }
