@@ -142,6 +142,30 @@ pub struct Document {
     pub(crate) file: PathBuf,
 }
 
+impl Document {
+    /// A free file name beside this document: `<stem>-<suffix>.pdf` (`-2`, `-3`, … when taken).
+    pub fn sibling(&self, suffix: &str) -> PathBuf {
+        let dir = self.file.parent().unwrap_or_else(|| Path::new("."));
+        let stem = self
+            .file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "tai-lieu".into());
+        crate::workspace::free_name(dir, &format!("{stem}-{suffix}"))
+    }
+}
+
+/// A file the app wrote, entered in the register.
+#[derive(Debug, Clone)]
+pub struct Registered {
+    /// SHA-256 of the file.
+    pub sha256: [u8; 32],
+    /// Its entry number.
+    pub seq: u64,
+    /// Its QR lookup payload.
+    pub qr: String,
+}
+
 /// Shared state of the sign, verify and register screens.
 /// (A changed key source locks the key again.)
 pub struct Office {
@@ -198,6 +222,36 @@ impl Office {
             .register
             .clone()
             .unwrap_or_else(|| self.workspace.join("register.sqlite"))
+    }
+
+    /// The register, opened for writing as this station (created the first time).
+    pub fn open_register(&self) -> Result<hoso_register::Register, hoso_register::RegisterError> {
+        let station = self.station();
+        let mut reg = hoso_register::Register::open_or_create(
+            &self.register_path(),
+            &hoso_register::CreateOptions::for_station(&station),
+        )?;
+        reg.set_station(&station);
+        Ok(reg)
+    }
+
+    /// Hashes `file` and enters it in the register as `entry` describes (its hash is filled in).
+    pub fn register_file(
+        &self,
+        file: &Path,
+        mut entry: hoso_register::NewEntry,
+    ) -> Result<Registered, crate::error::AppError> {
+        let sha256 =
+            hoso_register::sha256_file(file).map_err(|source| crate::error::AppError::Read {
+                path: file.to_path_buf(),
+                source,
+            })?;
+        entry.sha256 = sha256;
+        let mut reg = self.open_register()?;
+        let appended = reg.append(entry)?;
+        let seq = appended.entries.first().map(|e| e.seq).unwrap_or_default();
+        let qr = hoso_register::QrPayload::new(reg.origin(), seq, &sha256).to_string();
+        Ok(Registered { sha256, seq, qr })
     }
 
     /// This station's name in the register.

@@ -248,21 +248,8 @@ mod tests {
                 content.len()
             ),
         ];
-        let mut out = b"%PDF-1.7\n".to_vec();
-        let mut offs = Vec::new();
-        for (i, o) in objs.iter().enumerate() {
-            offs.push(out.len());
-            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-        }
-        let x = out.len();
-        out.extend_from_slice(b"xref\n0 5\n0000000000 65535 f\r\n");
-        for o in offs {
-            out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
-        }
-        out.extend_from_slice(
-            format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{x}\n%%EOF\n").as_bytes(),
-        );
-        out
+        let objs: Vec<&str> = objs.iter().map(String::as_str).collect();
+        crate::pdf::classic_pdf(&objs, "")
     }
 
     /// Counts digests signed, so the test sees one signature per good file and none for a bad.

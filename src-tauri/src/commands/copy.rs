@@ -4,12 +4,11 @@
 
 use std::time::SystemTime;
 
-use hoso_register::{CreateOptions, Register};
 use hoso_stamp::copy::{make_copy, CopyOutcome, CopyRequest};
 use hoso_stamp::CopyKind;
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager};
 
 use super::blocking;
 use super::sign::{SignFailure, SignProgress};
@@ -40,13 +39,11 @@ impl From<Form> for CopyKind {
 
 /// The number the next copy of `form` will get (nothing is consumed by asking).
 #[tauri::command]
-pub async fn next_copy_number(office: State<'_, Office>, form: Form) -> Result<String, AppError> {
-    let settings = office.settings();
-    let code = settings.copy_org_code();
-    let path = office.register_path();
-    let station = office.station();
+pub async fn next_copy_number(app: AppHandle, form: Form) -> Result<String, AppError> {
     blocking(move || {
-        let mut reg = Register::open_or_create(&path, &CreateOptions::for_station(&station))?;
+        let office = app.state::<Office>();
+        let code = office.settings().copy_org_code();
+        let mut reg = office.open_register()?;
         let reservation = reg.reserve_copy(&code, CopyKind::from(form).form())?;
         let number = reservation.number().to_string();
         reservation.abort();
@@ -90,12 +87,7 @@ pub async fn make_copies(
         if settings.office.trim().is_empty() {
             return Err(AppError::MissingSetting("tên cơ quan / the office's name"));
         }
-        let station = office.station();
-        let mut reg = Register::open_or_create(
-            &office.register_path(),
-            &CreateOptions::for_station(&station),
-        )?;
-        reg.set_station(&station);
+        let mut reg = office.open_register()?;
         office.with_signer(|signer| {
             let signer = signer.ok_or(AppError::KeyLocked)?;
             let mut batch = CopyBatch {
@@ -112,17 +104,7 @@ pub async fn make_copies(
                     qr,
                     time: SystemTime::now(),
                 };
-                let dir = doc
-                    .file
-                    .parent()
-                    .map(|p| p.to_path_buf())
-                    .unwrap_or_else(|| std::path::PathBuf::from("."));
-                let stem = doc
-                    .file
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "tai-lieu".into());
-                let out = crate::workspace::free_name(&dir, &format!("{stem}-ban-sao"));
+                let out = doc.sibling("ban-sao");
                 let r = make_copy(&doc.file, &out, &req, signer, &mut reg);
                 let ok = r.is_ok();
                 match r {

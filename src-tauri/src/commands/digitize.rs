@@ -212,20 +212,9 @@ fn register_dossier(
     code: &str,
     title: &str,
 ) -> Result<u64, AppError> {
-    use hoso_register::{CreateOptions, EntryKind, NewEntry, Register};
-    let sha = hoso_register::sha256_file(file).map_err(|source| AppError::Read {
-        path: file.to_path_buf(),
-        source,
-    })?;
-    let station = office.station();
-    let mut reg = Register::open_or_create(
-        &office.register_path(),
-        &CreateOptions::for_station(&station),
-    )?;
-    reg.set_station(&station);
-    let mut entry = NewEntry::new(EntryKind::Dossier, sha);
+    use hoso_register::{EntryKind, NewEntry};
+    let mut entry = NewEntry::new(EntryKind::Dossier, [0; 32]);
     entry.dossier_code = Some(code.to_owned());
     entry.title = Some(title.to_owned()).filter(|t| !t.is_empty());
-    let appended = reg.append(entry)?;
-    Ok(appended.entries.first().map(|e| e.seq).unwrap_or_default())
+    Ok(office.register_file(file, entry)?.seq)
 }

@@ -4,7 +4,7 @@
 
 use std::time::SystemTime;
 
-use hoso_register::{CreateOptions, EntryKind, NewEntry, QrPayload, Register};
+use hoso_register::{EntryKind, NewEntry};
 use hoso_sign::sign::{sign_pdf, Level, SignOptions};
 use hoso_sign::signer::{Pkcs12Signer, Signer};
 use hoso_sign::tsp::TsaClient;
@@ -17,7 +17,7 @@ use x509_cert::Certificate;
 
 use super::blocking;
 use crate::error::AppError;
-use crate::office::{AnySigner, Document, Office, Settings};
+use crate::office::{AnySigner, Document, Office, Registered, Settings};
 use hoso_token::{Login, Module, SlotSelector};
 
 /// What the staff member sees of a certificate before signing with it.
@@ -190,15 +190,6 @@ pub struct SignBatch {
     pub failed: Vec<SignFailure>,
 }
 
-fn signed_name(doc: &Document) -> String {
-    let stem = doc
-        .file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "tai-lieu".into());
-    format!("{stem}-da-ky")
-}
-
 /// Which visible signature, if any (Decree 30/2020 Appendix I).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -255,12 +246,7 @@ fn sign_one(
     fingerprint: &str,
     visible: Visible,
 ) -> Result<SignedFile, AppError> {
-    let dir = doc
-        .file
-        .parent()
-        .map(|p| p.to_path_buf())
-        .unwrap_or_else(|| std::path::PathBuf::from("."));
-    let out = crate::workspace::free_name(&dir, &signed_name(doc));
+    let out = doc.sibling("da-ky");
     let signing_time = SystemTime::now();
     let opts = SignOptions {
         level: if tsa.is_some() { Level::BT } else { Level::BB },
@@ -269,28 +255,16 @@ fn sign_one(
         ..SignOptions::default()
     };
     let done = sign_pdf(&doc.file, &out, &opts, signer, tsa)?;
-    let sha = hoso_register::sha256_file(&done.path).map_err(|source| AppError::Read {
-        path: done.path.clone(),
-        source,
-    })?;
-    let station = office.station();
-    let mut reg = Register::open_or_create(
-        &office.register_path(),
-        &CreateOptions::for_station(&station),
-    )?;
-    reg.set_station(&station);
-    let mut entry = NewEntry::new(EntryKind::Signed, sha);
+    let mut entry = NewEntry::new(EntryKind::Signed, [0; 32]);
     entry.dossier_code = doc.code.clone();
     entry.title = doc.title.clone();
     entry.signer_fingerprint = Some(fingerprint.to_owned());
-    let appended = reg.append(entry)?;
-    let seq = appended.entries.first().map(|e| e.seq).unwrap_or_default();
-    let qr = QrPayload::new(reg.origin(), seq, &sha).to_string();
+    let Registered { sha256, seq, qr } = office.register_file(&done.path, entry)?;
     let document = office.add_document(done.path.clone(), doc.code.clone(), doc.title.clone());
     Ok(SignedFile {
         document,
         from: doc.name.clone(),
-        sha256: hoso_register::hex(&sha),
+        sha256: hoso_register::hex(&sha256),
         seq,
         qr,
         level: format!("{:?}", done.level),

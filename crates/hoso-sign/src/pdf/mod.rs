@@ -79,3 +79,26 @@ pub enum PdfError {
         object: &'static str,
     },
 }
+
+/// A PDF with a classic xref table made of `objects` (numbered from 1, object 1 the catalog),
+/// offsets computed here, and `trailer_extra` added to the trailer dictionary — for tests.
+#[cfg(test)]
+pub(crate) fn classic_pdf(objects: &[&str], trailer_extra: &str) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offs = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offs.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let x = out.len();
+    let size = objects.len() + 1;
+    out.extend_from_slice(format!("xref\n0 {size}\n0000000000 65535 f\r\n").as_bytes());
+    for o in offs {
+        out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {size} /Root 1 0 R{trailer_extra} >>\nstartxref\n{x}\n%%EOF\n")
+            .as_bytes(),
+    );
+    out
+}

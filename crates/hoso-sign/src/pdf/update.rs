@@ -226,24 +226,7 @@ mod tests {
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
         ];
-        let mut out = b"%PDF-1.7\n".to_vec();
-        let mut offs = Vec::new();
-        for (i, o) in objs.iter().enumerate() {
-            offs.push(out.len());
-            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-        }
-        let x = out.len();
-        out.extend_from_slice(b"xref\n0 4\n0000000000 65535 f\r\n");
-        for o in offs {
-            out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
-        }
-        out.extend_from_slice(
-            format!(
-                "trailer\n<< /Size 4 /Root 1 0 R /ID [<0102> <0304>] >>\nstartxref\n{x}\n%%EOF"
-            )
-            .as_bytes(),
-        );
-        out
+        crate::pdf::classic_pdf(&objs, " /ID [<0102> <0304>]")
     }
 
     #[test]
