@@ -10,9 +10,8 @@ use std::path::{Path, PathBuf};
 use hoso_pdf::atomic::AtomicFile;
 use sha2::{Digest, Sha256};
 
-use crate::pdf::object::text_string;
 use crate::pdf::update::IncrementalUpdate;
-use crate::pdf::{Dict, FileSource, Object, PdfError, PdfFile, Source, Stream, StreamData};
+use crate::pdf::{Dict, FileSource, Object, PdfError, PdfFile, Source};
 use crate::tsp::{TsaClient, TsaError};
 
 /// Why a document timestamp could not be added. No output exists after any of these.
@@ -124,14 +123,12 @@ fn plan<S: Source>(file: &PdfFile<S>, capacity: usize) -> Result<Plan, DocTimest
         .map(|i| format!("DocTimeStamp{i}"))
         .find(|n| !names.contains(n))
         .expect("an unused name exists");
-    let (page_ref, page) = file.first_page()?;
     let mut up = IncrementalUpdate::new(file).map_err(|e| DocTimestampError::Io {
         path: PathBuf::new(),
         source: e,
     })?;
     let sig_ref = up.allocate();
     let field_ref = up.allocate();
-    let ap_ref = up.allocate();
 
     // ISO 32000-2 §12.8.5, Table 260: the document timestamp dictionary.
     let mut sig = Vec::new();
@@ -147,54 +144,7 @@ fn plan<S: Source>(file: &PdfFile<S>, capacity: usize) -> Result<Plan, DocTimest
     up.put_raw(sig_ref, sig);
 
     // An invisible, printable, locked widget with an empty appearance, as for signatures.
-    let mut ap = Dict::new();
-    ap.set("Type", Object::name("XObject"))
-        .set("Subtype", Object::name("Form"))
-        .set("BBox", Object::Array(vec![Object::Integer(0); 4]))
-        .set("Resources", Object::Dict(Dict::new()));
-    up.put(
-        ap_ref,
-        &Object::Stream(Box::new(Stream {
-            dict: ap,
-            data: StreamData::Owned(Vec::new()),
-        })),
-    );
-    let mut n = Dict::new();
-    n.set("N", Object::Ref(ap_ref));
-    let mut widget = Dict::new();
-    widget
-        .set("Type", Object::name("Annot"))
-        .set("Subtype", Object::name("Widget"))
-        .set("FT", Object::name("Sig"))
-        .set("T", text_string(&field_name))
-        .set("V", Object::Ref(sig_ref))
-        .set("F", Object::Integer(132))
-        .set("Rect", Object::Array(vec![Object::Integer(0); 4]))
-        .set("P", Object::Ref(page_ref))
-        .set("AP", Object::Dict(n));
-    up.put(field_ref, &Object::Dict(widget));
-
-    match page.get("Annots") {
-        Some(Object::Ref(r)) => {
-            let mut arr = file
-                .get(*r)?
-                .as_array()
-                .map(<[Object]>::to_vec)
-                .unwrap_or_default();
-            arr.push(Object::Ref(field_ref));
-            up.put(*r, &Object::Array(arr));
-        }
-        other => {
-            let mut arr = other
-                .and_then(Object::as_array)
-                .map(<[Object]>::to_vec)
-                .unwrap_or_default();
-            arr.push(Object::Ref(field_ref));
-            let mut page = page.clone();
-            page.set("Annots", Object::Array(arr));
-            up.put(page_ref, &Object::Dict(page));
-        }
-    }
+    crate::sign::put_invisible_field(file, &mut up, field_ref, sig_ref, &field_name)?;
     af.set("SigFlags", Object::Integer(3));
     match af.get("Fields").cloned() {
         Some(Object::Ref(r)) => {

@@ -625,13 +625,15 @@ fn plan_update(
 }
 
 /// The signature field as one invisible widget on the first page.
-fn put_invisible_field(
-    file: &PdfFile<FileSource>,
+/// Puts an invisible signature widget (field `field_ref` named `field_name`, value `sig_ref`) on
+/// the first page: shared by signatures and document timestamps.
+pub(crate) fn put_invisible_field<S: crate::pdf::file::Source>(
+    file: &PdfFile<S>,
     up: &mut IncrementalUpdate,
     field_ref: ObjRef,
     sig_ref: ObjRef,
     field_name: &str,
-) -> Result<(), SignError> {
+) -> Result<(), PdfError> {
     let (page_ref, page) = file.first_page()?;
     let ap_ref = up.allocate();
     // An invisible widget: zero Rect, Print + Locked flags, an empty appearance so PDF/A
