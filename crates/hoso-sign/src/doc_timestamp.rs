@@ -145,27 +145,7 @@ fn plan<S: Source>(file: &PdfFile<S>, capacity: usize) -> Result<Plan, DocTimest
 
     // An invisible, printable, locked widget with an empty appearance, as for signatures.
     crate::sign::put_invisible_field(file, &mut up, field_ref, sig_ref, &field_name)?;
-    af.set("SigFlags", Object::Integer(3));
-    match af.get("Fields").cloned() {
-        Some(Object::Ref(r)) => {
-            let mut arr = file
-                .get(r)?
-                .as_array()
-                .map(<[Object]>::to_vec)
-                .unwrap_or_default();
-            arr.push(Object::Ref(field_ref));
-            up.put(r, &Object::Array(arr));
-        }
-        other => {
-            let mut arr = other
-                .as_ref()
-                .and_then(Object::as_array)
-                .map(<[Object]>::to_vec)
-                .unwrap_or_default();
-            arr.push(Object::Ref(field_ref));
-            af.set("Fields", Object::Array(arr));
-        }
-    }
+    crate::sign::add_signature_field(file, &mut up, &mut af, field_ref)?;
     match acro_obj {
         Some(Object::Ref(r)) => up.put(r, &Object::Dict(af)),
         _ => {

@@ -572,27 +572,7 @@ fn plan_update(
 
     // The AcroForm's /Fields gets the field; SigFlags 3 = SignaturesExist | AppendOnly (§12.7.2).
     let mut af = acroform.clone();
-    af.set("SigFlags", Object::Integer(3));
-    match af.get("Fields").cloned() {
-        Some(Object::Ref(r)) => {
-            let mut arr = file
-                .get(r)?
-                .as_array()
-                .map(<[Object]>::to_vec)
-                .unwrap_or_default();
-            arr.push(Object::Ref(field_ref));
-            up.put(r, &Object::Array(arr));
-        }
-        other => {
-            let mut arr = other
-                .as_ref()
-                .and_then(Object::as_array)
-                .map(<[Object]>::to_vec)
-                .unwrap_or_default();
-            arr.push(Object::Ref(field_ref));
-            af.set("Fields", Object::Array(arr));
-        }
-    }
+    add_signature_field(file, &mut up, &mut af, field_ref)?;
     let mut catalog_changed = false;
     match acro_obj {
         Some(Object::Ref(r)) => up.put(r, &Object::Dict(af)),
@@ -625,6 +605,38 @@ fn plan_update(
 }
 
 /// The signature field as one invisible widget on the first page.
+/// Lists `field_ref` in the AcroForm `af`'s `/Fields` (in place, or in its indirect array) and
+/// sets SigFlags 3 = SignaturesExist | AppendOnly (ISO 32000-1 §12.7.2); the caller writes `af`.
+pub(crate) fn add_signature_field<S: crate::pdf::file::Source>(
+    file: &PdfFile<S>,
+    up: &mut IncrementalUpdate,
+    af: &mut Dict,
+    field_ref: ObjRef,
+) -> Result<(), PdfError> {
+    af.set("SigFlags", Object::Integer(3));
+    match af.get("Fields").cloned() {
+        Some(Object::Ref(r)) => {
+            let mut arr = file
+                .get(r)?
+                .as_array()
+                .map(<[Object]>::to_vec)
+                .unwrap_or_default();
+            arr.push(Object::Ref(field_ref));
+            up.put(r, &Object::Array(arr));
+        }
+        other => {
+            let mut arr = other
+                .as_ref()
+                .and_then(Object::as_array)
+                .map(<[Object]>::to_vec)
+                .unwrap_or_default();
+            arr.push(Object::Ref(field_ref));
+            af.set("Fields", Object::Array(arr));
+        }
+    }
+    Ok(())
+}
+
 /// Puts an invisible signature widget (field `field_ref` named `field_name`, value `sig_ref`) on
 /// the first page: shared by signatures and document timestamps.
 pub(crate) fn put_invisible_field<S: crate::pdf::file::Source>(

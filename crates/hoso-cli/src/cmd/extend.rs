@@ -5,11 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::anyhow;
-use hoso_sign::chain::TrustStore;
 use hoso_sign::doc_timestamp::DocTimestampError;
 use hoso_sign::ltv::{extend, LtvError, LtvLevel};
 use hoso_sign::revocation::RevocationClient;
-use hoso_sign::tsp::TsaClient;
 
 /// Target level.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -68,22 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ExtendLevel::BLta => LtvLevel::BLta,
     };
     let tsa = match &args.tsa {
-        Some(url) => {
-            let mut trust = TrustStore::new();
-            for p in &args.tsa_trust {
-                trust.add_file(p)?;
-            }
-            if args.demo {
-                trust.allow_demo();
-            }
-            if trust.roots().is_empty() {
-                anyhow::bail!(
-                    "cần --tsa-trust (hoặc --demo) để kiểm tra chứng thư TSA / \
-                     --tsa-trust (or --demo) is needed to check the TSA certificate"
-                );
-            }
-            Some(TsaClient::new(url, trust))
-        }
+        Some(url) => Some(super::sign::tsa_client(url, &args.tsa_trust, args.demo)?),
         None if matches!(level, LtvLevel::BLta) => {
             anyhow::bail!("B-LTA cần --tsa URL / B-LTA needs --tsa URL")
         }

@@ -100,6 +100,29 @@ fn explain(e: &SignError) -> String {
     format!("{vi}; không tạo tệp đầu ra / {e}; no output written")
 }
 
+/// A TSA client that checks the TSA's certificate against `--tsa-trust` roots (or the DEMO
+/// root with `--demo`); shared by `hoso sign` and `hoso extend`.
+pub fn tsa_client(
+    url: &str,
+    trust_files: &[std::path::PathBuf],
+    demo: bool,
+) -> anyhow::Result<TsaClient> {
+    let mut trust = TrustStore::new();
+    for p in trust_files {
+        trust.add_file(p)?;
+    }
+    if demo {
+        trust.allow_demo();
+    }
+    if trust.roots().is_empty() {
+        anyhow::bail!(
+            "cần --tsa-trust (hoặc --demo) để kiểm tra chứng thư TSA / \
+             --tsa-trust (or --demo) is needed to check the TSA certificate"
+        );
+    }
+    Ok(TsaClient::new(url, trust))
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let signer = super::signer_args::open(&args.signer)?;
     let level = match args.level {
@@ -109,22 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         LevelArg::BLta => Level::BLTA,
     };
     let tsa = match (&args.tsa, level) {
-        (Some(url), _) => {
-            let mut trust = TrustStore::new();
-            for p in &args.tsa_trust {
-                trust.add_file(p)?;
-            }
-            if args.demo {
-                trust.allow_demo();
-            }
-            if trust.roots().is_empty() {
-                anyhow::bail!(
-                    "cần --tsa-trust (hoặc --demo) để kiểm tra chứng thư TSA / \
-                     --tsa-trust (or --demo) is needed to check the TSA certificate"
-                );
-            }
-            Some(TsaClient::new(url, trust))
-        }
+        (Some(url), _) => Some(tsa_client(url, &args.tsa_trust, args.demo)?),
         (None, Level::BT | Level::BLT | Level::BLTA) => {
             anyhow::bail!("B-T, B-LT, B-LTA cần --tsa URL / B-T, B-LT and B-LTA need --tsa URL")
         }
