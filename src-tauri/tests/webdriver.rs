@@ -300,6 +300,20 @@ async fn type_into(c: &Client, css: &str, text: &str) {
     el.send_keys(text).await.expect("send_keys");
 }
 
+/// Waits for the verify screen's card to settle (a colour, not "checking…") and returns its
+/// `[colour, reason, text]`.
+async fn verify_card(c: &Client, what: &str, timeout: Duration) -> Value {
+    until(
+        c,
+        what,
+        "const c = document.getElementById('verify-card');
+         return document.body.dataset.screen === 'verify' && ['green','amber','red','error'].includes(c.dataset.color)
+           && [c.dataset.color, c.dataset.reason, c.textContent];",
+        timeout,
+    )
+    .await
+}
+
 async fn card_names(c: &Client) -> Vec<Vec<String>> {
     let v = js(
         c,
@@ -728,15 +742,7 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
 
     // Check it: a green card naming the signer and the register entry.
     click(&c, "#signed-list .btn-check").await;
-    let card = until(
-        &c,
-        "verify card",
-        "const c = document.getElementById('verify-card');
-         return document.body.dataset.screen === 'verify' && ['green','amber','red','error'].includes(c.dataset.color)
-           && [c.dataset.color, c.dataset.reason, c.textContent];",
-        Duration::from_secs(30),
-    )
-    .await;
+    let card = verify_card(&c, "verify card", Duration::from_secs(30)).await;
     assert_eq!(card[0], json!("green"), "{card}");
     assert_eq!(card[1], json!("valid"), "{card}");
     let text = card[2].as_str().unwrap_or_default();
@@ -805,17 +811,10 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     .await;
     assert_eq!(token_signed, json!("000.00.15.H12-261129-0001-da-ky-2.pdf"));
     click(&c, "#signed-list .btn-check").await;
-    let card = until(
-        &c,
-        "token-signed card",
-        "const c = document.getElementById('verify-card');
-         return c.dataset.color && c.dataset.color !== 'busy' && [c.dataset.color, c.textContent];",
-        Duration::from_secs(30),
-    )
-    .await;
+    let card = verify_card(&c, "token-signed card", Duration::from_secs(30)).await;
     assert_eq!(card[0], json!("green"), "{card}");
     assert!(
-        card[1].as_str().unwrap_or_default().contains("mục số 2"),
+        card[2].as_str().unwrap_or_default().contains("mục số 2"),
         "{card}"
     );
 
@@ -865,17 +864,10 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     .await;
     shot(&c, "sao_y").await;
     click(&c, "#copy-list .btn-check").await;
-    let card = until(
-        &c,
-        "copy card",
-        "const c = document.getElementById('verify-card');
-         return c.dataset.color && c.dataset.color !== 'busy' && [c.dataset.color, c.textContent];",
-        Duration::from_secs(30),
-    )
-    .await;
+    let card = verify_card(&c, "copy card", Duration::from_secs(30)).await;
     assert_eq!(card[0], json!("green"), "{card}");
     assert!(
-        card[1].as_str().unwrap_or_default().contains("01/SY-UBND"),
+        card[2].as_str().unwrap_or_default().contains("01/SY-UBND"),
         "{card}"
     );
 
@@ -1133,14 +1125,7 @@ async fn kiosk_flow(port: u16, workspace: &Path, qr: &str) {
     // The citizen types (or a barcode reader types) the QR payload of the signed copy.
     type_into(&c, "#v-qr", qr).await;
     click(&c, "#btn-qr").await;
-    let card = until(
-        &c,
-        "kiosk card",
-        "const c = document.getElementById('verify-card');
-         return ['green','amber','red','error'].includes(c.dataset.color) && [c.dataset.color, c.dataset.reason, c.textContent];",
-        Duration::from_secs(10),
-    )
-    .await;
+    let card = verify_card(&c, "kiosk card", Duration::from_secs(10)).await;
     assert_eq!(card[0], json!("green"), "{card}");
     assert_eq!(card[1], json!("registered"), "{card}");
     assert!(
