@@ -471,6 +471,22 @@ fn check_type0(cx: &mut Checker<'_>, num: u32, font: &Dict, codes: &HashSet<u32>
             if cmap_csi.is_some() && cid_csi.is_some() && cmap_csi != cid_csi {
                 cx.fail(RuleId::CidSystemInfo, None, Some(num), format!("CIDSystemInfo của \"{name}\" khác CMap / \"{name}\": CIDSystemInfo differs from its CMap's"));
             }
+            // §6.2.11.3.3: the dictionary's /WMode agrees with the embedded CMap program's.
+            let dict_wmode = s.dict.get("WMode").and_then(Object::as_i64).unwrap_or(0);
+            let s = s.clone();
+            if let Some(program) = cx.decode(&s) {
+                let mut prog_wmode = None;
+                content::walk(&program, |ev| {
+                    if let Event::Op(b"def", [Operand::Name(k), Operand::Number(v)]) = ev {
+                        if k == b"WMode" {
+                            prog_wmode = Some(*v as i64);
+                        }
+                    }
+                });
+                if prog_wmode.is_some_and(|w| w != dict_wmode) {
+                    cx.fail(RuleId::CMapEmbedded, None, Some(num), format!("/WMode {dict_wmode} của CMap khác chương trình CMap / CMap /WMode {dict_wmode} disagrees with the embedded CMap"));
+                }
+            }
             if let Some(Object::Name(u)) = s.dict.get("UseCMap") {
                 if !predefined_cmap(u) {
                     cx.fail(

@@ -728,10 +728,28 @@ fn walk_content(
         cx.mark_page(f, page);
         cx.font_use.entry(f).or_default().extend(codes);
     }
+    let mut transparent = false;
     if let Some(ext) = res.get("ExtGState").and_then(|e| cx.dict(e)).cloned() {
         for n in gs_names {
-            if let Some(r) = ext.get(&show(&n)).and_then(Object::as_ref) {
+            let Some(g) = ext.get(&show(&n)).cloned() else {
+                continue;
+            };
+            if let Some(r) = g.as_ref() {
                 cx.mark_page(r.num, page);
+            }
+            if let Some(gd) = cx.dict(&g) {
+                let alpha = |k: &str| {
+                    gd.get(k)
+                        .and_then(|v| cx.number(v))
+                        .is_some_and(|a| a < 1.0)
+                };
+                let smask = gd
+                    .get("SMask")
+                    .is_some_and(|m| cx.resolve(m).as_name() != Some(b"None"));
+                let bm = gd.get("BM").is_some_and(|b| {
+                    !matches!(cx.resolve(b).as_name(), Some(b"Normal" | b"Compatible"))
+                });
+                transparent |= alpha("CA") || alpha("ca") || smask || bm;
             }
         }
     }
@@ -835,6 +853,19 @@ fn walk_content(
                 page,
                 object: num,
             });
+        }
+    }
+    // §6.2.10: transparency needs a blending colour space: the page group's /CS or the
+    // OutputIntent.
+    if transparent && cx.intent.is_none() {
+        let page_cs = cx
+            .pages
+            .get(page as usize - 1)
+            .and_then(|(_, p)| p.get("Group").cloned())
+            .and_then(|g| cx.dict(&g).map(|d| d.get("CS").is_some()))
+            .unwrap_or(false);
+        if !page_cs {
+            cx.fail(RuleId::TransparencyGroup, Some(page), object, "trong suốt mà không có OutputIntent hay /CS của nhóm trang / transparency without an OutputIntent or a page group /CS");
         }
     }
     report_device(cx, &uses, &res, &job.page_res, page, object);
