@@ -4,6 +4,7 @@
 pub mod ltv_pki;
 pub mod pdfs;
 pub mod tsa;
+pub mod updates;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -10,6 +10,7 @@
 pub mod ltv;
 mod modifications;
 pub mod report;
+mod visual;
 
 use std::path::Path;
 use std::time::SystemTime;
@@ -24,8 +25,8 @@ use crate::pdf::object::decode_text;
 use crate::pdf::{Dict, FileSource, ObjRef, Object, PdfError, PdfFile, Prefix, Source, XrefEntry};
 pub use ltv::{LtvOptions, LtvReport};
 pub use report::{
-    Check, CheckKind, CheckStatus, Coverage, ModificationLevel, SignatureReport, TimestampReport,
-    Verdict, VerificationReport,
+    Change, ChangeKind, Check, CheckKind, CheckStatus, Coverage, ModificationLevel,
+    SignatureReport, TimestampReport, Verdict, VerificationReport,
 };
 
 /// What to trust and when.
@@ -177,6 +178,7 @@ fn new_report(field: &str) -> SignatureReport {
         byte_range: Vec::new(),
         coverage: Coverage::Unknown,
         modifications: ModificationLevel::None,
+        changes: Vec::new(),
         certification: None,
         ltv: None,
         checks: Vec::new(),
@@ -344,6 +346,12 @@ fn verify_one<S: Source>(
     // 4. Modifications after the signed revision, and DocMDP.
     let level_report = modifications::analyse(&signed, file, signed_len)?;
     rep.modifications = level_report.level;
+    rep.changes = level_report.changes.clone();
+    if let Some(warning) =
+        modifications::visual_check(file.source(), signed_len, &level_report, &mut rep.changes)
+    {
+        rep.push(CheckKind::Modifications, CheckStatus::Warning, warning);
+    }
     let (status, detail) = match level_report.level {
         ModificationLevel::None => (CheckStatus::Passed, "no changes after signing".to_owned()),
         ModificationLevel::Illegal => (CheckStatus::Failed, level_report.detail.clone()),

@@ -85,6 +85,63 @@ pub enum ModificationLevel {
     Illegal,
 }
 
+/// What kind of change a later revision made, judged by the role the object had in the signed
+/// revision (ISO 32000-1 §12.8.2.2.2 names what DocMDP allows; EU DSS reports the visual kinds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ChangeKind {
+    /// A page content stream, or what a page draws with (resources, fonts, XObjects).
+    PageContent,
+    /// A page dictionary (geometry, resources, contents) or the page tree.
+    Page,
+    /// A page was added or removed.
+    PageCount,
+    /// An annotation was added or changed.
+    Annotation,
+    /// A form field's value or appearance (form filling).
+    FormField,
+    /// A signature field added or signed (a later signature).
+    SignatureField,
+    /// An unsigned signature widget with a visible appearance (Mainka et al. 2021).
+    SneakySignature,
+    /// The document catalog.
+    Catalog,
+    /// The document information dictionary the signed trailer named.
+    DocumentInfo,
+    /// The XMP metadata stream the signed catalog named.
+    Metadata,
+    /// The document security store (validation data, ISO 32000-2 §12.8.4.3).
+    Dss,
+    /// An object that filled a reference dangling at signing time.
+    DanglingReference,
+    /// The trailer points at other objects (`/Root`, `/Info`, `/Encrypt`).
+    Trailer,
+    /// An object that existed when signed was deleted.
+    Deleted,
+    /// Bytes after the last `%%EOF` that are not a revision.
+    AppendedBytes,
+    /// Pixels differ between the signed revision and the final file (rendered comparison).
+    VisualDifference,
+    /// Any other object.
+    Other,
+}
+
+/// One change after a signed revision, with where it shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// What changed.
+    pub kind: ChangeKind,
+    /// How severe it is.
+    pub level: ModificationLevel,
+    /// The page, counted from 1, when the change is on a page.
+    pub page: Option<u32>,
+    /// The rectangle on that page in PDF user space `[x1 y1 x2 y2]`, when known.
+    pub rect: Option<[f64; 4]>,
+    /// The object number, when one object is concerned.
+    pub object: Option<u32>,
+    /// Why, in technical English.
+    pub detail: String,
+}
+
 /// The bottom line for one signature or the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Verdict {
@@ -126,6 +183,9 @@ pub struct SignatureReport {
     pub coverage: Coverage,
     /// Changes after the signed revision.
     pub modifications: ModificationLevel,
+    /// Each change after the signed revision, with page and rectangle where known.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
     /// DocMDP `/P` when this is a certification signature.
     pub certification: Option<i64>,
     /// Long-term validation status: level reached, proof of existence, revocation.
