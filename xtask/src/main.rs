@@ -8,6 +8,7 @@
 mod app;
 mod bench;
 mod bench_batch;
+mod bench_build;
 mod bench_cleanup;
 mod bench_ocr;
 mod bench_register;
