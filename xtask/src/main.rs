@@ -11,6 +11,7 @@ mod bench_batch;
 mod bench_build;
 mod bench_cleanup;
 mod bench_ocr;
+mod bench_pdfa;
 mod bench_register;
 mod bench_sign;
 mod certs;
