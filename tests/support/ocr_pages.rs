@@ -190,6 +190,8 @@ pub fn scan_png(pdf: &Path, dpi: u32, out: &Path) {
     let o = output(
         tool("convert", "imagemagick")
             .arg(&rendered)
+            // A fixed seed: the same noise on every run, so a page near a threshold cannot flip.
+            .args(["-seed", "20261207"])
             .args(["-attenuate", "0.25", "+noise", "Gaussian"])
             .args(["-colorspace", "Gray", "-depth", "8"])
             .args(["-units", "PixelsPerInch", "-density", &dpi.to_string()])
