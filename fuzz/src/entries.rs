@@ -6,8 +6,11 @@
 use std::io::Cursor;
 use std::time::{Duration, SystemTime};
 
+/// One entry point: arbitrary bytes in, nothing out.
+pub type Entry = fn(&[u8]);
+
 /// The targets, by name (the fuzz target and regression folder of each).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Entry)] = &[
     ("pdf_verify", pdf_verify),
     ("pdf_import", pdf_import),
     ("pdf_reopen", pdf_reopen),
