@@ -117,6 +117,10 @@ impl PdfImporter {
         if data.is_empty() {
             return Err(InputError::Empty);
         }
+        // lopdf parses every object with no resource limits: hoso's reader checks them first.
+        crate::read::file::preflight(data).map_err(|e| InputError::BadPdf {
+            reason: e.to_string(),
+        })?;
         let doc = Document::load_mem(data).map_err(|e| {
             let msg = e.to_string();
             if msg.to_lowercase().contains("encrypt") || msg.to_lowercase().contains("password") {

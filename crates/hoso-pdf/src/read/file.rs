@@ -41,6 +41,15 @@ impl Source for [u8] {
     }
 }
 
+impl<T: Source + ?Sized> Source for &T {
+    fn len(&self) -> u64 {
+        (**self).len()
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        (**self).read_at(offset, buf)
+    }
+}
+
 impl Source for Vec<u8> {
     fn len(&self) -> u64 {
         self.as_slice().len() as u64
@@ -893,6 +902,27 @@ impl<S: Source> PdfFile<S> {
             object: "page tree (too deep)",
         })
     }
+}
+
+/// Checks a PDF against the reader's limits before an unbounded reader (lopdf, which parses every
+/// object eagerly) is given it: every object in the cross-reference table is parsed once with the
+/// default [`Limits`]. Only a limit reached is an error; files this reader cannot parse at all are
+/// left to the other reader's own judgement.
+pub fn preflight(data: &[u8]) -> Result<(), PdfError> {
+    let file = match PdfFile::open(data) {
+        Ok(f) => f,
+        Err(e @ PdfError::LimitExceeded { .. }) => return Err(e),
+        Err(_) => return Ok(()),
+    };
+    let mut nums: Vec<u32> = file.merged.keys().copied().collect();
+    nums.sort_unstable();
+    for num in nums {
+        match file.get(ObjRef::new(num)) {
+            Err(e @ PdfError::LimitExceeded { .. }) => return Err(e),
+            _ => continue,
+        }
+    }
+    Ok(())
 }
 
 /// Finds the last `startxref` in the file's tail (§7.5.5).

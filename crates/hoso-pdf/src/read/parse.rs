@@ -7,7 +7,7 @@ use super::PdfError;
 const MAX_DEPTH: usize = 64;
 /// Most objects (array items, dictionary values, nested) one parser produces: a dictionary with
 /// millions of keys or an array of millions of numbers is refused before it fills memory.
-pub const MAX_ITEMS: usize = 1 << 20;
+pub const MAX_ITEMS: usize = 1 << 18;
 
 /// A parser over `buf`, whose first byte sits at absolute offset `base` of the source.
 pub struct Parser<'a> {

@@ -1,0 +1,3 @@
+//! Entry points of hoso's fuzz targets (see `entries.rs`, shared with the regression test).
+
+pub mod entries;
