@@ -585,7 +585,11 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     // + one per page written (1 + 1 + 2 + 1) + Finishing.
     assert_eq!(events, json!("11"));
     assert_eq!(
-        js(&c, "return document.getElementById('build-progress').dataset.ocr;").await,
+        js(
+            &c,
+            "return document.getElementById('build-progress').dataset.ocr;"
+        )
+        .await,
         json!("4"),
         "every raster page went through OCR"
     );
@@ -625,7 +629,9 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         .expect("pdftotext (poppler-utils) runs");
     let text_layer = String::from_utf8_lossy(&text_layer.stdout);
     assert!(
-        text_layer.chars().any(|ch| "ăâđêôơưạảấầẩậắằẳặếềểệịọỏốồổộớờởợụủứừửự".contains(ch)),
+        text_layer
+            .chars()
+            .any(|ch| "ăâđêôơưạảấầẩậắằẳặếềểệịọỏốồổộớờởợụủứừửự".contains(ch)),
         "no Vietnamese text in the OCR layer: {text_layer}"
     );
     assert_eq!(
@@ -1094,7 +1100,11 @@ async fn cancel_a_long_build(c: &Client, workspace: &Path) {
         Duration::from_secs(120),
     )
     .await;
-    let ocr_done = js(c, "return document.getElementById('build-progress').dataset.ocr;").await;
+    let ocr_done = js(
+        c,
+        "return document.getElementById('build-progress').dataset.ocr;",
+    )
+    .await;
     println!(
         "desktop: 200-page build cancelled during OCR ({ocr_done} pages recognised), stopped in {:.1} s",
         t0.elapsed().as_secs_f64()
