@@ -6,14 +6,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use hoso_office::config::{ConfigError, Origin, Overrides};
+use hoso_office::config::{ConfigError, Overrides};
 use hoso_office::keys::AnySigner;
 use hoso_office::{Cancel, Config};
 use hoso_sign::signer::Signer;
 use serde::Serialize;
 
 pub use hoso_office::config::Settings;
-pub use hoso_office::Registered;
 
 /// A PDF the app may sign or check: built here, chosen in a dialog, dropped, or signed here.
 #[derive(Debug, Clone, Serialize)]
@@ -113,19 +112,9 @@ impl Office {
         lock(&self.config).register.clone()
     }
 
-    /// Where the register path came from (flag, env, file, default).
-    pub fn register_origin(&self) -> Origin {
-        lock(&self.config).register_from
-    }
-
     /// The register, opened for writing as this station (created the first time).
     pub fn open_register(&self) -> Result<hoso_register::Register, hoso_register::RegisterError> {
         hoso_office::register::open_register(&self.config())
-    }
-
-    /// This station's name in the register.
-    pub fn station(&self) -> String {
-        lock(&self.config).station.clone()
     }
 
     /// Adds a PDF and returns its record.
