@@ -14,6 +14,7 @@ fn main() {
         "source_preview",
         "validate_dossier",
         "build_dossier",
+        "cancel_flow",
         "unlock_key",
         "lock_key",
         "pick_pdfs",

@@ -73,9 +73,13 @@ pub enum AppError {
     /// The visible signature could not be drawn (image against the Decree's rules, missing glyph).
     #[error(transparent)]
     Stamp(#[from] hoso_stamp::StampError),
-    /// The certified copy was not made; no file and no copy number were used.
+    /// A flow (build, sign, copy, extend) stopped; its output does not exist, or says why it
+    /// is not registered.
     #[error(transparent)]
-    Copy(#[from] hoso_stamp::copy::CopyError),
+    Office(hoso_office::OfficeError),
+    /// The officer cancelled; nothing was written or registered.
+    #[error("đã hủy, không tạo tệp / cancelled, nothing written")]
+    Cancelled,
     /// The scanner refused or failed (the officer's words).
     #[error("{}", .0.officer_message())]
     Scan(#[from] hoso_scan::ScanError),
@@ -110,7 +114,7 @@ pub enum AppError {
     },
     /// The settings file cannot be read or written.
     #[error(transparent)]
-    Settings(#[from] crate::office::SettingsError),
+    Settings(#[from] hoso_office::config::ConfigError),
     /// A background task stopped without an answer (it panicked).
     #[error("tác vụ nền bị dừng bất thường: {0} / a background task stopped unexpectedly")]
     Background(String),
@@ -135,7 +139,8 @@ impl AppError {
             AppError::NoTokenModule => "no_token_module",
             AppError::Stamp(_) => "stamp",
             AppError::Scan(_) => "scan",
-            AppError::Copy(_) => "copy",
+            AppError::Office(_) => "office",
+            AppError::Cancelled => "cancelled",
             AppError::MissingSetting(_) => "missing_setting",
             AppError::Token(_) => "token",
             AppError::Sign(_) => "sign",
@@ -154,7 +159,41 @@ impl From<hoso_sign::signer::SignerError> for AppError {
     fn from(e: hoso_sign::signer::SignerError) -> Self {
         match e {
             hoso_sign::signer::SignerError::WrongPin => AppError::WrongPin,
+            hoso_sign::signer::SignerError::Device(d) => {
+                match d.downcast::<hoso_token::TokenError>() {
+                    Ok(t) => AppError::Token(*t),
+                    Err(d) => AppError::Signer(hoso_sign::signer::SignerError::Device(d)),
+                }
+            }
             e => AppError::Signer(e),
+        }
+    }
+}
+
+impl From<hoso_office::OfficeError> for AppError {
+    fn from(e: hoso_office::OfficeError) -> Self {
+        use hoso_office::OfficeError as O;
+        match e {
+            e if e.is_cancelled() => AppError::Cancelled,
+            O::Dossier(d) => AppError::Dossier(d),
+            O::Key(k) => k.into(),
+            O::Sign(s) => AppError::Sign(s),
+            O::Register(r) => AppError::Register(r),
+            O::Trust(t) => AppError::Trust(t),
+            O::Stamp(s) => AppError::Stamp(s),
+            O::MissingSetting(m) => AppError::MissingSetting(m),
+            e => AppError::Office(e),
+        }
+    }
+}
+
+impl From<hoso_office::keys::KeyError> for AppError {
+    fn from(e: hoso_office::keys::KeyError) -> Self {
+        use hoso_office::keys::KeyError as K;
+        match e {
+            K::Signer(s) => s.into(),
+            K::NotConfigured | K::NoCertificate => AppError::NoSigningKey,
+            e => AppError::Office(e.into()),
         }
     }
 }

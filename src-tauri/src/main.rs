@@ -1,7 +1,7 @@
 //! hoso-desktop: the desktop door onto the hoso crates (Tauri v2). It parses its arguments,
 //! opens one window — the officer's (every screen) or the citizens' kiosk (verification only) —
-//! and answers the page's commands, each a few lines into a library crate
-//! (see [`commands`]). The page is `ui/` (plain HTML, CSS, ES modules), compiled into the
+//! and answers the page's commands, each a few lines into hoso-office — the flows the `hoso` CLI
+//! calls too, so both write the same files and the same register entries (see [`commands`]). The page is `ui/` (plain HTML, CSS, ES modules), compiled into the
 //! binary and served through Tauri's custom protocol under a strict CSP; what each window may
 //! call is fixed by `capabilities/officer.json` and `capabilities/kiosk.json`.
 //!
@@ -16,9 +16,10 @@ mod commands;
 mod error;
 mod form;
 mod office;
+#[cfg(test)]
+mod parity_tests;
 mod sources;
 mod state;
-mod workspace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,7 +41,8 @@ struct Args {
     /// Quầy: số giây không thao tác trước khi về màn hình đầu / kiosk: idle seconds before reset.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=3600))]
     idle_seconds: u32,
-    /// Thư mục ghi hồ sơ / where dossiers are written (default $HOSO_WORKSPACE or ~/HoSo).
+    /// Thư mục làm việc: hồ sơ, cài đặt, sổ đăng ký / the workspace: dossiers, settings, register
+    /// (default $HOSO_WORKSPACE or ~/HoSo).
     #[arg(long, value_name = "DIR")]
     workspace: Option<PathBuf>,
     /// Ảnh quét hoặc PDF để nhập vào Số hóa / scans or PDFs to import (officer mode).
@@ -112,12 +114,11 @@ fn run(args: Args, started: SystemTime) -> anyhow::Result<()> {
     } else {
         Mode::Officer
     };
-    let workspace = args
-        .workspace
-        .clone()
-        .unwrap_or_else(workspace::default_dir);
-    let office = office::Office::open(&workspace)?;
-    let session = Session::new(mode, workspace, started, args.idle_seconds);
+    // The workspace, register, station and settings come from hoso-office's resolver, the same
+    // the CLI uses: `--workspace`, `HOSO_WORKSPACE`, `HOSO_REGISTER`, `HOSO_STATION`, the
+    // settings file.
+    let office = office::Office::open(args.workspace.clone())?;
+    let session = Session::new(mode, office.workspace(), started, args.idle_seconds);
     let startup_files = if mode == Mode::Officer {
         args.files
     } else {
@@ -135,6 +136,7 @@ fn run(args: Args, started: SystemTime) -> anyhow::Result<()> {
             commands::digitize::source_preview,
             commands::digitize::validate_dossier,
             commands::digitize::build_dossier,
+            commands::cancel_flow,
             commands::sign::unlock_key,
             commands::sign::lock_key,
             commands::sign::pick_pdfs,

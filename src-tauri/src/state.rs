@@ -2,7 +2,7 @@
 //! handed to it (by the file dialog, by dropping them on the window, or on the command line).
 //! The page refers to those files by id only, so it can never name a path of its own choosing.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
@@ -101,11 +101,5 @@ impl Session {
     /// The file behind an id.
     pub fn source(&self, id: u64) -> Option<Source> {
         self.lock().1.sources.iter().find(|s| s.id == id).cloned()
-    }
-
-    /// The workspace folder, created when missing.
-    pub fn ensure_workspace(&self) -> std::io::Result<&Path> {
-        std::fs::create_dir_all(&self.workspace)?;
-        Ok(&self.workspace)
     }
 }

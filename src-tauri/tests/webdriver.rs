@@ -4,12 +4,14 @@
 //! 1. Officer: the fixture scans are handed to the app on its command line (the "open with"
 //!    door; native dialogs and native drops cannot be driven by WebDriver), reordered with the
 //!    keyboard buttons, split into three documents, a wrong dossier code is flagged next to its
-//!    field, the dossier is built, and the success view's path and SHA-256 are checked against
+//!    field, the dossier is built with OCR (on by default; pdftotext finds Vietnamese text in
+//!    it), and the success view's path and SHA-256 are checked against
 //!    the file on disk and the register entry is shown. Then it is signed with the DEMO staff
 //!    certificate (a wrong PIN first, refused), checked on the verify screen (green card, signer,
 //!    register entry), found in the register, and the register audits clean. Every screen is
 //!    photographed.
-//! 2. Officer with 200 pages: cold start to first paint and RSS are printed.
+//! 2. Officer with 200 pages: cold start to first paint and RSS are printed; a build of the 200
+//!    pages with OCR is cancelled while pages are recognised, leaving no file and no entry.
 //! 3. Kiosk: only the verify screen, type ≥ 16 px, no settings, no import, the officer's
 //!    commands refused by the kiosk capability; the signed file's QR payload gives a green card;
 //!    back to the start screen (card cleared) when idle.
@@ -579,8 +581,18 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         "return document.getElementById('build-progress').dataset.events;",
     )
     .await;
-    // Planned + one per page (1 + 1 + 2 + 1) + Finishing.
-    assert_eq!(events, json!("7"));
+    // OCR is on by default: Planned + one per raster page recognised (JPEG, PNG, 2 TIFF pages)
+    // + one per page written (1 + 1 + 2 + 1) + Finishing.
+    assert_eq!(events, json!("11"));
+    assert_eq!(
+        js(
+            &c,
+            "return document.getElementById('build-progress').dataset.ocr;"
+        )
+        .await,
+        json!("4"),
+        "every raster page went through OCR"
+    );
     let path = PathBuf::from(
         js(&c, "return document.getElementById('r-path').textContent;")
             .await
@@ -609,6 +621,19 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         .map(|b| format!("{b:02x}"))
         .collect();
     assert_eq!(shown_sha, json!(sha), "the shown SHA-256 is the file's");
+    // The two-layer PDF/A: pdftotext finds Vietnamese text (with diacritics) in the OCR layer.
+    let text_layer = Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    let text_layer = String::from_utf8_lossy(&text_layer.stdout);
+    assert!(
+        text_layer
+            .chars()
+            .any(|ch| "ăâđêôơưạảấầẩậắằẳặếềểệịọỏốồổộớờởợụủứừửự".contains(ch)),
+        "no Vietnamese text in the OCR layer: {text_layer}"
+    );
     assert_eq!(
         js(&c, "return document.getElementById('r-pages').textContent;").await,
         json!("5")
@@ -1048,7 +1073,57 @@ async fn two_hundred_pages(port: u16) {
         memory(pid)
     );
     shot(&c, "so_hoa_200_trang").await;
+    cancel_a_long_build(&c, dir.path()).await;
     c.close().await.expect("session closed");
+}
+
+/// Starts building the 200 pages with OCR, cancels while pages are recognised: no dossier
+/// file, nothing registered, the form is back.
+async fn cancel_a_long_build(c: &Client, workspace: &Path) {
+    type_into(c, "#f-code", "000.00.15.H12-261129-0200").await;
+    type_into(c, "#f-title", "Hồ sơ 200 trang").await;
+    click(c, "#btn-build").await;
+    until(
+        c,
+        "OCR under way",
+        "return Number(document.getElementById('build-progress').dataset.ocr || 0) >= 1;",
+        Duration::from_secs(120),
+    )
+    .await;
+    click(c, "#btn-build-cancel").await;
+    let t0 = Instant::now();
+    until(
+        c,
+        "build cancelled",
+        "return !document.getElementById('btn-build').disabled &&
+           document.getElementById('build-result').hidden;",
+        Duration::from_secs(120),
+    )
+    .await;
+    let ocr_done = js(
+        c,
+        "return document.getElementById('build-progress').dataset.ocr;",
+    )
+    .await;
+    println!(
+        "desktop: 200-page build cancelled during OCR ({ocr_done} pages recognised), stopped in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
+    assert!(
+        !workspace.join("000.00.15.H12-261129-0200.pdf").exists(),
+        "a cancelled build leaves no dossier"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(workspace)
+        .expect("workspace")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pdf") || n.contains(".tmp") || n.starts_with(".hoso-"))
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+    assert!(
+        !workspace.join("register.sqlite").exists(),
+        "nothing was registered"
+    );
 }
 
 async fn kiosk_flow(port: u16, workspace: &Path, qr: &str) {

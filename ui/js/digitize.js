@@ -404,26 +404,39 @@ async function build(e) {
   }
   const bar = $("build-progress");
   const btn = $("btn-build");
+  const cancel = $("btn-build-cancel");
   bar.hidden = false;
   bar.value = 0;
   bar.dataset.events = "0";
+  bar.dataset.ocr = "0";
   btn.disabled = true;
+  cancel.hidden = false;
+  cancel.disabled = false;
   const progress = channel((m) => {
     bar.dataset.events = String(Number(bar.dataset.events) + 1);
+    bar.dataset.stage = m.stage;
     if (m.stage === "planned") { bar.max = Math.max(1, m.pages); announce(t("planned", { n: m.pages })); }
+    else if (m.stage === "clean") { bar.max = m.total; bar.value = m.done; announce(t("cleaning", m)); }
+    else if (m.stage === "ocr") { bar.max = m.total; bar.value = m.done; bar.dataset.ocr = String(m.done); announce(t("ocring", m)); }
     else if (m.stage === "page") { bar.max = m.total; bar.value = m.done; announce(t("page", m)); }
     else if (m.stage === "finishing") { bar.value = bar.max; announce(t("finishing")); }
   });
+  const choices = { clean: $("f-clean").checked, ocr: $("f-ocr").checked };
   try {
-    const r = await invoke("build_dossier", { form: form(), progress });
+    const r = await invoke("build_dossier", { form: form(), choices, progress });
     showResult(r);
   } catch (err) {
-    errBox.textContent = errorText(err);
-    errBox.hidden = false;
-    if (err && err.problems && err.problems.length) { state.problems = err.problems; showProblems(); }
-    announce("");
+    if (err && err.kind === "cancelled") {
+      announce(t("cancelled"));
+    } else {
+      errBox.textContent = errorText(err);
+      errBox.hidden = false;
+      if (err && err.problems && err.problems.length) { state.problems = err.problems; showProblems(); }
+      announce("");
+    }
   } finally {
     btn.disabled = false;
+    cancel.hidden = true;
     bar.hidden = true;
   }
 }
@@ -435,7 +448,7 @@ function showResult(r) {
   $("r-documents").textContent = String(r.documents);
   $("r-level").textContent = r.level;
   $("r-size").textContent = t("bytes", { n: r.bytes.toLocaleString("vi-VN") });
-  $("r-register").textContent = r.register_seq != null ? t("registerSeq", { seq: r.register_seq }) : (r.register_error || "");
+  $("r-register").textContent = t("registerSeq", { seq: r.register_seq });
   state.lastBuilt = r.document;
   const ul = $("r-warnings");
   ul.replaceChildren(...r.warnings.map((w) => Object.assign(document.createElement("li"), { textContent: w })));
@@ -556,4 +569,9 @@ function initScanPanel() {
     }
   });
   $("btn-scan-cancel").addEventListener("click", () => invoke("cancel_scan"));
+  $("btn-build-cancel").addEventListener("click", () => {
+    $("btn-build-cancel").disabled = true;
+    announce(t("cancelling"));
+    invoke("cancel_flow");
+  });
 }

@@ -145,14 +145,20 @@ async function signAll() {
     status.textContent = t(p.ok ? "signedOne" : "failedOne", { done: p.done, total: p.total, name: p.name });
   });
   try {
-    const r = await invoke("sign_documents", { ids, visible: $("s-visible").value, progress });
+    const cancel = $("btn-sign-cancel");
+    cancel.hidden = false;
+    cancel.disabled = false;
+    const level = $("s-level").value || null;
+    const r = await invoke("sign_documents", { ids, visible: $("s-visible").value, level, progress });
     showResults(r);
+    if (r.not_started) status.textContent = t("notStarted", { n: r.not_started });
     queue.clear();
   } catch (e) {
     errBox.textContent = errorText(e);
     errBox.hidden = false;
   } finally {
     bar.hidden = true;
+    $("btn-sign-cancel").hidden = true;
     drawQueue();
   }
 }
@@ -197,6 +203,7 @@ export async function initSign() {
   document.addEventListener("hoso:screen", (ev) => { if (ev.detail === "sign") refreshCopyNumber(); });
   document.addEventListener("hoso:settings", refreshCopyNumber);
   $("btn-sign-go").addEventListener("click", signAll);
+  $("btn-sign-cancel").addEventListener("click", () => { $("btn-sign-cancel").disabled = true; invoke("cancel_flow"); });
   document.addEventListener("hoso:settings", refreshKeyFile);
   document.addEventListener("hoso:lang", () => { drawQueue(); refreshKeyFile(); });
   await refreshKeyFile();

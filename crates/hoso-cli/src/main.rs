@@ -1,7 +1,10 @@
 //! `hoso` — the command-line door onto the hoso libraries.
 //!
 //! Each subcommand lives in its own module under `cmd/`, parses its arguments into validated
-//! library types, calls one library function and prints. Exit codes: 0 ok, 1 verification failed,
+//! library types, makes one hoso-office call (or one lower-crate call for the tools that write
+//! nothing to keep: scan, clean, search, token, check, verify, register) and prints. Configuration
+//! (workspace, register, station, key, TSA, level) comes from hoso-office's resolver and the
+//! settings file shared with the desktop app (`hoso config show`). Exit codes: 0 ok, 1 verification failed,
 //! 2 usage or input error.
 
 mod cmd;
@@ -43,6 +46,8 @@ enum Command {
     Copy(cmd::copy::Args),
     /// Sổ đăng ký mã băm / the tamper-evident register of file hashes.
     Register(cmd::register::Args),
+    /// Cài đặt dùng chung với ứng dụng / settings shared with the desktop app.
+    Config(cmd::config::Args),
     /// Kiểm tra PDF/A theo từng điều khoản ISO 19005 / check PDF/A conformance rule by rule.
     Check(cmd::check::Args),
 }
@@ -91,6 +96,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Extend(args) => cmd::extend::run(args),
         Command::Copy(args) => cmd::copy::run(args),
         Command::Register(args) => cmd::register::run(args),
+        Command::Config(args) => cmd::config::run(args),
         Command::Check(args) => cmd::check::run(args),
     }
 }

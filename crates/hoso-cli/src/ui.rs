@@ -1,5 +1,6 @@
-//! Terminal presentation: errors and progress bars.
+//! Terminal presentation: errors, progress bars, and Ctrl-C as the flows' cancel.
 
+use hoso_office::{Cancel, Event};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Prints an error chain to stderr.
@@ -8,6 +9,18 @@ pub fn print_error(e: &anyhow::Error) {
     for cause in e.chain().skip(1) {
         eprintln!("  do / caused by: {cause}");
     }
+}
+
+/// A cancel flag set by Ctrl-C (the flow stops at the next page or file and leaves nothing).
+pub fn ctrl_c() -> Cancel {
+    let cancel = Cancel::new();
+    let flag = cancel.clone();
+    // Only one handler per process; a second flow in the same process keeps the first's.
+    let _ = ctrlc::set_handler(move || {
+        eprintln!("\nĐang hủy… / cancelling…");
+        flag.cancel();
+    });
+    cancel
 }
 
 /// A progress bar on stderr (hidden when stderr is not a terminal).
@@ -28,32 +41,40 @@ impl Progress {
         Self { bar }
     }
 
-    /// Follows a dossier build.
-    pub fn on_build_event(&mut self, e: &hoso_dossier::BuildEvent) {
+    fn stage(&self, first: bool, message: &'static str, done: usize, total: usize) {
+        if first {
+            self.bar.set_message(message);
+            self.bar.set_length(total as u64);
+        }
+        self.bar.set_position(done as u64);
+    }
+
+    /// Follows a flow.
+    pub fn on_event(&self, e: &Event) {
         match e {
-            hoso_dossier::BuildEvent::Planned { pages } => self.bar.set_length(*pages as u64),
-            hoso_dossier::BuildEvent::Clean { done, total } => {
-                if *done == 1 {
-                    self.bar.set_message("Làm sạch trang / cleaning pages");
-                    self.bar.set_length(*total as u64);
-                }
+            Event::Planned { pages } => self.bar.set_length(*pages as u64),
+            Event::Clean { done, total } => {
+                self.stage(*done == 1, "Làm sạch trang / cleaning pages", *done, *total)
+            }
+            Event::Ocr { done, total } => {
+                self.stage(*done == 1, "OCR tiếng Việt / OCR", *done, *total)
+            }
+            Event::Page { done, total, .. } => {
+                self.stage(*done == 1, "Ghi trang / writing pages", *done, *total)
+            }
+            Event::Finishing => self.bar.set_message("Hoàn tất / finishing"),
+            Event::File {
+                done,
+                total,
+                name,
+                ok,
+            } => {
+                self.bar.set_length(*total as u64);
                 self.bar.set_position(*done as u64);
-            }
-            hoso_dossier::BuildEvent::Ocr { done, total } => {
-                if *done == 1 {
-                    self.bar.set_message("OCR tiếng Việt / OCR");
-                    self.bar.set_length(*total as u64);
+                if !ok {
+                    self.bar.println(format!("Lỗi / failed: {name}"));
                 }
-                self.bar.set_position(*done as u64);
             }
-            hoso_dossier::BuildEvent::Page { done, total, .. } => {
-                if *done == 1 {
-                    self.bar.set_message("Ghi trang / writing pages");
-                    self.bar.set_length(*total as u64);
-                }
-                self.bar.set_position(*done as u64)
-            }
-            hoso_dossier::BuildEvent::Finishing => self.bar.set_message("Hoàn tất / finishing"),
         }
     }
 

@@ -10,9 +10,15 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// `hoso` with a private workspace, so the builds register into a throwaway register.
 fn hoso(args: &[&std::ffi::OsStr]) -> Output {
+    static WS: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let ws = WS.get_or_init(|| tempfile::tempdir().expect("workspace"));
     Command::new(env!("CARGO_BIN_EXE_hoso"))
         .args(args)
+        .env("HOSO_WORKSPACE", ws.path())
+        .env_remove("HOSO_REGISTER")
+        .env_remove("HOSO_SETTINGS")
         .output()
         .expect("hoso runs")
 }

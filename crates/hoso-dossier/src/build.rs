@@ -70,6 +70,9 @@ pub struct BuildOptions {
     /// Written as the page's `/Rotate` (ISO 32000-1 §7.7.3.3): the image bytes stay as scanned,
     /// and an OCR layer stays aligned with them.
     pub rotate: std::collections::BTreeMap<PathBuf, u16>,
+    /// Set to `true` from another thread to stop the build at the next page: the build then
+    /// returns [`DossierError::Cancelled`] and leaves nothing behind.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for BuildOptions {
@@ -80,6 +83,7 @@ impl Default for BuildOptions {
             ocr: None,
             clean: None,
             rotate: std::collections::BTreeMap::new(),
+            cancel: None,
         }
     }
 }
@@ -347,6 +351,16 @@ pub fn validate(spec: &DossierSpec) -> Result<(), DossierError> {
     Ok(())
 }
 
+impl BuildOptions {
+    /// `Err(Cancelled)` once [`BuildOptions::cancel`] is set.
+    fn check_cancel(&self) -> Result<(), DossierError> {
+        match &self.cancel {
+            Some(c) if c.load(std::sync::atomic::Ordering::Relaxed) => Err(DossierError::Cancelled),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Builds the dossier at `out`. On any error nothing is left at `out` (an earlier file there is
 /// kept as it was) and no temporary file remains.
 pub fn build_dossier(
@@ -386,6 +400,7 @@ pub fn build_dossier(
     let mut planned = Vec::with_capacity(spec.documents.len());
     let mut dropped: Vec<Vec<ManifestSource>> = vec![Vec::new(); spec.documents.len()];
     for (i, doc) in spec.documents.iter().enumerate() {
+        options.check_cancel()?;
         let mut sources = Vec::with_capacity(doc.files.len());
         let cleaned = match (&options.clean, &clean_dir) {
             (Some(opts), Some(tmp)) => clean_document(
@@ -408,11 +423,13 @@ pub fn build_dossier(
     }
     let total: usize = planned.iter().flatten().map(|s| s.pages as usize).sum();
     progress(BuildEvent::Planned { pages: total });
+    options.check_cancel()?;
     let mut layers = match &options.ocr {
-        Some(ocr) => run_ocr(&planned, ocr, progress, &mut warnings)?,
+        Some(ocr) => run_ocr(&planned, ocr, options, progress, &mut warnings)?,
         None => Vec::new(),
     }
     .into_iter();
+    options.check_cancel()?;
 
     let write_err = |e: io::Error| DossierError::Write {
         path: out.to_path_buf(),
@@ -429,6 +446,7 @@ pub fn build_dossier(
         let mut manifest_sources = Vec::with_capacity(sources.len());
         let mut page_text = Vec::new();
         for src in sources {
+            options.check_cancel()?;
             let original = src.origin.as_ref().map_or(&src.path, |(p, _)| p);
             writer.set_rotation(options.rotate.get(original).copied().unwrap_or(0));
             let sha = write_source(
@@ -710,6 +728,7 @@ pub(crate) fn forward_progress<T: Send>(
 fn run_ocr(
     planned: &[Vec<PlannedSource>],
     options: &OcrOptions,
+    build: &BuildOptions,
     progress: &mut dyn FnMut(BuildEvent),
     warnings: &mut Vec<BuildWarning>,
 ) -> Result<Vec<Option<TextLayer>>, DossierError> {
@@ -727,10 +746,18 @@ fn run_ocr(
         .collect();
     let total = jobs.len();
     let pages = forward_progress(
-        |report| recognise_all(jobs.len(), &|i| decode_gray(&jobs[i]), options, report),
+        |report| {
+            // Once cancelled, the remaining pages are skipped without decoding.
+            let decode = |i| match build.check_cancel() {
+                Ok(()) => decode_gray(&jobs[i]),
+                Err(e) => Err(e.to_string()),
+            };
+            recognise_all(jobs.len(), &decode, options, report)
+        },
         &mut |done| progress(BuildEvent::Ocr { done, total }),
     )
     .unwrap_or(Err(OcrError::Recognize))?;
+    build.check_cancel()?;
     let layers = jobs
         .iter()
         .zip(pages)

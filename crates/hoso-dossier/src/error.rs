@@ -67,4 +67,7 @@ pub enum DossierError {
         #[source]
         source: std::io::Error,
     },
+    /// The caller cancelled the build ([`crate::BuildOptions::cancel`]); nothing was written.
+    #[error("đã hủy dựng hồ sơ, không tạo tệp / the build was cancelled, nothing written")]
+    Cancelled,
 }

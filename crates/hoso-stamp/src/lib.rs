@@ -16,8 +16,8 @@
 //! signer block near the end of the last page and reads page geometry.
 //!
 //! [`visible::plan`] turns a signature image, a seal or an annex number into the widget hoso-sign
-//! places; [`copy::make_copy`] makes a whole certified copy: number reserved in the register,
-//! signed by the organisation's key, recorded with both hashes, renamed into place — or nothing.
+//! places. hoso-stamp only draws: it neither signs files nor writes the register — the certified
+//! copy flow (number, signature, registration) lives in hoso-office.
 //!
 //! ```
 //! use hoso_stamp::{decree, Appearance, CopyKind};
@@ -32,7 +32,6 @@
 #![forbid(unsafe_code)]
 
 mod appearance;
-pub mod copy;
 pub mod decree;
 mod error;
 mod image;

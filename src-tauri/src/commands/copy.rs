@@ -1,17 +1,18 @@
 //! Sao y: electronic certified copies of the queued documents, signed with the unlocked key in
 //! the office's name, each numbered from the register (the next number is shown before) — a
-//! thin door onto [`hoso_stamp::copy::make_copy`].
+//! thin door onto [`hoso_office::copy::copy_many`].
 
 use std::time::SystemTime;
 
-use hoso_stamp::copy::{make_copy, CopyOutcome, CopyRequest};
+use hoso_office::copy::{copy_many, next_copy_number as peek_number, CopyOutcome, CopyRequest};
+use hoso_office::{Event, Watch};
 use hoso_stamp::CopyKind;
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
 
 use super::blocking;
-use super::sign::{SignFailure, SignProgress};
+use super::sign::SignFailure;
 use crate::error::AppError;
 use crate::office::{Document, Office};
 
@@ -44,10 +45,7 @@ pub async fn next_copy_number(app: AppHandle, form: Form) -> Result<String, AppE
         let office = app.state::<Office>();
         let code = office.settings().copy_org_code();
         let mut reg = office.open_register()?;
-        let reservation = reg.reserve_copy(&code, CopyKind::from(form).form())?;
-        let number = reservation.number().to_string();
-        reservation.abort();
-        Ok(number)
+        Ok(peek_number(&mut reg, &code, form.into())?)
     })
     .await?
 }
@@ -70,66 +68,90 @@ pub struct CopyBatch {
     pub made: Vec<CopyMade>,
     /// Originals not copied (no file written, no number used).
     pub failed: Vec<SignFailure>,
+    /// Originals not started because the officer cancelled.
+    pub not_started: usize,
 }
 
-/// Makes a certified copy of each document, streaming one progress event per file.
+/// Copies the documents `ids` with `signer` in the office's name (settings), each as
+/// `<name>-ban-sao.pdf` beside its original.
+pub fn copy_ids(
+    office: &Office,
+    signer: &dyn hoso_sign::signer::Signer,
+    ids: &[u64],
+    form: Form,
+    qr: bool,
+    watch: &Watch,
+) -> Result<CopyBatch, AppError> {
+    let settings = office.settings();
+    if settings.office.trim().is_empty() {
+        return Err(AppError::MissingSetting("tên cơ quan / the office's name"));
+    }
+    let docs = ids
+        .iter()
+        .map(|id| office.document(*id).ok_or(AppError::UnknownDocument(*id)))
+        .collect::<Result<Vec<Document>, _>>()?;
+    let jobs: Vec<_> = docs
+        .iter()
+        .map(|d| (d.file.clone(), d.sibling("ban-sao")))
+        .collect();
+    let req = CopyRequest {
+        kind: form.into(),
+        org: settings.office.trim().to_owned(),
+        org_code: settings.copy_org_code(),
+        qr,
+        time: SystemTime::now(),
+    };
+    let done = copy_many(&office.config(), signer, &jobs, &req, watch)?;
+    let made = done
+        .made
+        .into_iter()
+        .map(|outcome| {
+            let from = docs.iter().find(|d| d.file == outcome.original);
+            CopyMade {
+                document: office.add_document(
+                    outcome.path.clone(),
+                    from.and_then(|d| d.code.clone()),
+                    from.and_then(|d| d.title.clone()),
+                ),
+                from: from.map(|d| d.name.clone()).unwrap_or_default(),
+                outcome,
+            }
+        })
+        .collect();
+    let failed = done
+        .failed
+        .into_iter()
+        .map(|f| SignFailure {
+            name: f.name,
+            message: f.message,
+        })
+        .collect();
+    Ok(CopyBatch {
+        made,
+        failed,
+        not_started: done.not_started,
+    })
+}
+
+/// Makes a certified copy of each document, streaming one progress event per file;
+/// `cancel_flow` stops before the next one.
 #[tauri::command]
 pub async fn make_copies(
     app: AppHandle,
     ids: Vec<u64>,
     form: Form,
     qr: bool,
-    progress: Channel<SignProgress>,
+    progress: Channel<Event>,
 ) -> Result<CopyBatch, AppError> {
     blocking(move || {
         let office = app.state::<Office>();
-        let settings = office.settings();
-        if settings.office.trim().is_empty() {
-            return Err(AppError::MissingSetting("tên cơ quan / the office's name"));
-        }
-        let mut reg = office.open_register()?;
+        let send = |e: Event| {
+            let _ = progress.send(e);
+        };
+        let watch = Watch::new(&send, office.start_flow());
         office.with_signer(|signer| {
             let signer = signer.ok_or(AppError::KeyLocked)?;
-            let mut batch = CopyBatch {
-                made: Vec::new(),
-                failed: Vec::new(),
-            };
-            let total = ids.len();
-            for (i, id) in ids.iter().enumerate() {
-                let doc = office.document(*id).ok_or(AppError::UnknownDocument(*id))?;
-                let req = CopyRequest {
-                    kind: form.into(),
-                    org: settings.office.trim().to_owned(),
-                    org_code: settings.copy_org_code(),
-                    qr,
-                    time: SystemTime::now(),
-                };
-                let out = doc.sibling("ban-sao");
-                let r = make_copy(&doc.file, &out, &req, signer, &mut reg);
-                let ok = r.is_ok();
-                match r {
-                    Ok(outcome) => batch.made.push(CopyMade {
-                        document: office.add_document(
-                            outcome.path.clone(),
-                            doc.code.clone(),
-                            doc.title.clone(),
-                        ),
-                        from: doc.name.clone(),
-                        outcome,
-                    }),
-                    Err(e) => batch.failed.push(SignFailure {
-                        name: doc.name.clone(),
-                        message: e.to_string(),
-                    }),
-                }
-                let _ = progress.send(SignProgress {
-                    done: i + 1,
-                    total,
-                    name: doc.name.clone(),
-                    ok,
-                });
-            }
-            Ok(batch)
+            copy_ids(&office, signer, &ids, form, qr, &watch)
         })
     })
     .await?

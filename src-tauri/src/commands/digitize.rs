@@ -1,7 +1,8 @@
 //! Số hóa: files in (dialog, drop, command line), thumbnails, field validation, build.
 
-use hoso_dossier::{BuildEvent, BuildOptions};
-use serde::Serialize;
+use hoso_office::build::{BuildRequest, Built, DEFAULT_OCR_LANGUAGES};
+use hoso_office::{Event, Watch};
+use serde::{Deserialize, Serialize};
 use tauri::ipc::{Channel, Response};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -9,6 +10,7 @@ use tauri_plugin_dialog::DialogExt;
 use super::blocking;
 use crate::error::{AppError, FieldProblem};
 use crate::form::DossierForm;
+use crate::office::{Document, Office};
 use crate::state::{Session, SourceList};
 
 /// Opens the system file dialog (driven by the officer) and imports what they choose.
@@ -68,62 +70,26 @@ pub async fn validate_dossier(
     Ok(form.to_spec(&session).err().unwrap_or_default())
 }
 
-/// Progress sent to the page while a dossier is built.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "stage", rename_all = "snake_case")]
-pub enum BuildProgress {
-    /// Every input was read; `pages` will be written.
-    Planned {
-        /// Total pages.
-        pages: usize,
-    },
-    /// One more page was written.
-    Page {
-        /// Pages written.
-        done: usize,
-        /// Total pages.
-        total: usize,
-        /// File name of the page's source.
-        file: String,
-    },
-    /// Pages cleaned so far (deskew, crop, blank detection).
-    Clean {
-        /// Pages done.
-        done: usize,
-        /// Total pages.
-        total: usize,
-    },
-    /// Pages recognised so far (OCR).
-    Ocr {
-        /// Pages done.
-        done: usize,
-        /// Total pages.
-        total: usize,
-    },
-    /// Closing the file.
-    Finishing,
+/// The Số hóa switches: "Làm sạch trang" and "Nhận dạng chữ (OCR)".
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(default)]
+pub struct BuildChoices {
+    /// Clean JPEG and PNG pages (deskew, crop, upright, drop blank backs).
+    pub clean: bool,
+    /// Add the OCR text layer (two-layer PDF/A, Circular 05/2025); on by default.
+    pub ocr: bool,
 }
 
-impl From<BuildEvent> for BuildProgress {
-    fn from(e: BuildEvent) -> Self {
-        match e {
-            BuildEvent::Planned { pages } => BuildProgress::Planned { pages },
-            BuildEvent::Page { done, total, file } => BuildProgress::Page {
-                done,
-                total,
-                file: file
-                    .file_name()
-                    .map(|f| f.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            },
-            BuildEvent::Clean { done, total } => BuildProgress::Clean { done, total },
-            BuildEvent::Ocr { done, total } => BuildProgress::Ocr { done, total },
-            BuildEvent::Finishing => BuildProgress::Finishing,
+impl Default for BuildChoices {
+    fn default() -> Self {
+        Self {
+            clean: false,
+            ocr: true,
         }
     }
 }
 
-/// A built dossier.
+/// A built and registered dossier, as the page shows it.
 #[derive(Debug, Serialize)]
 pub struct BuildResult {
     /// The PDF file.
@@ -141,80 +107,77 @@ pub struct BuildResult {
     /// Things the officer should know, Vietnamese first.
     pub warnings: Vec<String>,
     /// The dossier as a document the Sign and Verify screens can take.
-    pub document: crate::office::Document,
-    /// Its register entry number, when it could be registered.
-    pub register_seq: Option<u64>,
-    /// Why it could not be registered, when it could not.
-    pub register_error: Option<String>,
+    pub document: Document,
+    /// Its register entry number.
+    pub register_seq: u64,
+    /// Its QR lookup payload.
+    pub qr: String,
+}
+
+impl BuildResult {
+    fn new(b: Built, document: Document) -> Self {
+        Self {
+            path: b.output.display().to_string(),
+            sha256: b.sha256,
+            bytes: b.bytes,
+            pages: b.pages,
+            documents: b.documents,
+            level: b.pdfa,
+            warnings: b.warnings,
+            document,
+            register_seq: b.registered.seq,
+            qr: b.registered.qr,
+        }
+    }
+}
+
+/// The build request for `form` with the officer's switches (written to the workspace).
+pub fn build_request(
+    session: &Session,
+    form: &DossierForm,
+    choices: BuildChoices,
+) -> Result<BuildRequest, AppError> {
+    let mut req = BuildRequest::new(form.to_spec(session).map_err(AppError::Invalid)?);
+    req.rotate = form.rotations(session);
+    req.clean = choices.clean;
+    req.ocr = choices.ocr.then(|| DEFAULT_OCR_LANGUAGES.to_owned());
+    Ok(req)
+}
+
+/// Builds and registers the dossier, and hands it to the Sign and Verify screens.
+pub fn build_in(
+    office: &Office,
+    req: BuildRequest,
+    watch: &Watch,
+) -> Result<BuildResult, AppError> {
+    let built = hoso_office::build::build(&office.config(), req, watch)?;
+    let document = office.add_document(
+        built.output.clone(),
+        Some(built.code.clone()),
+        Some(built.title.clone()),
+    );
+    Ok(BuildResult::new(built, document))
 }
 
 /// Builds the dossier into the workspace as `<code>.pdf` (`<code>-2.pdf`, … when that exists:
-/// an earlier dossier is never replaced), streaming progress on `progress`.
+/// an earlier dossier is never replaced) and registers it, streaming progress per page on
+/// `progress`; `cancel_flow` stops it.
 #[tauri::command]
 pub async fn build_dossier(
     session: State<'_, Session>,
     app: AppHandle,
     form: DossierForm,
-    progress: Channel<BuildProgress>,
+    choices: Option<BuildChoices>,
+    progress: Channel<Event>,
 ) -> Result<BuildResult, AppError> {
-    let spec = form.to_spec(&session).map_err(AppError::Invalid)?;
-    let options = BuildOptions {
-        rotate: form.rotations(&session),
-        ..BuildOptions::default()
-    };
-    let code = spec.code.as_str().to_owned();
-    let title = spec.title.clone();
-    let dir = session
-        .ensure_workspace()
-        .map_err(|source| AppError::Workspace {
-            path: session.workspace.clone(),
-            source,
-        })?
-        .to_path_buf();
-    let report = blocking(move || {
-        let out = crate::workspace::free_name(&dir, spec.code.as_str());
-        hoso_dossier::build_dossier(&spec, &out, &options, &mut |e| {
-            // A closed page just stops listening; the build goes on.
-            let _ = progress.send(e.into());
-        })
+    let req = build_request(&session, &form, choices.unwrap_or_default())?;
+    blocking(move || {
+        let office = app.state::<Office>();
+        // A closed page just stops listening; the build goes on.
+        let send = |e: Event| {
+            let _ = progress.send(e);
+        };
+        build_in(&office, req, &Watch::new(&send, office.start_flow()))
     })
-    .await??;
-    let output = report.output.clone();
-    let (document, registered) = blocking(move || {
-        let office = app.state::<crate::office::Office>();
-        let document = office.add_document(output.clone(), Some(code.clone()), Some(title.clone()));
-        (document, register_dossier(&office, &output, &code, &title))
-    })
-    .await?;
-    // The dossier is written either way; a register failure is shown next to it, not hidden.
-    let (register_seq, register_error) = match registered {
-        Ok(seq) => (Some(seq), None),
-        Err(e) => (None, Some(e.to_string())),
-    };
-    Ok(BuildResult {
-        document,
-        register_seq,
-        register_error,
-        path: report.output.display().to_string(),
-        sha256: report.sha256,
-        bytes: report.bytes,
-        pages: report.manifest.page_count,
-        documents: report.manifest.document_count,
-        level: format!("PDF/A-{}b", report.level.part()),
-        warnings: report.warnings.iter().map(ToString::to_string).collect(),
-    })
-}
-
-/// Enters a freshly built dossier in the register (kind `dossier`, with its code and title).
-fn register_dossier(
-    office: &crate::office::Office,
-    file: &std::path::Path,
-    code: &str,
-    title: &str,
-) -> Result<u64, AppError> {
-    use hoso_register::{EntryKind, NewEntry};
-    let mut entry = NewEntry::new(EntryKind::Dossier, [0; 32]);
-    entry.dossier_code = Some(code.to_owned());
-    entry.title = Some(title.to_owned()).filter(|t| !t.is_empty());
-    Ok(office.register_file(file, entry)?.seq)
+    .await?
 }

@@ -4,10 +4,10 @@
 //!
 //! | screen | module | library | state |
 //! |---|---|---|---|
-//! | Số hóa / digitize | [`digitize`] | hoso-dossier, hoso-pdf | wired |
+//! | Số hóa / digitize | [`digitize`] | hoso-office (build flow) | wired |
 //! | Số hóa: scanner | [`scan`] | hoso-scan (SANE) | wired |
-//! | Ký số / sign | [`sign`] | hoso-sign, hoso-register | wired |
-//! | Sao y / certified copy | [`copy`] | hoso-stamp, hoso-register | wired |
+//! | Ký số / sign | [`sign`] | hoso-office (keys, sign flow) | wired |
+//! | Sao y / certified copy | [`copy`] | hoso-office (copy flow) | wired |
 //! | Tra cứu / verify | [`verify`] | hoso-sign, hoso-register | wired |
 //! | Sổ đăng ký / register | [`register`] | hoso-register | wired |
 //! | Cài đặt / settings | [`settings`] | — | wired |
@@ -58,6 +58,14 @@ pub struct AppInfo {
     pub idle_seconds: u32,
     /// Which capabilities have landed, and the issue each missing one waits for.
     pub features: Vec<FeatureState>,
+}
+
+/// The Cancel button of Số hóa and Ký số: the running build, signing or copying stops at the
+/// next page or file, leaves no file and registers nothing more.
+#[tauri::command]
+pub async fn cancel_flow(office: State<'_, crate::office::Office>) -> Result<(), AppError> {
+    office.cancel_flow();
+    Ok(())
 }
 
 /// Mode, version and which features are available.

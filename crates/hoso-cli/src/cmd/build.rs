@@ -6,9 +6,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::ArgMatches;
 use hoso_dossier::{
-    build_dossier, AccessRegime, BuildOptions, DocumentMetadata, DocumentSpec, DossierMetadata,
-    DossierSpec, OcrOptions, Retention,
+    AccessRegime, DocumentMetadata, DocumentSpec, DossierMetadata, DossierSpec, Retention,
 };
+use hoso_office::build::{build, BuildRequest, Built};
+use hoso_office::Watch;
 use serde::Deserialize;
 
 use crate::ui;
@@ -67,6 +68,12 @@ pub struct Args {
     /// Ngôn ngữ OCR của Tesseract / Tesseract OCR languages.
     #[arg(long, default_value = "vie+eng", requires = "ocr")]
     lang: String,
+    /// Sổ đăng ký / register file [env: HOSO_REGISTER].
+    #[arg(long, value_name = "PATH")]
+    register: Option<PathBuf>,
+    /// Tên trạm ghi vào sổ / station name in the register [env: HOSO_STATION].
+    #[arg(long)]
+    station: Option<String>,
     /// In báo cáo dạng JSON / print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -116,7 +123,8 @@ fn group_documents(args: &Args, matches: &ArgMatches) -> Vec<(String, Vec<PathBu
     groups
 }
 
-pub fn run(args: Args, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
+/// The dossier the flags describe.
+fn spec(args: &Args, matches: &ArgMatches) -> anyhow::Result<DossierSpec> {
     let code = args.code.parse()?;
     let mut meta = match &args.metadata {
         Some(p) => {
@@ -140,8 +148,7 @@ pub fn run(args: Args, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
     if args.restricted {
         meta.dossier.access = AccessRegime::Restricted;
     }
-    let groups = group_documents(&args, matches);
-    let documents = groups
+    let documents = group_documents(args, matches)
         .into_iter()
         .enumerate()
         .map(|(i, (name, files))| DocumentSpec {
@@ -150,57 +157,51 @@ pub fn run(args: Args, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
             metadata: meta.documents.get(i).cloned().unwrap_or_default(),
         })
         .collect();
-    let spec = DossierSpec {
+    Ok(DossierSpec {
         code,
         title: args.title.clone(),
         metadata: meta.dossier,
         documents,
-    };
-    let options = BuildOptions {
-        embed_manifest: !args.no_manifest,
-        created: None,
-        ocr: args.ocr.then(|| OcrOptions {
-            languages: args.lang.clone(),
-            threads: 0,
-        }),
-        clean: args.clean.then(|| hoso_scan::clean::CleanOptions {
-            drop_blank: !args.keep_blank,
-            ..Default::default()
-        }),
-        rotate: args.rotate.iter().cloned().collect(),
-    };
-    let mut bar = ui::Progress::new("Dựng hồ sơ / building");
-    let report = build_dossier(&spec, &args.out, &options, &mut |e| bar.on_build_event(&e))?;
+    })
+}
+
+pub fn run(args: Args, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
+    let config = super::config::resolve(args.register.clone(), args.station.clone())?;
+    let mut req = BuildRequest::new(spec(&args, matches)?);
+    req.out = Some(args.out.clone());
+    req.embed_manifest = !args.no_manifest;
+    req.clean = args.clean;
+    req.keep_blank = args.keep_blank;
+    req.ocr = args.ocr.then(|| args.lang.clone());
+    req.rotate = args.rotate.iter().cloned().collect();
+    let bar = ui::Progress::new("Dựng hồ sơ / building");
+    let show = |e| bar.on_event(&e);
+    let watch = Watch::new(&show, ui::ctrl_c());
+    let built = build(&config, req, &watch);
     bar.finish();
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
-                "output": report.output,
-                "sha256": report.sha256,
-                "bytes": report.bytes,
-                "pdfa": format!("PDF/A-{}B", report.level.part()),
-                "pages": report.manifest.page_count,
-                "documents": report.manifest.documents.len(),
-                "warnings": report.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
-            }))?
-        );
-    } else {
-        println!(
-            "Đã tạo hồ sơ / dossier written: {}",
-            report.output.display()
-        );
-        println!(
-            "  PDF/A-{}b · {} trang/pages · {} tài liệu/documents · {} byte",
-            report.level.part(),
-            report.manifest.page_count,
-            report.manifest.documents.len(),
-            report.bytes
-        );
-        println!("  SHA-256: {}", report.sha256);
-        for w in &report.warnings {
-            println!("  Lưu ý / note: {w}");
-        }
+    print(&built?, args.json)
+}
+
+fn print(b: &Built, json: bool) -> anyhow::Result<ExitCode> {
+    if json {
+        let mut v = serde_json::to_value(b)?;
+        // Older scripts read these names.
+        v["pdfa"] = b.pdfa.to_uppercase().into();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("Đã tạo hồ sơ / dossier written: {}", b.output.display());
+    println!(
+        "  {} · {} trang/pages · {} tài liệu/documents · {} byte",
+        b.pdfa, b.pages, b.documents, b.bytes
+    );
+    println!("  SHA-256: {}", b.sha256);
+    println!(
+        "  Mục sổ / register entry: {} · QR: {}",
+        b.registered.seq, b.registered.qr
+    );
+    for w in &b.warnings {
+        println!("  Lưu ý / note: {w}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,18 +1,18 @@
 //! `hoso copy`: an electronic certified copy (sao y, sao lục, trích sao) per Decree
 //! 30/2020/NĐ-CP Art. 25–27 and Appendix I part II — a thin door onto
-//! [`hoso_stamp::copy::make_copy`], which reserves the copy number in the register, signs with
+//! [`hoso_office::copy::copy`], which reserves the copy number in the register, signs with
 //! the organisation's key, records the copy with both hashes and renames it into place, or
 //! leaves nothing and gives the number back.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
-use hoso_register::{CreateOptions, Register};
-use hoso_sign::signer::Signer;
-use hoso_stamp::copy::{initials, make_copy, CopyRequest};
+use hoso_office::copy::{copy, CopyRequest};
 use hoso_stamp::CopyKind;
+
+use super::signer_args::SignerArgs;
 
 /// Hình thức bản sao / copy form.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -43,7 +43,7 @@ pub struct Args {
     #[arg(long)]
     out: PathBuf,
     /// Khóa PKCS#12 của cơ quan (văn thư ký) / the organisation's PKCS#12 key.
-    #[arg(long, required_unless_present = "pkcs11", conflicts_with = "pkcs11")]
+    #[arg(long, conflicts_with = "pkcs11")]
     org_p12: Option<PathBuf>,
     /// Hoặc token USB của cơ quan: thư viện PKCS#11 / or the organisation's USB token: its
     /// PKCS#11 module.
@@ -61,9 +61,9 @@ pub struct Args {
     /// Tệp chứa mã PIN (dòng đầu) / file holding the PIN (first line); else asked.
     #[arg(long)]
     pin_file: Option<PathBuf>,
-    /// Tên cơ quan sao, in trên bản sao / the copying organisation, as printed.
+    /// Tên cơ quan sao, in trên bản sao / the copying organisation, as printed (default: settings).
     #[arg(long)]
-    org: String,
+    org: Option<String>,
     /// Viết tắt tên cơ quan trong số bản sao (05/SY-UBND) / abbreviation in the copy number;
     /// default: the initials of --org.
     #[arg(long)]
@@ -77,6 +77,9 @@ pub struct Args {
     /// Sổ đăng ký / register file [env: HOSO_REGISTER].
     #[arg(long, value_name = "PATH")]
     register: Option<PathBuf>,
+    /// Tên trạm ghi vào sổ / station name in the register [env: HOSO_STATION].
+    #[arg(long)]
+    station: Option<String>,
     /// Dùng RSASSA-PSS cho khóa RSA / use RSASSA-PSS for RSA keys.
     #[arg(long)]
     rsa_pss: bool,
@@ -85,44 +88,47 @@ pub struct Args {
     json: bool,
 }
 
-/// The organisation's signer: its PKCS#12 file or its USB token, as `hoso sign` opens them.
-fn load_signer(args: &Args) -> Result<Box<dyn Signer + Send + Sync>> {
-    super::signer_args::open(&super::signer_args::SignerArgs {
-        p12: args.org_p12.clone(),
-        pkcs11: args.pkcs11.clone(),
-        slot: args.slot,
-        token_label: args.token_label.clone(),
-        key_label: args.key_label.clone(),
-        pin_file: args.pin_file.clone(),
-        rsa_pss: args.rsa_pss,
-    })
-}
+impl Args {
+    /// The organisation's key flags, as `hoso sign` takes them.
+    fn signer(&self) -> SignerArgs {
+        SignerArgs {
+            p12: self.org_p12.clone(),
+            pkcs11: self.pkcs11.clone(),
+            slot: self.slot,
+            token_label: self.token_label.clone(),
+            key_label: self.key_label.clone(),
+            pin_file: self.pin_file.clone(),
+            rsa_pss: self.rsa_pss,
+        }
+    }
 
-fn register_path(arg: Option<&Path>) -> Result<PathBuf> {
-    match arg {
-        Some(p) => Ok(p.to_path_buf()),
-        None => match std::env::var_os("HOSO_REGISTER").filter(|v| !v.is_empty()) {
-            Some(p) => Ok(PathBuf::from(p)),
-            None => hoso_register::default_register_path()
-                .context("không tìm thấy thư mục dữ liệu / no user data directory; use --register"),
-        },
+    /// The request: organisation from `--org`, else the settings' office.
+    fn request(&self, config: &hoso_office::Config) -> Result<CopyRequest> {
+        let (org, org_code) = match &self.org {
+            Some(o) => (o.trim().to_owned(), hoso_office::copy::initials(o)),
+            None => (
+                config.settings.office.trim().to_owned(),
+                config.settings.copy_org_code(),
+            ),
+        };
+        if org.is_empty() {
+            anyhow::bail!("cần --org (hoặc `hoso config set office …`) / --org is needed");
+        }
+        Ok(CopyRequest {
+            kind: self.form.kind(),
+            org_code: self.org_code.clone().unwrap_or(org_code),
+            org,
+            qr: !self.no_qr,
+            time: SystemTime::now(),
+        })
     }
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let signer = load_signer(&args)?;
-    let path = register_path(args.register.as_deref())?;
-    let station = std::env::var("HOSO_STATION").unwrap_or_else(|_| "station".into());
-    let mut reg = Register::open_or_create(&path, &CreateOptions::for_station(&station))
-        .with_context(|| format!("sổ đăng ký / register {}", path.display()))?;
-    let req = CopyRequest {
-        kind: args.form.kind(),
-        org: args.org.clone(),
-        org_code: args.org_code.clone().unwrap_or_else(|| initials(&args.org)),
-        qr: !args.no_qr,
-        time: SystemTime::now(),
-    };
-    let done = make_copy(&args.input, &args.out, &req, signer.as_ref(), &mut reg)
+    let config = super::config::resolve(args.register.clone(), args.station.clone())?;
+    let signer = super::signer_args::open(&args.signer(), &config)?;
+    let req = args.request(&config)?;
+    let done = copy(&config, signer.as_ref(), &args.input, &args.out, &req)
         .with_context(|| args.input.display().to_string())?;
     if done.original_certified {
         eprintln!(
@@ -134,30 +140,20 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&done)?);
-    } else {
-        println!(
-            "Đã sao / copied: {} — Số: {}",
-            args.out.display(),
-            done.copy_number
-        );
-        println!("  SHA-256: {}", done.sha256);
-        println!(
-            "  Mục sổ / register entry: {} (bản gốc / original: {})",
-            done.register_seq, done.original_seq
-        );
-        if let Some(qr) = &done.qr_printed {
-            println!("  QR: {}", qr.replace('\n', " / "));
-        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "Đã sao / copied: {} — Số: {}",
+        args.out.display(),
+        done.copy_number
+    );
+    println!("  SHA-256: {}", done.sha256);
+    println!(
+        "  Mục sổ / register entry: {} (bản gốc / original: {})",
+        done.register_seq, done.original_seq
+    );
+    if let Some(qr) = &done.qr_printed {
+        println!("  QR: {}", qr.replace('\n', " / "));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use hoso_stamp::copy::initials;
-
-    #[test]
-    fn initials_are_ascii() {
-        assert_eq!(initials("Ủy ban nhân dân phường Sông Cầu"), "UBNDPSC");
-    }
 }

@@ -1,13 +1,13 @@
 //! `hoso extend`: add or renew long-term validation data on a signed PDF (PAdES B-LT: DSS with
-//! certificates, OCSP responses and CRLs; B-LTA: plus a document timestamp).
+//! certificates, OCSP responses and CRLs; B-LTA: plus a document timestamp); the extended file
+//! is registered (hoso-office's extend flow).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::anyhow;
-use hoso_sign::doc_timestamp::DocTimestampError;
-use hoso_sign::ltv::{extend, LtvError, LtvLevel};
-use hoso_sign::revocation::RevocationClient;
+use hoso_office::extend::extend;
+use hoso_office::sign::tsa_client;
+use hoso_sign::ltv::LtvLevel;
 
 /// Target level.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -40,24 +40,15 @@ pub struct Args {
     /// Tin cậy gốc DEMO cho TSA / trust the DEMO root for the TSA.
     #[arg(long)]
     demo: bool,
+    /// Sổ đăng ký / register file [env: HOSO_REGISTER].
+    #[arg(long, value_name = "PATH")]
+    register: Option<PathBuf>,
+    /// Tên trạm ghi vào sổ / station name in the register [env: HOSO_STATION].
+    #[arg(long)]
+    station: Option<String>,
     /// In kết quả dạng JSON / print the result as JSON.
     #[arg(long)]
     json: bool,
-}
-
-fn explain(e: &LtvError) -> String {
-    let vi = match e {
-        LtvError::NoSignature => "Tệp chưa có chữ ký",
-        LtvError::Revocation { .. } => "Không lấy được dữ liệu thu hồi (OCSP/CRL)",
-        LtvError::DocTimestamp(DocTimestampError::DocMdpForbids) => {
-            "Tài liệu chứng nhận P=1 không cho thêm dấu thời gian tài liệu"
-        }
-        LtvError::DocTimestamp(_) => "Không thêm được dấu thời gian tài liệu",
-        LtvError::NoTsa => "B-LTA cần --tsa URL",
-        LtvError::Pdf(_) => "Không đọc được tệp PDF",
-        _ => "Không bổ sung được dữ liệu kiểm tra dài hạn",
-    };
-    format!("{vi}; tệp không đổi / {e}; the file is unchanged")
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -65,24 +56,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ExtendLevel::BLt => LtvLevel::BLt,
         ExtendLevel::BLta => LtvLevel::BLta,
     };
-    let tsa = match &args.tsa {
-        Some(url) => Some(super::sign::tsa_client(url, &args.tsa_trust, args.demo)?),
-        None if matches!(level, LtvLevel::BLta) => {
-            anyhow::bail!("B-LTA cần --tsa URL / B-LTA needs --tsa URL")
-        }
-        None => None,
-    };
+    let config = super::config::resolve(args.register.clone(), args.station.clone())?;
+    let tsa = tsa_client(&config, args.tsa.as_deref(), &args.tsa_trust, args.demo)?;
     let out = args.out.clone().unwrap_or_else(|| args.file.clone());
-    let done = extend(
-        &args.file,
-        &out,
-        level,
-        tsa.as_ref(),
-        &RevocationClient::new(),
-    )
-    .map_err(|e| anyhow!(explain(&e)))?;
+    let extended = extend(&config, &args.file, &out, level, tsa.as_ref())?;
+    let done = &extended.outcome;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&done)?);
+        println!("{}", serde_json::to_string_pretty(&extended)?);
     } else {
         println!(
             "Đã bổ sung / extended: {} ({} chữ ký / signatures, {} OCSP, {} CRL{})",
@@ -104,6 +84,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 done.without_revocation_source.join("; ")
             );
         }
+        println!(
+            "  Mục sổ / register entry: {} · QR: {}",
+            extended.registered.seq, extended.registered.qr
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod clean;
+pub mod config;
 pub mod copy;
 pub mod extend;
 pub mod ocr;
@@ -10,7 +11,6 @@ pub mod register;
 pub mod scan;
 pub mod search;
 pub mod sign;
-pub mod sign_batch;
 pub mod signer_args;
 pub mod token;
 pub mod verify;

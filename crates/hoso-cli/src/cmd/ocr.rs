@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use hoso_dossier::{ocr_existing, OcrOptions};
+use hoso_office::build::ocr_existing;
+use hoso_office::Watch;
 
 use crate::ui;
 
@@ -21,30 +22,35 @@ pub struct Args {
     /// Ngôn ngữ OCR của Tesseract / Tesseract OCR languages.
     #[arg(long, default_value = "vie+eng")]
     lang: String,
+    /// Sổ đăng ký / register file [env: HOSO_REGISTER].
+    #[arg(long, value_name = "PATH")]
+    register: Option<PathBuf>,
+    /// Tên trạm ghi vào sổ / station name in the register [env: HOSO_STATION].
+    #[arg(long)]
+    station: Option<String>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let options = OcrOptions {
-        languages: args.lang,
-        threads: 0,
-    };
-    let mut bar = ui::Progress::new("OCR");
-    let report = ocr_existing(&args.input, &args.out, &options, &mut |e| {
-        bar.on_build_event(&e)
-    })?;
+    let config = super::config::resolve(args.register.clone(), args.station.clone())?;
+    let bar = ui::Progress::new("OCR");
+    let show = |e| bar.on_event(&e);
+    let watch = Watch::new(&show, ui::ctrl_c());
+    let report = ocr_existing(&config, &args.input, &args.out, &args.lang, &watch);
     bar.finish();
+    let report = report?;
     println!(
         "Đã thêm lớp chữ / text layer added: {}",
         report.output.display()
     );
     println!(
-        "  PDF/A-{}b · {} trang/pages · {} có lớp chữ/with text layer · {} giữ nguyên/kept as they were",
-        report.level.part(),
-        report.pages,
-        report.pages_with_layer,
-        report.pages_kept
+        "  {} · {} trang/pages · {} có lớp chữ/with text layer · {} giữ nguyên/kept as they were",
+        report.pdfa, report.pages, report.pages_with_layer, report.pages_kept
     );
     println!("  SHA-256: {}", report.sha256);
+    println!(
+        "  Mục sổ / register entry: {} · QR: {}",
+        report.registered.seq, report.registered.qr
+    );
     for w in &report.warnings {
         println!("  Lưu ý / note: {w}");
     }

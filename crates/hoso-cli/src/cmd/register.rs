@@ -13,7 +13,7 @@ use serde_json::json;
 /// Sổ đăng ký: ghi, tra cứu, chứng minh, kiểm toán / the register: append, look up, prove, audit.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Tệp sổ đăng ký / register file [env: HOSO_REGISTER] [default: <data dir>/hoso/register.sqlite]
+    /// Tệp sổ đăng ký / register file [env: HOSO_REGISTER] [default: see `hoso config show`]
     #[arg(long, global = true, value_name = "PATH")]
     register: Option<PathBuf>,
     /// Tên trạm ghi vào mục mới / station name written into new entries [env: HOSO_STATION]
@@ -147,22 +147,11 @@ struct VerifyBundleArgs {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let from_env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    let path = match args
-        .register
-        .clone()
-        .or_else(|| from_env("HOSO_REGISTER").map(PathBuf::from))
-    {
-        Some(p) => p,
-        None => hoso_register::default_register_path()
-            .context("không tìm thấy thư mục dữ liệu / no user data directory; use --register")?,
-    };
-    let station = args
-        .station
-        .clone()
-        .or_else(|| from_env("HOSO_STATION").and_then(|s| s.into_string().ok()));
+    // One resolver for the register and the station (flag, env, shared settings, default).
+    let config = super::config::resolve(args.register.clone(), args.station.clone())?;
+    let path = config.register.clone();
     match args.command {
-        Sub::Append(a) => append(&path, station.as_deref(), a),
+        Sub::Append(a) => append(&path, &config.station, a),
         Sub::Lookup(a) => lookup(&open_ro(&path)?, a),
         Sub::Proof(a) => proof(&open_ro(&path)?, a),
         Sub::Checkpoint => {
@@ -200,7 +189,7 @@ fn open_ro(path: &Path) -> Result<Register> {
         .with_context(|| format!("sổ đăng ký / register {}", path.display()))
 }
 
-fn append(path: &Path, station: Option<&str>, a: AppendArgs) -> Result<ExitCode> {
+fn append(path: &Path, station_name: &str, a: AppendArgs) -> Result<ExitCode> {
     let sha256 = hoso_register::sha256_file(&a.file)
         .with_context(|| format!("không đọc được / cannot read {}", a.file.display()))?;
     let extra = match &a.extra {
@@ -226,12 +215,9 @@ fn append(path: &Path, station: Option<&str>, a: AppendArgs) -> Result<ExitCode>
         signer_fingerprint: a.signer_fingerprint,
         extra,
     };
-    let station_name = station
-        .map(str::to_owned)
-        .unwrap_or_else(|| hostname().unwrap_or_else(|| "station".into()));
-    let mut reg = Register::open_or_create(path, &CreateOptions::for_station(&station_name))
+    let mut reg = Register::open_or_create(path, &CreateOptions::for_station(station_name))
         .with_context(|| format!("sổ đăng ký / register {}", path.display()))?;
-    reg.set_station(&station_name);
+    reg.set_station(station_name);
     let appended = match (kind, a.copy_form) {
         (EntryKind::Copy, Some(form)) => {
             let form = match form {
@@ -275,13 +261,6 @@ fn append(path: &Path, station: Option<&str>, a: AppendArgs) -> Result<ExitCode>
         println!("Điểm kiểm tra / checkpoint:\n{}", appended.checkpoint.note);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn hostname() -> Option<String> {
-    std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
 }
 
 fn lookup(reg: &Register, a: LookupArgs) -> Result<ExitCode> {

@@ -1,20 +1,20 @@
-//! Choosing the key holder for a signing command: a PKCS#12 file (`--p12`) or a PKCS#11 token
-//! (`--pkcs11 MODULE [--slot N | --token-label L] [--key-label K]`). Shared by `hoso sign` and
-//! any other command that signs.
+//! Choosing the key for a signing command: a PKCS#12 file (`--p12`) or a PKCS#11 token
+//! (`--pkcs11 MODULE [--slot N | --token-label L] [--key-label K]`), else the key in the shared
+//! settings (`hoso config set p12 …`). Opening it is hoso-office's; reading the PIN is ours.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Context};
-use hoso_sign::signer::{Pkcs12Signer, Signer, SignerError};
-use hoso_token::{Login, Module, SlotSelector, TokenError};
+use anyhow::Context;
+use hoso_office::keys::{open_signer, AnySigner, KeyError, KeySource, PinAnswer, PinPrompt};
+use hoso_office::Config;
 use zeroize::Zeroizing;
 
 /// The key: a PKCS#12 file or a token.
-#[derive(clap::Args, Clone, Debug)]
+#[derive(clap::Args, Clone, Debug, Default)]
 pub struct SignerArgs {
-    /// Tệp khóa PKCS#12 (.p12/.pfx) / the PKCS#12 key file.
-    #[arg(long, required_unless_present = "pkcs11", conflicts_with = "pkcs11")]
+    /// Tệp khóa PKCS#12 (.p12/.pfx); mặc định theo cài đặt / the PKCS#12 key file (default: settings).
+    #[arg(long, conflicts_with = "pkcs11")]
     pub p12: Option<PathBuf>,
     /// Thư viện PKCS#11 của token (.so/.dll) / the token's PKCS#11 module.
     #[arg(long, value_name = "MODULE")]
@@ -36,8 +36,24 @@ pub struct SignerArgs {
     pub rsa_pss: bool,
 }
 
+impl SignerArgs {
+    /// The key the flags name, else the settings' key.
+    pub fn source(&self, config: &Config) -> Option<KeySource> {
+        match (&self.pkcs11, &self.p12) {
+            (Some(module), _) => Some(KeySource::Pkcs11 {
+                module: module.clone(),
+                slot: self.slot,
+                token_label: self.token_label.clone(),
+                key_label: self.key_label.clone(),
+            }),
+            (None, Some(p12)) => Some(KeySource::Pkcs12(p12.clone())),
+            (None, None) => config.settings.key_source(),
+        }
+    }
+}
+
 /// Reads the PIN from `--pin-file`, the terminal, or one line of stdin.
-pub fn read_pin(pin_file: Option<&std::path::Path>) -> anyhow::Result<Zeroizing<String>> {
+pub fn read_pin(pin_file: Option<&Path>) -> anyhow::Result<Zeroizing<String>> {
     match pin_file {
         Some(p) => {
             let s = Zeroizing::new(std::fs::read_to_string(p).with_context(|| {
@@ -61,65 +77,21 @@ pub fn read_pin(pin_file: Option<&std::path::Path>) -> anyhow::Result<Zeroizing<
     }
 }
 
-/// Opens the key holder, asking for the PIN once (or letting the token's PIN pad do it).
-pub fn open(args: &SignerArgs) -> anyhow::Result<Box<dyn Signer + Send + Sync>> {
-    let fail = |e: SignerError| {
-        anyhow!(
-            "{}; không tạo tệp đầu ra / {e}; no output written",
-            explain(&e)
-        )
-    };
-    if let Some(module) = &args.pkcs11 {
-        let module = Module::load(module).map_err(|e| fail(e.into()))?;
-        let selector = match (&args.slot, &args.token_label) {
-            (Some(n), _) => SlotSelector::Slot(*n),
-            (None, Some(l)) => SlotSelector::TokenLabel(l.clone()),
-            (None, None) => SlotSelector::Only,
-        };
-        let token = module.token(&selector).map_err(|e| fail(e.into()))?;
-        let login = if token.protected_authentication_path() && args.pin_file.is_none() {
+/// Opens the key, asking for the PIN once (or letting the token's PIN pad do it).
+pub fn open(args: &SignerArgs, config: &Config) -> anyhow::Result<AnySigner> {
+    let source = args.source(config).ok_or(KeyError::NotConfigured)?;
+    let rsa_pss = args.rsa_pss || config.settings.rsa_pss;
+    let mut ask = |p: &PinPrompt| -> PinAnswer {
+        if p.pin_pad && args.pin_file.is_none() {
             eprintln!(
                 "Nhập mã PIN trên thiết bị ({}) / enter the PIN on the token's keypad",
-                token.info.label
+                p.token.as_deref().unwrap_or_default()
             );
-            Login::ProtectedPath
-        } else {
-            Login::Pin(read_pin(args.pin_file.as_deref())?)
-        };
-        let signer = token
-            .login(login, args.key_label.as_deref(), args.rsa_pss)
-            .map_err(|e| fail(e.into()))?;
-        return Ok(Box::new(signer));
-    }
-    let p12 = args
-        .p12
-        .as_ref()
-        .context("cần --p12 hoặc --pkcs11 / --p12 or --pkcs11 is needed")?;
-    let pin = read_pin(args.pin_file.as_deref())?;
-    let signer = Pkcs12Signer::open(p12, &pin, args.rsa_pss).map_err(fail)?;
-    Ok(Box::new(signer))
-}
-
-/// Vietnamese for a key-holder error (the English is the error's own text).
-pub fn explain(e: &SignerError) -> String {
-    match e {
-        SignerError::WrongPin => "Sai mã PIN".into(),
-        SignerError::NoKey => "Tệp PKCS#12 không có khóa bí mật".into(),
-        SignerError::KeyDoesNotMatchCertificate => "Khóa bí mật không khớp chứng thư".into(),
-        SignerError::Device(d) => match d.downcast_ref::<TokenError>() {
-            Some(t) => {
-                // Name the flag that resolves the ambiguity.
-                let flag = match t {
-                    TokenError::AmbiguousToken { .. } | TokenError::TokenAbsent { .. } => {
-                        " (--slot / --token-label)"
-                    }
-                    TokenError::AmbiguousCertificate { .. } => " (--key-label)",
-                    _ => "",
-                };
-                format!("{}{flag}", t.vietnamese())
-            }
-            None => "Lỗi thiết bị ký số".into(),
-        },
-        _ => "Không mở được khóa ký".into(),
-    }
+            return Ok(None);
+        }
+        read_pin(args.pin_file.as_deref())
+            .map(Some)
+            .map_err(|e| KeyError::Pin(std::io::Error::other(e.to_string())))
+    };
+    Ok(open_signer(&source, rsa_pss, &mut ask)?)
 }

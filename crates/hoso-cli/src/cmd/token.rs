@@ -145,7 +145,7 @@ fn list(a: ListArgs) -> anyhow::Result<ExitCode> {
             Err(e) => {
                 failed = true;
                 let en = e.to_string();
-                let msg = format!("{} / {en}", super::signer_args::explain(&e.into()));
+                let msg = format!("{} / {en}", hoso_office::keys::explain(&e.into()));
                 if a.json {
                     out.push(json!({"module": path, "error": msg}));
                 } else {

@@ -2,11 +2,9 @@
 //! Appendix I (hoso-stamp draws, hoso-sign places the widgets).
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use anyhow::{bail, Context, Result};
-use hoso_sign::appearance::VisibleSignature;
-use hoso_stamp::visible::{self, Placement, VisibleKind};
+use hoso_stamp::visible::{Placement, VisibleKind};
 
 /// Flags of a visible signature.
 #[derive(clap::Args, Default)]
@@ -64,26 +62,20 @@ fn read_png(path: &Path) -> Result<Vec<u8>> {
 }
 
 impl VisibleArgs {
-    /// The widgets for signing `input` at `time`, or `None` without `--visible`.
-    pub fn build(&self, input: &Path, time: SystemTime) -> Result<Option<VisibleSignature>> {
+    /// What to draw and where, or `None` without `--visible` (hoso-office plans it on the file).
+    pub fn kind(&self) -> Result<Option<(VisibleKind, Placement)>> {
         if !self.visible {
             return Ok(None);
         }
-        let (kind, image_path) = match (&self.annex, &self.signature_image, &self.seal) {
-            (Some(number), _, _) => (
-                VisibleKind::Annex {
-                    number: number.clone(),
-                },
-                None,
-            ),
-            (None, Some(p), None) => (VisibleKind::Signature { png: read_png(p)? }, Some(p)),
-            (None, None, Some(p)) => (
-                VisibleKind::Seal {
-                    png: read_png(p)?,
-                    seal_mm: self.seal_mm,
-                },
-                Some(p),
-            ),
+        let kind = match (&self.annex, &self.signature_image, &self.seal) {
+            (Some(number), _, _) => VisibleKind::Annex {
+                number: number.clone(),
+            },
+            (None, Some(p), None) => VisibleKind::Signature { png: read_png(p)? },
+            (None, None, Some(p)) => VisibleKind::Seal {
+                png: read_png(p)?,
+                seal_mm: self.seal_mm,
+            },
             _ => bail!(
                 "--visible cần --signature-image (người có thẩm quyền), --seal (văn thư, chữ ký \
                  thứ hai của cơ quan) hoặc --annex / --visible needs --signature-image (the \
@@ -96,25 +88,12 @@ impl VisibleArgs {
             Some(p) => Some(p - 1),
             None => None,
         };
-        let bytes = std::fs::read(input)
-            .with_context(|| format!("không đọc được / cannot read {}", input.display()))?;
-        let placement = Placement {
-            page_index,
-            at_mm: self.at,
-        };
-        let plan =
-            visible::plan(&bytes, &kind, placement, time).with_context(|| match image_path {
-                Some(p) => p.display().to_string(),
-                None => input.display().to_string(),
-            })?;
-        if !plan.placed_from_text {
-            eprintln!(
-                "Không tìm thấy khối chữ ký trên trang {}; đặt ở vị trí mặc định (dùng --at) / \
-                 no signer block found on page {}; using the default position (see --at)",
-                plan.page_index + 1,
-                plan.page_index + 1
-            );
-        }
-        Ok(Some(plan.signature))
+        Ok(Some((
+            kind,
+            Placement {
+                page_index,
+                at_mm: self.at,
+            },
+        )))
     }
 }

@@ -3,8 +3,9 @@
 //! the organisation's signature, whose appearance is the prescribed text at the top right of
 //! page 1 (no image), and — outside that block — a QR verification mark. The copy number comes
 //! from the register in the same transaction that records the copy; if signing or writing
-//! fails, the number is given back and no file is left. Shared by `hoso copy` and the desktop
-//! app.
+//! fails, the number is given back and no file is left. hoso-stamp draws the block and the QR
+//! mark, hoso-sign signs, hoso-register numbers and records: this flow ties them together for
+//! `hoso copy` and the desktop app.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -13,10 +14,11 @@ use hoso_register::{hex, CopyForm, CopyNumber, EntryKind, NewEntry, QrPayload, R
 use hoso_sign::appearance::VisibleSignature;
 use hoso_sign::sign::{sign_pdf, SignError, SignOptions};
 use hoso_sign::signer::Signer;
+use serde::Serialize;
 
-use crate::locate::PdfPages;
-use crate::visible::widget;
-use crate::{decree, Appearance, CopyKind, StampError};
+use hoso_stamp::locate::PdfPages;
+use hoso_stamp::visible::widget;
+use hoso_stamp::{decree, Appearance, CopyKind, StampError};
 
 /// What to copy and how.
 #[derive(Debug, Clone)]
@@ -36,6 +38,8 @@ pub struct CopyRequest {
 /// A certified copy written and registered.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CopyOutcome {
+    /// The original.
+    pub original: PathBuf,
     /// The copy.
     pub path: PathBuf,
     /// `05/SY-UBND`.
@@ -76,6 +80,9 @@ pub enum CopyError {
     /// The appearance could not be drawn (a letter the font lacks, an unreadable page).
     #[error(transparent)]
     Stamp(#[from] StampError),
+    /// No appearance part could be drawn (an empty block and no QR mark).
+    #[error("không có gì để vẽ trên bản sao / nothing to draw on the copy")]
+    NothingToDraw,
     /// The register refused or failed.
     #[error("sổ đăng ký / register: {0}")]
     Register(#[from] hoso_register::RegisterError),
@@ -102,14 +109,12 @@ pub enum CopyError {
     },
 }
 
-impl CopyKind {
-    /// The register's copy form (its symbol in the copy number: SY, SL, TrS).
-    pub fn form(self) -> CopyForm {
-        match self {
-            Self::SaoY => CopyForm::SaoY,
-            Self::SaoLuc => CopyForm::SaoLuc,
-            Self::TrichSao => CopyForm::TrichSao,
-        }
+/// The register's copy form for a kind of copy (its symbol in the copy number: SY, SL, TrS).
+pub fn copy_form(kind: CopyKind) -> CopyForm {
+    match kind {
+        CopyKind::SaoY => CopyForm::SaoY,
+        CopyKind::SaoLuc => CopyForm::SaoLuc,
+        CopyKind::TrichSao => CopyForm::TrichSao,
     }
 }
 
@@ -154,7 +159,7 @@ fn partial_path(out: &Path) -> PathBuf {
 }
 
 /// Makes the certified copy of `input` at `out`, signed by `signer` (the organisation's key),
-/// numbered and recorded in `reg`.
+/// numbered and recorded in `reg`. The original is registered first when it is not there.
 pub fn make_copy(
     input: &Path,
     out: &Path,
@@ -187,7 +192,7 @@ pub fn make_copy(
     // The register records the copy at the instant printed on it and written as /M.
     let time = req.time;
     reg.set_clock(Box::new(move || time::OffsetDateTime::from(time)));
-    let reservation = reg.reserve_copy(&req.org_code, req.kind.form())?;
+    let reservation = reg.reserve_copy(&req.org_code, copy_form(req.kind))?;
     let number: CopyNumber = reservation.number().clone();
     let qr_text = format!("{lookup}\n{number}");
     let made = (|| -> Result<[u8; 32], CopyError> {
@@ -205,14 +210,13 @@ pub fn make_copy(
             parts.push((qr_ap, decree::beside(qr_rect, &taken, page1)));
         }
         // One widget for both (see Appearance::merge): pdfsig reads no field with widget kids.
-        let (ap, rect) =
-            Appearance::merge(&parts).ok_or(StampError::Pdf("no appearance to merge".into()))?;
+        let (ap, rect) = Appearance::merge(&parts).ok_or(CopyError::NothingToDraw)?;
         let widgets = vec![widget(0, &ap, rect)?];
         // Not a certification signature: pyHanko (by default, stricter than Acrobat) treats any
         // new visible signature after a DocMDP certification as an illegal change, so a certified
         // copy could not itself be copied (sao lục) with every signature staying valid.
         let opts = SignOptions {
-            field_name: Some(format!("{}{}", req.kind.form().symbol(), number.number)),
+            field_name: Some(format!("{}{}", copy_form(req.kind).symbol(), number.number)),
             reason: Some(format!("{} — {number}", req.kind.label())),
             signing_time: req.time,
             appearance: Some(VisibleSignature { widgets }),
@@ -260,6 +264,7 @@ pub fn make_copy(
     })?;
     let seq = appended.entries.first().map(|e| e.seq).unwrap_or_default();
     Ok(CopyOutcome {
+        original: input.to_path_buf(),
         path: out.to_path_buf(),
         copy_number: number.to_string(),
         year: number.year,
@@ -272,4 +277,100 @@ pub fn make_copy(
         signing_time: time_text,
         original_certified,
     })
+}
+
+/// The number the next copy of `kind` will get for `org_code` (nothing is consumed by asking).
+pub fn next_copy_number(
+    reg: &mut Register,
+    org_code: &str,
+    kind: CopyKind,
+) -> Result<String, hoso_register::RegisterError> {
+    let reservation = reg.reserve_copy(org_code, copy_form(kind))?;
+    let number = reservation.number().to_string();
+    reservation.abort();
+    Ok(number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_are_ascii() {
+        assert_eq!(initials("Ủy ban nhân dân phường Sông Cầu"), "UBNDPSC");
+    }
+}
+
+/// One copy of a batch that was not made (no file, no number used).
+#[derive(Debug, Clone, Serialize)]
+pub struct CopyFailure {
+    /// The original.
+    pub input: PathBuf,
+    /// Its name.
+    pub name: String,
+    /// Why, Vietnamese first.
+    pub message: String,
+}
+
+/// A batch of copies.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct CopiedBatch {
+    /// Copies made, in order.
+    pub made: Vec<CopyOutcome>,
+    /// Originals not copied.
+    pub failed: Vec<CopyFailure>,
+    /// Originals not started because the person cancelled.
+    pub not_started: usize,
+}
+
+/// Makes one certified copy in the configured register.
+pub fn copy(
+    config: &crate::config::Config,
+    signer: &dyn Signer,
+    input: &Path,
+    out: &Path,
+    req: &CopyRequest,
+) -> Result<CopyOutcome, crate::OfficeError> {
+    let mut reg = crate::register::open_register(config)?;
+    Ok(make_copy(input, out, req, signer, &mut reg)?)
+}
+
+/// Makes a certified copy of each `(original, copy)` pair, one progress event per file; a
+/// failure is listed and the rest go on; a cancel stops before the next file.
+pub fn copy_many(
+    config: &crate::config::Config,
+    signer: &dyn Signer,
+    jobs: &[(PathBuf, PathBuf)],
+    req: &CopyRequest,
+    watch: &crate::progress::Watch,
+) -> Result<CopiedBatch, crate::OfficeError> {
+    let mut reg = crate::register::open_register(config)?;
+    let mut batch = CopiedBatch::default();
+    for (i, (input, out)) in jobs.iter().enumerate() {
+        if watch.cancelled() {
+            batch.not_started = jobs.len() - i;
+            break;
+        }
+        let req = CopyRequest {
+            time: SystemTime::now(),
+            ..req.clone()
+        };
+        let r = make_copy(input, out, &req, signer, &mut reg);
+        let name = crate::progress::file_name(input);
+        watch.emit(crate::progress::Event::File {
+            done: i + 1,
+            total: jobs.len(),
+            name: name.clone(),
+            ok: r.is_ok(),
+        });
+        match r {
+            Ok(o) => batch.made.push(o),
+            Err(e) => batch.failed.push(CopyFailure {
+                input: input.clone(),
+                name,
+                message: e.to_string(),
+            }),
+        }
+    }
+    Ok(batch)
 }

@@ -1,0 +1,89 @@
+//! The flows' error: each variant wraps the lower crate's typed error, so a shell can explain it.
+
+use std::path::PathBuf;
+
+/// Why a flow stopped. After any of these, the flow's output either does not exist or (for
+/// [`OfficeError::NotRegistered`]) exists and says so.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OfficeError {
+    /// The configuration could not be read.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// The key could not be opened.
+    #[error(transparent)]
+    Key(#[from] crate::keys::KeyError),
+    /// The dossier could not be built.
+    #[error(transparent)]
+    Dossier(#[from] hoso_dossier::DossierError),
+    /// Signing failed; the original is untouched and no output was written.
+    #[error("{}", crate::sign::explain(.0))]
+    Sign(#[from] hoso_sign::sign::SignError),
+    /// The batch could not be planned (an input folder cannot be read).
+    #[error("không lập được danh sách tệp / cannot plan the batch: {0}")]
+    Plan(#[from] hoso_sign::batch::BatchPlanError),
+    /// Extending failed; the file is unchanged.
+    #[error("{}", crate::extend::explain(.0))]
+    Extend(#[from] hoso_sign::ltv::LtvError),
+    /// The certified copy was not made; no file and no copy number were used.
+    #[error(transparent)]
+    Copy(#[from] crate::copy::CopyError),
+    /// A visible appearance could not be drawn.
+    #[error(transparent)]
+    Stamp(#[from] hoso_stamp::StampError),
+    /// A trusted root cannot be read.
+    #[error("chứng thư gốc không dùng được: {0} / a trusted root cannot be used")]
+    Trust(#[from] hoso_sign::chain::TrustStoreError),
+    /// The register refused or failed.
+    #[error("sổ đăng ký / register: {0}")]
+    Register(#[from] hoso_register::RegisterError),
+    /// The output was written but could not be registered.
+    #[error("đã ghi {path} nhưng không ghi được vào sổ đăng ký: {source} / {path} was written but could not be registered")]
+    NotRegistered {
+        /// The written file.
+        path: PathBuf,
+        /// Why.
+        source: Box<OfficeError>,
+    },
+    /// A level above B-B needs a timestamp server.
+    #[error("{level} cần địa chỉ TSA (--tsa hoặc Cài đặt) / {level} needs a TSA URL (--tsa or Settings)")]
+    NoTsa {
+        /// The level asked for.
+        level: &'static str,
+    },
+    /// The TSA's certificate cannot be checked: no trusted roots.
+    #[error("cần gốc tin cậy (--tsa-trust, Cài đặt hoặc --demo) để kiểm tra chứng thư TSA / trust roots (--tsa-trust, Settings or --demo) are needed to check the TSA certificate")]
+    NoTsaTrust,
+    /// A setting the flow needs is missing.
+    #[error("chưa có {0} trong Cài đặt / {0} is not set in Settings")]
+    MissingSetting(&'static str),
+    /// A file cannot be read.
+    #[error("không đọc được {path}: {source} / cannot read the file")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A folder cannot be created.
+    #[error("không tạo được thư mục {path}: {source} / cannot create the folder")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The person cancelled; nothing was written or registered.
+    #[error("đã hủy, không tạo tệp / cancelled, nothing written")]
+    Cancelled,
+}
+
+impl OfficeError {
+    /// Whether the person cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(
+            self,
+            OfficeError::Cancelled | OfficeError::Dossier(hoso_dossier::DossierError::Cancelled)
+        )
+    }
+}

@@ -1,0 +1,95 @@
+//! Adding or renewing long-term validation data (PAdES B-LT: DSS; B-LTA: plus a document
+//! timestamp) and registering the extended file: a new file with a new hash, whose entry keeps
+//! the code, title and signer of the input's entry and names the input's hash.
+
+use std::path::Path;
+
+use hoso_register::{EntryKind, NewEntry};
+use hoso_sign::doc_timestamp::DocTimestampError;
+use hoso_sign::ltv::{extend as ltv_extend, ExtendOutcome, LtvError, LtvLevel};
+use hoso_sign::revocation::RevocationClient;
+use hoso_sign::tsp::TsaClient;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::OfficeError;
+use crate::progress::file_name;
+use crate::register::{open_register, register_file, Registered};
+
+/// Vietnamese first, English second.
+pub fn explain(e: &LtvError) -> String {
+    let vi = match e {
+        LtvError::NoSignature => "Tệp chưa có chữ ký",
+        LtvError::Revocation { .. } => "Không lấy được dữ liệu thu hồi (OCSP/CRL)",
+        LtvError::DocTimestamp(DocTimestampError::DocMdpForbids) => {
+            "Tài liệu chứng nhận P=1 không cho thêm dấu thời gian tài liệu"
+        }
+        LtvError::DocTimestamp(_) => "Không thêm được dấu thời gian tài liệu",
+        LtvError::NoTsa => "B-LTA cần --tsa URL",
+        LtvError::Pdf(_) => "Không đọc được tệp PDF",
+        _ => "Không bổ sung được dữ liệu kiểm tra dài hạn",
+    };
+    format!("{vi}; tệp không đổi / {e}; the file is unchanged")
+}
+
+/// An extended and registered file.
+#[derive(Debug, Serialize)]
+pub struct Extended {
+    /// What hoso-sign reports.
+    #[serde(flatten)]
+    pub outcome: ExtendOutcome,
+    /// The level reached.
+    pub level: &'static str,
+    /// The extended file's register entry.
+    pub registered: Registered,
+}
+
+/// Extends `input` into `out` (may be the same path: replaced atomically) and registers it.
+pub fn extend(
+    config: &Config,
+    input: &Path,
+    out: &Path,
+    level: LtvLevel,
+    tsa: Option<&TsaClient>,
+) -> Result<Extended, OfficeError> {
+    if level == LtvLevel::BLta && tsa.is_none() {
+        return Err(OfficeError::NoTsa { level: "B-LTA" });
+    }
+    let mut reg = open_register(config)?;
+    let input_sha = hoso_register::sha256_file(input).map_err(|source| OfficeError::Read {
+        path: input.to_path_buf(),
+        source,
+    })?;
+    let mut entry = NewEntry::new(EntryKind::Signed, [0; 32]);
+    if let Some(r) = reg
+        .lookup_sha256(&input_sha)?
+        .into_iter()
+        .min_by_key(|r| r.entry.seq)
+    {
+        entry.dossier_code = r.entry.dossier_code;
+        entry.title = r.entry.title;
+        entry.signer_fingerprint = r.entry.signer_fingerprint;
+    }
+    if entry.title.is_none() {
+        entry.title = Some(file_name(input));
+    }
+    let name = match level {
+        LtvLevel::BLt => "B-LT",
+        _ => "B-LTA",
+    };
+    entry
+        .extra
+        .insert("extended_from".into(), crate::hex(&input_sha).into());
+    entry.extra.insert("level".into(), name.into());
+    let outcome = ltv_extend(input, out, level, tsa, &RevocationClient::new())?;
+    let registered =
+        register_file(&mut reg, &outcome.path, entry).map_err(|e| OfficeError::NotRegistered {
+            path: outcome.path.clone(),
+            source: Box::new(e),
+        })?;
+    Ok(Extended {
+        outcome,
+        level: name,
+        registered,
+    })
+}

@@ -1,0 +1,54 @@
+//! hoso-office: the office flows, the one library both shells call — the `hoso` CLI
+//! (`crates/hoso-cli`) and the desktop app (`src-tauri`) — one call per command.
+//!
+//! Start from [`Config::resolve`]: the workspace, the register, the station name, trust roots,
+//! the TSA, the signature level and the key source, read from the settings file the CLI and the
+//! app share (see [`config`] for the resolution order). Then:
+//!
+//! - [`keys::open_signer`]: a signer from a PKCS#12 file or a PKCS#11 token;
+//! - [`build::build`]: a dossier (cleanup, OCR, progress per page, cancel) — registered;
+//! - [`sign::sign_one`], [`sign::sign_many`]: PAdES signatures — every signed file registered;
+//! - [`copy::copy`], [`copy::copy_many`]: Decree 30 certified copies — numbered and registered;
+//! - [`extend::extend`]: B-LT / B-LTA — the extended file registered.
+//!
+//! Long flows take a [`Watch`]: [`Event`]s out (bars in the CLI, page events in the app) and a
+//! [`Cancel`] flag in (Ctrl-C, the Cancel button).
+//!
+//! The lower crates do one job each and never write the register: hoso-dossier builds,
+//! hoso-sign signs, hoso-stamp draws appearances, hoso-register stores hashes. Only these flows
+//! tie them together, so "every file hoso makes is registered" is kept in one place.
+//!
+//! ```no_run
+//! use hoso_office::{config::Overrides, Config};
+//! let config = Config::resolve(&Overrides::default())?;
+//! println!("{} → {}", config.station, config.register.display());
+//! # Ok::<(), hoso_office::config::ConfigError>(())
+//! ```
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod build;
+pub mod config;
+pub mod copy;
+mod error;
+pub mod extend;
+pub mod keys;
+pub mod progress;
+pub mod register;
+pub mod sign;
+
+pub use config::Config;
+pub use error::OfficeError;
+pub use progress::{Cancel, Event, Watch};
+pub use register::Registered;
+
+/// Lower-case hex of any bytes (hashes, fingerprints).
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}

@@ -1,0 +1,374 @@
+//! Signing one or many PDFs and entering every signed file in the register. The signed entry
+//! takes the dossier code and title of the input's own register entry (the dossier hoso built),
+//! else the input's file name as title, so the CLI and the app write the same entries.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use hoso_register::{EntryKind, NewEntry, Register};
+use hoso_sign::batch::{sign_batch, BatchJob, BatchResult};
+use hoso_sign::sign::{sign_pdf, SignError, SignOptions};
+use hoso_sign::signer::Signer;
+use hoso_sign::tsp::{TsaClient, TsaError};
+use hoso_stamp::visible::{self, Placement, VisibleKind};
+use serde::Serialize;
+
+use crate::config::{trust_store, Config, SignLevel};
+use crate::error::OfficeError;
+use crate::keys::signer_fingerprint;
+use crate::progress::{file_name, Event, Watch};
+use crate::register::{open_register, Registered};
+
+/// Files are signed (in parallel) and registered (in one transaction) in groups of this many;
+/// cancel takes effect between groups, and a crash loses at most one group's registrations.
+const CHUNK: usize = 64;
+
+/// Vietnamese first, English second, for the signing errors people can act on.
+pub fn explain(e: &SignError) -> String {
+    if let SignError::Ltv(l) = e {
+        return format!(
+            "Đã ký mức B-T nhưng không bổ sung được dữ liệu kiểm tra dài hạn (chạy lại `hoso \
+             extend`) / signed at B-T, but the long-term validation data could not be added \
+             (run `hoso extend` again): {l}"
+        );
+    }
+    let vi = match e {
+        SignError::Signer(s) => &crate::keys::explain(s),
+        SignError::CertificateExpired { .. } => "Chứng thư ký đã hết hạn",
+        SignError::CertificateNotYetValid { .. } => "Chứng thư ký chưa có hiệu lực",
+        SignError::KeyUsageForbidsSigning => "Mục đích sử dụng khóa không cho phép ký",
+        SignError::Tsa(TsaError::Unreachable { .. }) => "Không kết nối được máy chủ dấu thời gian",
+        SignError::Tsa(_) => "Dấu thời gian không hợp lệ",
+        SignError::Encrypted => "Tệp PDF được mã hóa",
+        SignError::FieldExists { .. } => "Trường chữ ký đã tồn tại",
+        SignError::DocMdpForbids => "Tài liệu đã chứng nhận không cho phép thay đổi",
+        SignError::CertifyNotFirst => "Chữ ký chứng nhận phải là chữ ký đầu tiên",
+        SignError::PlaceholderTooSmall { .. } => "Chữ ký vượt quá chỗ dành sẵn",
+        SignError::Pdf(_) => "Không đọc được tệp PDF",
+        SignError::Io { .. } => "Lỗi đọc/ghi tệp",
+        _ => "Ký thất bại",
+    };
+    format!("{vi}; không tạo tệp đầu ra / {e}; no output written")
+}
+
+/// The TSA a command uses: `url` (else the settings' TSA), its certificate checked against
+/// `trust` (else the settings' roots), plus the DEMO root when `demo` or the settings say so.
+pub fn tsa_client(
+    config: &Config,
+    url: Option<&str>,
+    trust: &[PathBuf],
+    demo: bool,
+) -> Result<Option<TsaClient>, OfficeError> {
+    let s = &config.settings;
+    let Some(url) = url
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .or_else(|| s.tsa())
+    else {
+        return Ok(None);
+    };
+    let store = if trust.is_empty() {
+        trust_store(&s.trust, demo || s.demo_trust)?
+    } else {
+        trust_store(trust, demo)?
+    };
+    if store.roots().is_empty() {
+        return Err(OfficeError::NoTsaTrust);
+    }
+    Ok(Some(TsaClient::new(url, store)))
+}
+
+/// How to sign: the level, the TSA it needs, and the signature dictionary's fields.
+pub struct SignPlan {
+    /// PAdES level.
+    pub level: SignLevel,
+    /// The TSA (required above B-B).
+    pub tsa: Option<TsaClient>,
+    /// Everything else hoso-sign takes (its `level` and `appearance` are set by the flow).
+    pub options: SignOptions,
+    /// A visible signature drawn on each file (Decree 30/2020 Appendix I).
+    pub visible: Option<(VisibleKind, Placement)>,
+}
+
+impl SignPlan {
+    /// A plan at `level` (else the settings' level), checked to have a TSA when it needs one.
+    pub fn new(
+        config: &Config,
+        level: Option<SignLevel>,
+        tsa: Option<TsaClient>,
+    ) -> Result<Self, OfficeError> {
+        let level = level.unwrap_or_else(|| {
+            if tsa.is_some() && config.settings.level.is_none() {
+                SignLevel::BT
+            } else {
+                config.settings.sign_level()
+            }
+        });
+        if level.needs_tsa() && tsa.is_none() {
+            return Err(OfficeError::NoTsa {
+                level: level.name(),
+            });
+        }
+        Ok(Self {
+            level,
+            tsa,
+            options: SignOptions::default(),
+            visible: None,
+        })
+    }
+
+    fn base_options(&self, time: SystemTime) -> SignOptions {
+        let mut opts = self.options.clone();
+        opts.level = self.level.level();
+        opts.signing_time = time;
+        opts
+    }
+
+    fn options_for(
+        &self,
+        input: &Path,
+        time: SystemTime,
+    ) -> Result<(SignOptions, bool), OfficeError> {
+        let mut opts = self.base_options(time);
+        let mut placed = true;
+        if let Some((kind, placement)) = &self.visible {
+            let pdf = std::fs::read(input).map_err(|source| OfficeError::Read {
+                path: input.to_path_buf(),
+                source,
+            })?;
+            let plan = visible::plan(&pdf, kind, *placement, time)?;
+            placed = plan.placed_from_text;
+            opts.appearance = Some(plan.signature);
+        }
+        Ok((opts, placed))
+    }
+}
+
+/// One signed and registered file.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignedFile {
+    /// The input.
+    pub input: PathBuf,
+    /// The signed PDF.
+    pub path: PathBuf,
+    /// The signature field.
+    pub field_name: String,
+    /// `B-B` … `B-LTA`.
+    pub level: String,
+    /// CMS size and the space reserved for it.
+    pub cms_len: usize,
+    /// The `/Contents` capacity.
+    pub capacity: usize,
+    /// The visible signature was placed at the signer block found in the text.
+    pub placed_from_text: bool,
+    /// Its register entry.
+    pub registered: Registered,
+}
+
+/// One file that could not be signed: its original is untouched and no output exists.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignFailure {
+    /// The input.
+    pub input: PathBuf,
+    /// Its name.
+    pub name: String,
+    /// Why, Vietnamese first.
+    pub message: String,
+}
+
+/// A batch's outcome.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct SignedBatch {
+    /// Signed files, in order.
+    pub signed: Vec<SignedFile>,
+    /// Failures, in order.
+    pub failed: Vec<SignFailure>,
+    /// Files not started because the person cancelled.
+    pub not_started: usize,
+    /// Signed files whose register append failed (files exist, entries do not).
+    pub register_error: Option<String>,
+}
+
+/// The register entry of a signed copy of `input`: code and title from the input's own entry.
+fn signed_entry(reg: &Register, input: &Path, fingerprint: &str) -> NewEntry {
+    let mut e = NewEntry::new(EntryKind::Signed, [0; 32]);
+    e.signer_fingerprint = Some(fingerprint.to_owned());
+    let found = hoso_register::sha256_file(input)
+        .ok()
+        .and_then(|sha| reg.lookup_sha256(&sha).ok())
+        .and_then(|v| v.into_iter().min_by_key(|r| r.entry.seq));
+    if let Some(r) = found {
+        e.dossier_code = r.entry.dossier_code;
+        e.title = r.entry.title;
+    }
+    if e.title.is_none() {
+        e.title = Some(file_name(input));
+    }
+    e
+}
+
+/// Signs `input` into `out` and registers the signed file.
+pub fn sign_one(
+    config: &Config,
+    signer: &dyn Signer,
+    plan: &SignPlan,
+    input: &Path,
+    out: &Path,
+) -> Result<SignedFile, OfficeError> {
+    let fingerprint = signer_fingerprint(signer)?;
+    let mut reg = open_register(config)?;
+    let entry = signed_entry(&reg, input, &fingerprint);
+    let (opts, placed) = plan.options_for(input, SystemTime::now())?;
+    let done = sign_pdf(input, out, &opts, signer, plan.tsa.as_ref())?;
+    let registered = crate::register::register_file(&mut reg, &done.path, entry).map_err(|e| {
+        OfficeError::NotRegistered {
+            path: done.path.clone(),
+            source: Box::new(e),
+        }
+    })?;
+    Ok(SignedFile {
+        input: input.to_path_buf(),
+        path: done.path,
+        field_name: done.field_name,
+        level: plan.level.name().into(),
+        cms_len: done.cms_len,
+        capacity: done.capacity,
+        placed_from_text: placed,
+        registered,
+    })
+}
+
+/// Signs every job, `threads` at a time (sequentially when each file gets its own visible
+/// signature), registering each group of signed files in one transaction. One failure is
+/// listed and the rest go on; a cancel stops before the next group (or file).
+pub fn sign_many(
+    config: &Config,
+    signer: &(dyn Signer + Sync),
+    plan: &SignPlan,
+    jobs: &[BatchJob],
+    threads: usize,
+    watch: &Watch,
+) -> Result<SignedBatch, OfficeError> {
+    let fingerprint = signer_fingerprint(signer)?;
+    let mut reg = open_register(config)?;
+    let total = jobs.len();
+    let mut out = SignedBatch::default();
+    let chunk = if plan.visible.is_some() { 1 } else { CHUNK };
+    let mut done_count = 0;
+    for group in jobs.chunks(chunk) {
+        if watch.cancelled() {
+            out.not_started = total - done_count;
+            break;
+        }
+        let entries: Vec<NewEntry> = group
+            .iter()
+            .map(|j| signed_entry(&reg, &j.input, &fingerprint))
+            .collect();
+        let results = sign_group(plan, signer, group, threads, &mut |i, ok| {
+            done_count += 1;
+            watch.emit(Event::File {
+                done: done_count,
+                total,
+                name: file_name(&group[i].input),
+                ok,
+            });
+        });
+        let mut pending = Vec::new();
+        for ((job, entry), (result, placed)) in group.iter().zip(entries).zip(results) {
+            match result {
+                Ok(signed) => {
+                    let mut entry = entry;
+                    entry.sha256 = signed.sha256;
+                    pending.push((job, entry, signed, placed));
+                }
+                Err(message) => out.failed.push(SignFailure {
+                    input: job.input.clone(),
+                    name: file_name(&job.input),
+                    message,
+                }),
+            }
+        }
+        if pending.is_empty() || out.register_error.is_some() {
+            continue;
+        }
+        let appended = reg.append_batch(pending.iter().map(|p| p.1.clone()).collect());
+        match appended {
+            Ok(a) => {
+                for ((job, _, signed, placed), e) in pending.into_iter().zip(a.entries) {
+                    out.signed.push(SignedFile {
+                        input: job.input.clone(),
+                        path: signed.document.path,
+                        field_name: signed.document.field_name,
+                        level: plan.level.name().into(),
+                        cms_len: signed.document.cms_len,
+                        capacity: signed.document.capacity,
+                        placed_from_text: placed,
+                        registered: Registered {
+                            sha256: crate::hex(&e.sha256),
+                            seq: e.seq,
+                            qr: hoso_register::QrPayload::new(reg.origin(), e.seq, &e.sha256)
+                                .to_string(),
+                        },
+                    });
+                }
+            }
+            Err(e) => out.register_error = Some(e.to_string()),
+        }
+    }
+    Ok(out)
+}
+
+type GroupResult = (Result<hoso_sign::batch::BatchSigned, String>, bool);
+
+/// One group: in parallel with one set of options, or one file with its own appearance.
+fn sign_group(
+    plan: &SignPlan,
+    signer: &(dyn Signer + Sync),
+    group: &[BatchJob],
+    threads: usize,
+    on_done: &mut dyn FnMut(usize, bool),
+) -> Vec<GroupResult> {
+    if plan.visible.is_none() {
+        let opts = plan.base_options(SystemTime::now());
+        let results: Vec<BatchResult> =
+            sign_batch(group, &opts, signer, plan.tsa.as_ref(), threads, |i, r| {
+                on_done(i, r.is_ok())
+            });
+        return results
+            .into_iter()
+            .map(|r| (r.map_err(|e| explain(&e)), true))
+            .collect();
+    }
+    group
+        .iter()
+        .enumerate()
+        .map(|(i, job)| {
+            let r = one_with_appearance(plan, signer, job);
+            on_done(i, r.0.is_ok());
+            r
+        })
+        .collect()
+}
+
+fn one_with_appearance(plan: &SignPlan, signer: &dyn Signer, job: &BatchJob) -> GroupResult {
+    let (opts, placed) = match plan.options_for(&job.input, SystemTime::now()) {
+        Ok(o) => o,
+        Err(e) => return (Err(e.to_string()), false),
+    };
+    let r = sign_pdf(&job.input, &job.output, &opts, signer, plan.tsa.as_ref())
+        .map_err(|e| explain(&e))
+        .and_then(|d| {
+            let sha = hoso_register::sha256_file(&d.path).map_err(|source| {
+                OfficeError::Read {
+                    path: d.path.clone(),
+                    source,
+                }
+                .to_string()
+            })?;
+            Ok(hoso_sign::batch::BatchSigned {
+                document: d,
+                sha256: sha,
+            })
+        });
+    (r, placed)
+}
