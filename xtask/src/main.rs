@@ -70,6 +70,13 @@ fn run() -> Result<()> {
 fn test(extra: &[&str]) -> Result<()> {
     env::ensure_all()?;
     let root = env::workspace_root();
+    // Every command that writes a file registers it; tests that name no workspace must not
+    // fill the user's own (~/HoSo) register.
+    if std::env::var_os("HOSO_WORKSPACE").is_none() {
+        let workspace = env::target_dir().join("test-workspace");
+        std::fs::create_dir_all(&workspace)?;
+        std::env::set_var("HOSO_WORKSPACE", workspace);
+    }
     env::cargo(&root, &["fmt", "--all", "--", "--check"])?;
     env::cargo(
         &root,
