@@ -1002,6 +1002,33 @@ fn trailing_bytes<S: Source>(full: &PdfFile<S>, signed_len: u64) -> Option<(u64,
     junk.then(|| (start, rest.len() as u64))
 }
 
+/// With no revision after the signed one, any byte after it that is not white space (an object
+/// without cross-reference data, or a `startxref` repeating the signed one) is an unsigned
+/// change. Reads only the bytes after the signed revision.
+fn unsigned_tail<S: Source>(full: &PdfFile<S>, signed_len: u64) -> Option<(u64, u64)> {
+    let len = full.len();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut at = signed_len;
+    while at < len {
+        let want = usize::try_from(len - at)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let n = full.source().read_at(at, &mut buf[..want]).ok()?;
+        if n == 0 {
+            return None;
+        }
+        if let Some(i) = buf[..n]
+            .iter()
+            .position(|c| !crate::pdf::parse::is_white(*c))
+        {
+            let start = at + i as u64;
+            return Some((start, len - start));
+        }
+        at += n as u64;
+    }
+    None
+}
+
 /// Compares the signed revision (`signed`, the first `signed_len` bytes) with the whole file.
 pub(crate) fn analyse<P: Source, F: Source>(
     signed: &PdfFile<P>,
@@ -1013,7 +1040,11 @@ pub(crate) fn analyse<P: Source, F: Source>(
         .iter()
         .filter(|r| r.xref_offset >= signed_len)
         .collect();
-    let garbage = trailing_bytes(full, signed_len);
+    let garbage = if later.is_empty() {
+        unsigned_tail(full, signed_len)
+    } else {
+        trailing_bytes(full, signed_len)
+    };
     if later.is_empty() && garbage.is_none() {
         return Ok(LevelReport {
             level: ModificationLevel::None,
@@ -1535,6 +1566,16 @@ mod tests {
             .changes
             .iter()
             .any(|c| c.kind == ChangeKind::AppendedBytes));
+        // A startxref repeating the signed one does not make the object a revision.
+        let mut again = t.clone();
+        again.extend_from_slice(
+            format!(
+                "startxref\n{}\n%%EOF\n",
+                crate::pdf::file::find_startxref(b.as_slice()).expect("sx")
+            )
+            .as_bytes(),
+        );
+        assert_eq!(run(&again, b.len()).level, ModificationLevel::Illegal);
         let mut ws = b.clone();
         ws.extend_from_slice(b"\r\n\n");
         assert_eq!(run(&ws, b.len()).level, ModificationLevel::None);
