@@ -1159,5 +1159,72 @@ async fn kiosk_flow(port: u16, workspace: &Path, qr: &str) {
         json!(true),
         "the card is cleared for the next citizen"
     );
+    qr_reader_scans(&c, qr).await;
     c.close().await.expect("session closed");
+}
+
+/// A USB QR reader types the payload and Enter into whatever has the focus. The first scan
+/// arrives at the start screen; two more follow at once (an unknown payload, then the good one).
+/// Every scan gets its own card, in order, and no keystroke lands outside the QR field.
+async fn qr_reader_scans(c: &Client, qr: &str) {
+    // Record each settled card (lookup number and colour) as the page draws it.
+    let before = js(
+        c,
+        "window.hosoCards = [];
+         const card = document.getElementById('verify-card');
+         new MutationObserver(() => {
+           if (!['green','amber','red','error'].includes(card.dataset.color)) return;
+           const seen = card.dataset.lookup + ':' + card.dataset.color;
+           if (window.hosoCards[window.hosoCards.length - 1] !== seen) window.hosoCards.push(seen);
+         }).observe(card, { attributes: true });
+         return Number(card.dataset.lookup || 0);",
+    )
+    .await
+    .as_u64()
+    .expect("lookup counter");
+    let enter = fantoccini::key::Key::Enter;
+    let start = c.active_element().await.expect("focused start button");
+    start
+        .send_keys(&format!("{qr}{}", char::from(enter)))
+        .await
+        .expect("scan at the start screen");
+    until(
+        c,
+        "first scanned card",
+        "return (window.hosoCards || []).length >= 1 && window.hosoCards;",
+        Duration::from_secs(10),
+    )
+    .await;
+    let field = c.find(Locator::Css("#v-qr")).await.expect("QR field");
+    field
+        .send_keys(&format!(
+            "HS1:khong-co-trong-so{e}{qr}{e}",
+            e = char::from(enter)
+        ))
+        .await
+        .expect("two scans in a row");
+    let cards = until(
+        c,
+        "three scanned cards",
+        "return (window.hosoCards || []).length >= 3 && window.hosoCards;",
+        Duration::from_secs(15),
+    )
+    .await;
+    let cards: Vec<String> = serde_json::from_value(cards).expect("cards");
+    assert_eq!(cards.len(), 3, "one card per scan: {cards:?}");
+    assert_eq!(cards[0], format!("{}:green", before + 1), "{cards:?}");
+    assert!(
+        cards[1] == format!("{}:red", before + 2) || cards[1] == format!("{}:error", before + 2),
+        "the unknown payload is not green: {cards:?}"
+    );
+    assert_eq!(cards[2], format!("{}:green", before + 3), "{cards:?}");
+    assert_eq!(
+        js(
+            c,
+            "return [document.activeElement.id, document.getElementById('v-qr').value];"
+        )
+        .await,
+        json!(["v-qr", ""]),
+        "the field is empty and focused for the next scan"
+    );
 }

@@ -85,12 +85,34 @@ export async function verifyDocument(doc) {
 }
 
 export function initVerify(info, showScreen) {
+  // A QR reader types a payload and Enter, and may type the next one before the first answer
+  // comes: every lookup gets a number, answers are drawn in that order (a late answer never
+  // replaces a newer one), and the field is emptied and keeps the focus, so the next scan is
+  // neither appended to the last one nor typed into the card.
+  let started = 0;
+  let drawn = 0;
   $("qr-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const payload = $("v-qr").value.trim();
-    if (!payload) { $("v-qr").focus(); return; }
+    const field = $("v-qr");
+    const payload = field.value.trim();
+    field.value = "";
+    field.focus();
+    if (!payload) return;
+    const mine = ++started;
     drawBusy();
-    try { drawCard(await invoke("lookup_qr", { payload })); } catch (e) { drawError(e); }
+    let draw;
+    try {
+      const card = await invoke("lookup_qr", { payload });
+      draw = () => drawCard(card);
+    } catch (e) {
+      draw = () => drawError(e);
+    }
+    if (mine < drawn) return;
+    drawn = mine;
+    draw();
+    const box = $("verify-card");
+    box.dataset.lookup = String(mine);
+    field.focus();
   });
   const pick = $("btn-verify-pick");
   if (pick) {

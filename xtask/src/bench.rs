@@ -17,7 +17,8 @@ pub fn run(args: &[&str]) -> Result<()> {
         Some("sign") => crate::bench_sign::run(&args[1..]),
         Some("register") => crate::bench_register::run(&args[1..]),
         Some("batch") => crate::bench_batch::run(&args[1..]),
-        _ => bail!("usage: cargo xtask bench <build | sign | batch | register | ocr | cleanup>"),
+        Some("pdfa") => crate::bench_pdfa::run(&args[1..]),
+        _ => bail!("usage: cargo xtask bench <build | sign | batch | register | ocr | cleanup | pdfa>"),
     }
 }
 

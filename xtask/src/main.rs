@@ -10,6 +10,7 @@ mod bench;
 mod bench_batch;
 mod bench_cleanup;
 mod bench_ocr;
+mod bench_pdfa;
 mod bench_register;
 mod bench_sign;
 mod certs;

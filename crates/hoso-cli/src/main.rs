@@ -43,6 +43,8 @@ enum Command {
     Copy(cmd::copy::Args),
     /// Sổ đăng ký mã băm / the tamper-evident register of file hashes.
     Register(cmd::register::Args),
+    /// Kiểm tra PDF/A theo từng điều khoản ISO 19005 / check PDF/A conformance rule by rule.
+    Check(cmd::check::Args),
 }
 
 fn main() -> ExitCode {
@@ -89,5 +91,6 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Extend(args) => cmd::extend::run(args),
         Command::Copy(args) => cmd::copy::run(args),
         Command::Register(args) => cmd::register::run(args),
+        Command::Check(args) => cmd::check::run(args),
     }
 }

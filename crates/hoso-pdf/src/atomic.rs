@@ -3,6 +3,11 @@
 //! A crash or an error leaves either the old state (no file, or the previous file) or the new
 //! file whole; never a half-written target. Dropping an [`AtomicFile`] without
 //! [`AtomicFile::commit`] removes the temporary file.
+//!
+//! A process killed outright (SIGKILL, power loss) cannot clean up: its `.<name>.<pid>-<n>.tmp`
+//! stays. Each temporary file is held under an exclusive advisory lock for as long as its writer
+//! lives, so the next [`AtomicFile::create`] in the same folder removes every temporary file of
+//! this naming scheme whose lock it can take and whose process is gone.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
@@ -30,6 +35,7 @@ impl AtomicFile {
             })?
             .to_string_lossy()
             .into_owned();
+        sweep_stale(&dir);
         let mut attempt = 0u32;
         loop {
             let tmp = dir.join(format!(".{name}.{}-{attempt}.tmp", std::process::id()));
@@ -40,11 +46,14 @@ impl AtomicFile {
                 .open(&tmp)
             {
                 Ok(f) => {
+                    // Held until the file is closed (commit, drop or the process's death).
+                    // Filesystems without locks still get a working temporary file.
+                    let _ = f.try_lock();
                     return Ok(Self {
                         target: target.to_path_buf(),
                         tmp,
                         file: Some(BufWriter::with_capacity(1 << 20, f)),
-                    })
+                    });
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 1000 => {
                     attempt += 1
@@ -124,6 +133,60 @@ impl AtomicFile {
             Ok(h) => self.commit().map(|()| h),
             // Dropping `self` removes the temporary file.
             Err(e) => Err(e),
+        }
+    }
+}
+
+/// Splits `.<name>.<pid>-<n>.tmp` into the pid; `None` for any other file name.
+fn temp_pid(file_name: &str) -> Option<u32> {
+    let stem = file_name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (rest, attempt) = stem.rsplit_once('-')?;
+    let (name, pid) = rest.rsplit_once('.')?;
+    if name.is_empty() || attempt.is_empty() || !attempt.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Whether process `pid` may still be running. Where it cannot be told, the answer is yes
+/// (the lock alone then decides).
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc_root = Path::new("/proc");
+    if proc_root.join("self").exists() {
+        proc_root.join(pid.to_string()).exists()
+    } else {
+        // No procfs: an unlocked temporary file is only left by a dead writer, since every
+        // live writer holds its lock.
+        false
+    }
+}
+
+/// Removes temporary files of killed writers from `dir`: the name matches, the owning process is
+/// gone, and nobody holds the file's lock. Errors are ignored (it is housekeeping).
+fn sweep_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temp_pid) else {
+            continue;
+        };
+        if process_alive(pid) || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(f) = OpenOptions::new().read(true).write(true).open(&path) else {
+            continue;
+        };
+        if f.try_lock().is_ok() {
+            let _ = std::fs::remove_file(&path);
         }
     }
 }
@@ -211,6 +274,40 @@ mod tests {
             "temporary file removed after the failed commit"
         );
         assert_eq!(std::fs::read(target.join("x")).unwrap(), b"keep");
+    }
+
+    #[test]
+    fn temp_names_are_recognised_strictly() {
+        assert_eq!(temp_pid(".out.pdf.1234-0.tmp"), Some(1234));
+        assert_eq!(temp_pid(".a.b.pdf.77-12.tmp"), Some(77));
+        for other in [
+            "out.pdf",
+            ".out.pdf.tmp",
+            ".out.pdf.x-0.tmp",
+            "..12-0.tmp",
+            ".o.12-.tmp",
+        ] {
+            assert_eq!(temp_pid(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn stale_temp_of_a_dead_process_is_swept_and_live_ones_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.pdf");
+        // A pid far above any pid_max: no such process.
+        let dead = dir.path().join(".out.pdf.4294967295-0.tmp");
+        std::fs::write(&dead, b"left by a killed run").unwrap();
+        let other = dir.path().join("notes.tmp");
+        std::fs::write(&other, b"not ours").unwrap();
+        // A live writer in this process keeps its file.
+        let live = AtomicFile::create(&dir.path().join("other.pdf")).unwrap();
+        let f = AtomicFile::create(&target).unwrap();
+        assert!(!dead.exists(), "stale temporary file removed");
+        assert!(other.exists());
+        assert!(live.temp_path().exists());
+        f.commit().unwrap();
+        drop(live);
     }
 
     #[test]

@@ -4,6 +4,13 @@
 //! `/Interpolate`, `/OPI` and `/Alternates` are dropped (§6.2.8, §6.2.9), and each page gets a
 //! `/DefaultCMYK` colour space so DeviceCMYK content is allowed next to the sRGB OutputIntent
 //! (§6.2.4.3).
+//!
+//! Fonts are repaired where that does not change what the page shows: an embedded TrueType
+//! CIDFont without `/CIDToGIDMap` gets `/CIDToGIDMap /Identity` (ISO 19005-2 §6.2.11.3.2; the
+//! ISO 32000-1 default, so glyph selection is unchanged) when every CID it uses is a glyph of
+//! its font program, and `/W` entries that disagree with the font program's advance widths
+//! (§6.2.11.5) are rewritten from it. Every repair and every dropped action is listed in
+//! [`PdfImporter::repairs`].
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Write;
@@ -30,6 +37,68 @@ const DROPPED_KEYS: &[&[u8]] = &[
     b"B",
 ];
 
+/// Keys whose dropping is worth telling the officer: actions and JavaScript (ISO 19005-2 §6.5.1,
+/// §6.5.2) and annotations (§6.3), which hoso does not carry over.
+const NOTED_DROPS: &[&[u8]] = &[b"AA", b"JS", b"Annots"];
+
+/// The largest difference between a `/W` entry and the font program's advance width, in
+/// thousandths of text space, that still counts as consistent (as veraPDF does for §6.2.11.5).
+const WIDTH_TOLERANCE: f64 = 1.0;
+
+/// What the importer changed or dropped in a copied page to keep the dossier PDF/A.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repair {
+    /// Page of the source PDF (1-based).
+    pub page: u32,
+    /// Object number in the source PDF.
+    pub object: u32,
+    /// What was done.
+    pub kind: RepairKind,
+}
+
+/// The kinds of [`Repair`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RepairKind {
+    /// ISO 19005-2 §6.2.11.3.2: `/CIDToGIDMap /Identity` added to a TrueType CIDFont.
+    CidToGidMapAdded {
+        /// The font's /BaseFont.
+        font: String,
+    },
+    /// ISO 19005-2 §6.2.11.5: `/W` rewritten from the embedded font program's advance widths.
+    WidthsRebuilt {
+        /// The font's /BaseFont.
+        font: String,
+        /// How many CIDs had a width that disagreed.
+        mismatched: usize,
+    },
+    /// ISO 19005-2 §6.5, §6.3: an action, JavaScript or the annotations were not copied.
+    Dropped {
+        /// The key that was left out (`AA`, `JS`, `Annots`).
+        key: String,
+    },
+}
+
+impl std::fmt::Display for Repair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (p, o) = (self.page, self.object);
+        match &self.kind {
+            RepairKind::CidToGidMapAdded { font } => write!(
+                f,
+                "trang {p}, đối tượng {o}: thêm /CIDToGIDMap /Identity cho phông \"{font}\" / page {p}, object {o}: added /CIDToGIDMap /Identity to font \"{font}\" (ISO 19005-2 §6.2.11.3.2)"
+            ),
+            RepairKind::WidthsRebuilt { font, mismatched } => write!(
+                f,
+                "trang {p}, đối tượng {o}: dựng lại /W của phông \"{font}\" theo chương trình phông ({mismatched} độ rộng sai) / page {p}, object {o}: rebuilt /W of font \"{font}\" from its font program ({mismatched} widths disagreed; ISO 19005-2 §6.2.11.5)"
+            ),
+            RepairKind::Dropped { key } => write!(
+                f,
+                "trang {p}, đối tượng {o}: bỏ /{key} (hành động, JavaScript hoặc chú thích) / page {p}, object {o}: left out /{key} (actions, JavaScript or annotations; ISO 19005-2 §6.5, §6.3)"
+            ),
+        }
+    }
+}
+
 /// The object number standing for the generated CMYK profile while serialising.
 const CMYK_PLACEHOLDER: ObjectId = (u32::MAX, u16::MAX);
 
@@ -39,6 +108,7 @@ pub struct PdfImporter {
     doc: Document,
     pages: Vec<ObjectId>,
     map: HashMap<ObjectId, Ref>,
+    repairs: Vec<Repair>,
 }
 
 impl PdfImporter {
@@ -68,7 +138,13 @@ impl PdfImporter {
             doc,
             pages,
             map: HashMap::new(),
+            repairs: Vec::new(),
         })
+    }
+
+    /// Everything changed or left out so far to keep the copied pages PDF/A, in order.
+    pub fn repairs(&self) -> &[Repair] {
+        &self.repairs
     }
 
     /// Number of pages.
@@ -137,6 +213,17 @@ impl PdfImporter {
         );
         resources.set("ColorSpace", Object::Dictionary(spaces));
 
+        for key in NOTED_DROPS {
+            if page.get(key).is_ok() {
+                self.repairs.push(Repair {
+                    page: page_no,
+                    object: page_id.0,
+                    kind: RepairKind::Dropped {
+                        key: String::from_utf8_lossy(key).into_owned(),
+                    },
+                });
+            }
+        }
         let mut body = Vec::new();
         let mut queue = VecDeque::new();
         body.extend(b"<< /Type /Page /Parent ");
@@ -423,6 +510,13 @@ impl PdfImporter {
                 Err(_) => Object::Null,
             };
             let mut body = Vec::new();
+            let obj = match obj {
+                Object::Dictionary(mut d) => {
+                    self.repair_dict(&mut d, old, page);
+                    Object::Dictionary(d)
+                }
+                other => other,
+            };
             match &obj {
                 Object::Stream(s) => {
                     let mut dict = s.dict.clone();
@@ -449,6 +543,179 @@ impl PdfImporter {
         }
         Ok(())
     }
+}
+
+impl PdfImporter {
+    /// Repairs a dictionary about to be copied, recording what changed.
+    fn repair_dict(&mut self, d: &mut Dictionary, id: ObjectId, page: u32) {
+        for key in NOTED_DROPS {
+            if *key != b"Annots" && d.get(key).is_ok() {
+                self.repairs.push(Repair {
+                    page,
+                    object: id.0,
+                    kind: RepairKind::Dropped {
+                        key: String::from_utf8_lossy(key).into_owned(),
+                    },
+                });
+            }
+        }
+        if d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"CIDFontType2".as_slice()) {
+            self.repair_cid_truetype(d, id, page);
+        }
+    }
+
+    /// ISO 19005-2 §6.2.11.3.2 and §6.2.11.5 for a TrueType CIDFont with an embedded program.
+    fn repair_cid_truetype(&mut self, d: &mut Dictionary, id: ObjectId, page: u32) {
+        let font = d
+            .get(b"BaseFont")
+            .and_then(Object::as_name)
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_else(|_| "?".into());
+        let Some(program) = self.font_program(d) else {
+            return;
+        };
+        let Ok(face) = ttf_parser::Face::parse(&program, 0) else {
+            return;
+        };
+        let glyphs = face.number_of_glyphs();
+        let widths = d
+            .get(b"W")
+            .ok()
+            .map(|w| self.resolve(w).clone())
+            .map(|w| parse_cid_widths(&self.resolve_numbers(&w)))
+            .unwrap_or_default();
+        let identity = match d.get(b"CIDToGIDMap").map(|o| self.resolve(o)) {
+            Ok(Object::Name(n)) => n == b"Identity",
+            Ok(_) => false,
+            Err(_) => {
+                // Absent: ISO 32000-1 §9.7.4.2 already reads it as Identity, so writing it out
+                // changes nothing a viewer does, as long as the CIDs are glyphs of the program.
+                if widths.iter().all(|(cid, _)| *cid < u32::from(glyphs)) {
+                    d.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
+                    self.repairs.push(Repair {
+                        page,
+                        object: id.0,
+                        kind: RepairKind::CidToGidMapAdded { font: font.clone() },
+                    });
+                    true
+                } else {
+                    false
+                }
+            }
+        };
+        if !identity {
+            return;
+        }
+        let upem = f64::from(face.units_per_em().max(1));
+        let program_width = |cid: u32| -> Option<f64> {
+            let gid = u16::try_from(cid).ok()?;
+            let adv = face.glyph_hor_advance(ttf_parser::GlyphId(gid))?;
+            Some(f64::from(adv) * 1000.0 / upem)
+        };
+        let mismatched = widths
+            .iter()
+            .filter(|(cid, w)| program_width(*cid).is_some_and(|p| (p - w).abs() > WIDTH_TOLERANCE))
+            .count();
+        if mismatched == 0 {
+            return;
+        }
+        let mut rebuilt = Vec::with_capacity(widths.len() * 3);
+        for (cid, w) in &widths {
+            let width = program_width(*cid).unwrap_or(*w);
+            rebuilt.push(Object::Integer(i64::from(*cid)));
+            rebuilt.push(Object::Array(vec![Object::Real(width.round() as f32)]));
+        }
+        d.set("W", Object::Array(rebuilt));
+        self.repairs.push(Repair {
+            page,
+            object: id.0,
+            kind: RepairKind::WidthsRebuilt { font, mismatched },
+        });
+    }
+
+    /// The decoded `/FontFile2` of a CIDFont's descriptor.
+    fn font_program(&self, font: &Dictionary) -> Option<Vec<u8>> {
+        let desc = font
+            .get(b"FontDescriptor")
+            .ok()
+            .and_then(|d| self.dict(d))?;
+        let file = match desc.get(b"FontFile2").ok().map(|f| self.resolve(f))? {
+            Object::Stream(s) => s,
+            _ => return None,
+        };
+        if file.dict.get(b"Filter").is_ok() {
+            file.decompressed_content().ok()
+        } else {
+            Some(file.content.clone())
+        }
+    }
+
+    /// An array with its references resolved one level (numbers and nested arrays).
+    fn resolve_numbers(&self, obj: &Object) -> Vec<WItem> {
+        let Object::Array(items) = self.resolve(obj) else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .map(|i| match self.resolve(i) {
+                Object::Integer(n) => WItem::Num(*n as f64),
+                Object::Real(r) => WItem::Num(f64::from(*r)),
+                Object::Array(a) => WItem::List(
+                    a.iter()
+                        .map(|x| match self.resolve(x) {
+                            Object::Integer(n) => *n as f64,
+                            Object::Real(r) => f64::from(*r),
+                            _ => f64::NAN,
+                        })
+                        .collect(),
+                ),
+                _ => WItem::Num(f64::NAN),
+            })
+            .collect()
+    }
+}
+
+/// One item of a CIDFont `/W` array.
+enum WItem {
+    Num(f64),
+    List(Vec<f64>),
+}
+
+/// The CID → width pairs of a `/W` array (ISO 32000-1 §9.7.4.3): `c [w1 w2 …]` and
+/// `c_first c_last w`; malformed tails are ignored, ranges are capped at 65 536 CIDs.
+fn parse_cid_widths(items: &[WItem]) -> Vec<(u32, f64)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < items.len() {
+        let WItem::Num(first) = items[i] else { break };
+        if !(0.0..=65535.0).contains(&first) {
+            break;
+        }
+        let first = first as u32;
+        match &items[i + 1] {
+            WItem::List(ws) => {
+                for (k, w) in ws.iter().enumerate().take(65536) {
+                    if w.is_finite() {
+                        out.push((first + k as u32, *w));
+                    }
+                }
+                i += 2;
+            }
+            WItem::Num(last) => {
+                let Some(WItem::Num(w)) = items.get(i + 2) else {
+                    break;
+                };
+                if !(0.0..=65535.0).contains(last) || !w.is_finite() {
+                    break;
+                }
+                for cid in first..=(*last as u32).max(first) {
+                    out.push((cid, *w));
+                }
+                i += 3;
+            }
+        }
+    }
+    out
 }
 
 fn uses_lzw(d: &Dictionary) -> bool {

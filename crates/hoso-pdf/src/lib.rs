@@ -41,6 +41,7 @@ pub mod font;
 pub mod icc;
 pub mod import;
 pub mod jpeg;
+pub mod pdfa;
 pub mod png;
 pub mod raster;
 pub mod read;

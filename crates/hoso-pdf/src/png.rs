@@ -10,6 +10,43 @@ use crate::raster::{
 };
 
 const SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
+/// Deflate expands at most 1032:1 (RFC 1951 longest match per bit): more declared pixel data
+/// than that over the IDAT bytes is a lie, refused before any buffer is sized from it.
+const MAX_DEFLATE_RATIO: u64 = 1032;
+/// Largest decoded image accepted (an A0 page at 600 dpi in RGBA is well under it).
+const MAX_DECODED: u64 = 2 << 30;
+
+/// The filtered-row bytes the header promises, checked against the compressed data.
+fn check_size(info: &PngInfo, idat_len: u64) -> Result<u64, InputError> {
+    let samples = match info.color_type {
+        2 => 3u64,
+        4 => 2,
+        6 => 4,
+        _ => 1,
+    };
+    let expected = u64::from(info.width)
+        .checked_mul(samples * u64::from(info.bit_depth))
+        .map(|bits| bits.div_ceil(8) + 1)
+        .and_then(|row| row.checked_mul(u64::from(info.height)))
+        .filter(|&n| n <= MAX_DECODED)
+        .ok_or_else(|| {
+            bad(format!(
+                "kích thước {}×{} quá lớn / image size {}×{} is too large",
+                info.width, info.height, info.width, info.height
+            ))
+        })?;
+    if expected
+        > idat_len
+            .saturating_mul(MAX_DEFLATE_RATIO)
+            .saturating_add(1 << 16)
+    {
+        return Err(bad(format!(
+            "{}×{} pixels cannot come from {idat_len} bytes of image data (damaged header?)",
+            info.width, info.height
+        )));
+    }
+    Ok(expected)
+}
 
 /// What the IHDR and ancillary chunks say.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +180,7 @@ pub fn parse(data: &[u8]) -> Result<PngInfo, InputError> {
 pub fn page(data: &[u8]) -> Result<RasterPage, InputError> {
     let chunks = read_chunks(data)?;
     let info = chunks.info.clone();
+    check_size(&info, chunks.idat.iter().map(|c| c.len() as u64).sum())?;
     let pass_through = !info.interlaced && !info.has_trns && matches!(info.color_type, 0 | 2 | 3);
     let strip = if pass_through {
         pass_through_strip(&chunks)?
@@ -156,12 +194,7 @@ fn pass_through_strip(chunks: &Chunks<'_>) -> Result<ImageStrip, InputError> {
     let info = &chunks.info;
     let zdata: Vec<u8> = chunks.idat.concat();
     // Check the zlib stream decodes to exactly the expected rows, without keeping the pixels.
-    let samples = match info.color_type {
-        2 => 3u64,
-        _ => 1,
-    };
-    let row = (u64::from(info.width) * samples * u64::from(info.bit_depth)).div_ceil(8) + 1;
-    let expected = row * u64::from(info.height);
+    let expected = check_size(info, zdata.len() as u64)?;
     let mut sink = std::io::sink();
     let decoded = std::io::copy(
         &mut flate2::read::ZlibDecoder::new(&zdata[..]).take(expected + 1),
@@ -204,6 +237,7 @@ fn decoded_strip(data: &[u8]) -> Result<ImageStrip, InputError> {
     let mut reader = decoder.read_info().map_err(|e| bad(e.to_string()))?;
     let size = reader
         .output_buffer_size()
+        .filter(|&n| n as u64 <= MAX_DECODED)
         .ok_or_else(|| bad("image too large"))?;
     let mut buf = vec![0; size];
     let out = reader
@@ -340,6 +374,18 @@ mod tests {
         let n = flipped.len();
         flipped[n / 2] ^= 0x55;
         assert!(matches!(page(&flipped), Err(InputError::BadPng { .. })));
+    }
+
+    #[test]
+    fn huge_declared_size_is_refused_before_allocation() {
+        let mut png = encode(image::DynamicImage::ImageRgba8(image::RgbaImage::new(4, 4)));
+        // IHDR data starts at byte 16: claim 100 000 × 100 000 and fix the CRC.
+        png[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        let crc = crc32fast::hash(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        let e = page(&png).unwrap_err().to_string();
+        assert!(e.contains("100000"), "{e}");
     }
 
     #[test]

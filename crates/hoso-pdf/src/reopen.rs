@@ -281,6 +281,7 @@ pub fn strip_to_gray(s: &ImageStrip) -> Result<Vec<u8>, InputError> {
         reason: format!("image: {r}"),
     };
     let (w, h) = (s.width as usize, s.height as usize);
+    let raw_len = check_strip_size(s).map_err(|r| err(&r))?;
     let mut gray: Vec<u8> = match s.encoding {
         ImageEncoding::Dct => {
             let img = image::load_from_memory_with_format(&s.data, image::ImageFormat::Jpeg)
@@ -302,6 +303,7 @@ pub fn strip_to_gray(s: &ImageStrip) -> Result<Vec<u8>, InputError> {
             let mut raw = Vec::new();
             use std::io::Read;
             flate2::read::ZlibDecoder::new(&s.data[..])
+                .take(raw_len.saturating_add(1))
                 .read_to_end(&mut raw)
                 .map_err(|e| err(&e.to_string()))?;
             let comps = usize::from(s.color.components());
@@ -328,6 +330,40 @@ pub fn strip_to_gray(s: &ImageStrip) -> Result<Vec<u8>, InputError> {
     }
     gray.truncate(w * h);
     Ok(gray)
+}
+
+/// Largest image decoded for OCR, in pixels (A0 at 600 dpi is about 5.6 × 10⁸).
+const MAX_PIXELS: u64 = 1 << 30;
+
+/// Checks /Width × /Height × components against the encoded bytes before anything is allocated
+/// from them; returns the decoded byte count a Flate strip may produce (with PNG tag bytes).
+fn check_strip_size(s: &ImageStrip) -> Result<u64, String> {
+    let (w, h) = (u64::from(s.width), u64::from(s.height));
+    let enc = s.data.len() as u64;
+    let too_big = || format!("{w}×{h} pixels are too many for {enc} encoded bytes");
+    let pixels = w
+        .checked_mul(h)
+        .filter(|&p| p <= MAX_PIXELS)
+        .ok_or_else(too_big)?;
+    let comps = u64::from(s.color.components());
+    let row = w
+        .checked_mul(comps * u64::from(s.bits.max(1)))
+        .map(|b| b.div_ceil(8) + 1)
+        .ok_or_else(too_big)?;
+    let raw = row.checked_mul(h).ok_or_else(too_big)?;
+    let fits = match s.encoding {
+        // Deflate expands at most 1032:1.
+        ImageEncoding::Flate { .. } => raw <= enc.saturating_mul(1032).saturating_add(1 << 16),
+        // Every 8×8 block of every component costs at least two bits.
+        ImageEncoding::Dct => pixels <= enc.saturating_mul(256).saturating_add(1 << 20),
+        // Every row costs at least one bit.
+        ImageEncoding::CcittG4 { .. } => h <= enc.saturating_mul(8).saturating_add(64),
+    };
+    if fits {
+        Ok(raw)
+    } else {
+        Err(too_big())
+    }
 }
 
 /// Reverses PNG row filters (ISO/IEC 15948 §9) on `h` rows of `row` bytes, `bpp` bytes per pixel.

@@ -49,11 +49,17 @@ pub struct TiffPages<R: Read + Seek> {
 
 impl<R: Read + Seek> TiffPages<R> {
     /// Opens the first IFD.
-    pub fn open(reader: R) -> Result<Self, InputError> {
+    pub fn open(mut reader: R) -> Result<Self, InputError> {
         // A0 at 600 dpi in 8-bit RGB is 1.7 GB; a page larger than 2 GiB decoded is a broken
-        // header, not a scan, and must not make the officer's machine run out of memory.
+        // header, not a scan, and must not make the officer's machine run out of memory. No
+        // TIFF compression expands more than about 1100:1 (Deflate 1032:1), so a page is also
+        // bounded by the file's size.
+        let file_len = reader.seek(SeekFrom::End(0))?;
+        reader.seek(SeekFrom::Start(0))?;
+        let by_file = usize::try_from(file_len.saturating_mul(1100).saturating_add(1 << 20))
+            .unwrap_or(usize::MAX);
         let mut limits = Limits::unlimited();
-        limits.decoding_buffer_size = 2 << 30;
+        limits.decoding_buffer_size = by_file.min(2 << 30);
         limits.intermediate_buffer_size = 256 << 20;
         limits.ifd_value_size = 64 << 20;
         let decoder = Decoder::new(reader)
@@ -166,6 +172,19 @@ impl<R: Read + Seek> TiffPages<R> {
             .map_err(|e| bad(page, e))?
             .unwrap_or(height)
             .clamp(1, height.max(1));
+        // Strips are bounded by the file: their count by its bytes, their total size by its size
+        // (each strip is read into memory once).
+        let file_len = self.decoder.inner().seek(SeekFrom::End(0))?;
+        let total = counts
+            .iter()
+            .try_fold(0u64, |a, &c| a.checked_add(c))
+            .unwrap_or(u64::MAX);
+        if offsets.len() as u64 > file_len || total > file_len {
+            return Err(bad_msg(
+                page,
+                "strips add up to more than the file holds (damaged StripByteCounts?)",
+            ));
+        }
         let mut strips = Vec::with_capacity(offsets.len());
         let mut row = 0u32;
         for (&off, &count) in offsets.iter().zip(&counts) {

@@ -11,8 +11,6 @@
 //! covered by the new signature. Widgets are printed and locked (`/F 132`) and always carry an
 //! `/AP`, as PDF/A-2 asks (ISO 19005-2 §6.3.3).
 
-use std::collections::HashSet;
-
 use hoso_pdf::ObjectSink;
 use pdf_writer::{Chunk, Ref};
 
@@ -95,45 +93,7 @@ pub struct VisibleSignature {
 
 /// Every page of `file` in order, walking `/Pages` (cycle- and depth-safe).
 pub(crate) fn pages(file: &PdfFile<FileSource>) -> Result<Vec<(ObjRef, Dict)>, PdfError> {
-    let cat = file
-        .dict_of(&Object::Ref(file.catalog_ref()?))?
-        .unwrap_or_default();
-    let root = cat
-        .get("Pages")
-        .and_then(Object::as_ref)
-        .ok_or(PdfError::MissingKey {
-            key: "Pages",
-            object: "catalog",
-        })?;
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    walk(file, root, 0, &mut seen, &mut out)?;
-    Ok(out)
-}
-
-fn walk(
-    file: &PdfFile<FileSource>,
-    node: ObjRef,
-    depth: usize,
-    seen: &mut HashSet<u32>,
-    out: &mut Vec<(ObjRef, Dict)>,
-) -> Result<(), PdfError> {
-    if depth > 64 || !seen.insert(node.num) {
-        return Ok(());
-    }
-    let Some(d) = file.dict_of(&Object::Ref(node))? else {
-        return Ok(());
-    };
-    if d.name("Type") == Some(b"Page") {
-        out.push((node, d));
-        return Ok(());
-    }
-    for kid in d.get("Kids").and_then(Object::as_array).unwrap_or(&[]) {
-        if let Some(r) = kid.as_ref() {
-            walk(file, r, depth + 1, seen, out)?;
-        }
-    }
-    Ok(())
+    file.pages()
 }
 
 /// The body of the single indirect object in `chunk` (between `n g obj` and `endobj`).

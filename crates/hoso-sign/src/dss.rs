@@ -77,7 +77,11 @@ fn stream_items<S: Source>(
     let mut out = Vec::new();
     let Some(arr) = arr else { return Ok(out) };
     let arr = file.resolve(arr)?;
+    let mut seen = crate::pdf::Visited::new("DSS");
     for item in arr.as_array().unwrap_or(&[]) {
+        if !seen.first_visit_obj(item)? {
+            continue;
+        }
         if let Object::Stream(s) = file.resolve(item)? {
             out.push(file.stream_data(&s)?);
         }
@@ -120,7 +124,11 @@ fn existing_refs<S: Source>(
 ) -> Result<Vec<(Object, Vec<u8>)>, PdfError> {
     let mut out = Vec::new();
     let Some(arr) = arr else { return Ok(out) };
+    let mut seen = crate::pdf::Visited::new("DSS");
     for item in file.resolve(arr)?.as_array().unwrap_or(&[]) {
+        if !seen.first_visit_obj(item)? {
+            continue;
+        }
         if let Object::Stream(s) = file.resolve(item)? {
             out.push((item.clone(), file.stream_data(&s)?));
         }

@@ -237,11 +237,27 @@ pub(crate) fn collect_fields<S: Source>(
     out: &mut Vec<(Option<ObjRef>, Dict)>,
     depth: usize,
 ) -> Result<(), PdfError> {
-    if depth > 32 {
+    let mut seen = crate::pdf::Visited::new("form fields");
+    collect_fields_once(file, fields, out, depth, &mut seen)
+}
+
+/// As [`collect_fields`], sharing one visited set: a field listed twice in `/Fields` or reached
+/// again through `/Kids` (a cycle) is collected once.
+fn collect_fields_once<S: Source>(
+    file: &PdfFile<S>,
+    fields: &Object,
+    out: &mut Vec<(Option<ObjRef>, Dict)>,
+    depth: usize,
+    seen: &mut crate::pdf::Visited,
+) -> Result<(), PdfError> {
+    if depth > 32 || !seen.first_visit_obj(fields)? {
         return Ok(());
     }
     let arr = file.resolve(fields)?;
     for item in arr.as_array().unwrap_or(&[]) {
+        if !seen.first_visit_obj(item)? {
+            continue;
+        }
         let d = match file.dict_of(item)? {
             Some(d) => d,
             None => continue,
@@ -249,7 +265,7 @@ pub(crate) fn collect_fields<S: Source>(
         if let Some(kids) = d.get("Kids") {
             // Widgets as kids carry no /T; only recurse into real sub-fields.
             let mut sub = Vec::new();
-            collect_fields(file, kids, &mut sub, depth + 1)?;
+            collect_fields_once(file, kids, &mut sub, depth + 1, seen)?;
             if sub.iter().any(|(_, k)| k.get("T").is_some()) {
                 out.extend(sub);
                 continue;

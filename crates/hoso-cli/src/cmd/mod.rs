@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod build;
+pub mod check;
 pub mod clean;
 pub mod copy;
 pub mod extend;

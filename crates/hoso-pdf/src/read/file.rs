@@ -5,14 +5,15 @@
 //! Only the trailer chain and the objects asked for are read, so memory does not grow with the
 //! size of page content or images.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::Read;
+use std::rc::Rc;
 
 use super::object::{Dict, ObjRef, Object, Stream, StreamData};
 use super::parse::{parse_u64, Parser};
-use super::PdfError;
+use super::{stream_at, PdfError};
 
 /// Random access to the bytes of a PDF.
 pub trait Source {
@@ -168,13 +169,74 @@ pub struct Revision {
     pub xref_stream_nums: Vec<u32>,
 }
 
+/// Resource limits of one opened file (ISO 32000 sets none; these keep a hostile file of a few
+/// hundred kilobytes from exhausting memory or time). Every limit reached is a
+/// [`PdfError::LimitExceeded`] naming the object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Total bytes all stream decodes of the file may produce (cache hits included): the file
+    /// size times this factor, at least [`Limits::decode_floor`], at most [`Limits::decode_cap`].
+    pub decode_factor: u64,
+    /// Smallest decode budget, for small files.
+    pub decode_floor: u64,
+    /// Largest decode budget, whatever the file size.
+    pub decode_cap: u64,
+    /// Largest single decoded stream.
+    pub max_stream: u64,
+    /// Bytes of decoded object streams kept in the cache.
+    pub objstm_cache_bytes: u64,
+    /// Bytes of other decoded streams kept in the cache (each one at most a quarter of this).
+    pub stream_cache_bytes: u64,
+    /// Cross-reference entries over all revisions: the file size times this factor, plus 4096.
+    pub xref_entries_factor: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            decode_factor: 16,
+            decode_floor: 64 << 20,
+            decode_cap: 2 << 30,
+            max_stream: 256 << 20,
+            objstm_cache_bytes: 64 << 20,
+            stream_cache_bytes: 64 << 20,
+            xref_entries_factor: 8,
+        }
+    }
+}
+
+impl Limits {
+    /// The decode budget for a file of `len` bytes.
+    pub fn decode_budget(&self, len: u64) -> u64 {
+        len.saturating_mul(self.decode_factor)
+            .max(self.decode_floor)
+            .min(self.decode_cap)
+    }
+
+    /// The cross-reference entry bound for a file of `len` bytes.
+    pub fn xref_entries(&self, len: u64) -> u64 {
+        len.saturating_mul(self.xref_entries_factor)
+            .saturating_add(4096)
+    }
+}
+
 /// A PDF opened for reading.
 pub struct PdfFile<S: Source> {
     src: S,
     /// Revisions, oldest first.
     revisions: Vec<Revision>,
     merged: HashMap<u32, XrefEntry>,
-    objstm_cache: RefCell<HashMap<u32, std::rc::Rc<ObjStm>>>,
+    objstm_cache: RefCell<HashMap<u32, Rc<ObjStm>>>,
+    objstm_cached_bytes: Cell<u64>,
+    /// Decoded streams by the offset of their data (one stream, however many references).
+    stream_cache: RefCell<HashMap<u64, Rc<Vec<u8>>>>,
+    stream_cached_bytes: Cell<u64>,
+    /// What is left of the decode budget.
+    budget_left: Cell<u64>,
+    /// Nesting of object loads (a `/Length` inside the object stream it measures recurses).
+    load_depth: Cell<u32>,
+    xref_entries_left: Cell<u64>,
+    limits: Limits,
     startxref: u64,
 }
 
@@ -186,18 +248,32 @@ struct ObjStm {
 const TAIL_WINDOW: u64 = 2048;
 const MAX_OBJECT_WINDOW: usize = 16 << 20;
 const MAX_REVISIONS: usize = 10_000;
-/// Upper bound for decoded xref and object streams.
-const MAX_DECODED: u64 = 256 << 20;
+/// Deepest nesting of object loads through `/Length` and object streams.
+const MAX_LOAD_DEPTH: u32 = 8;
 
 impl<S: Source> PdfFile<S> {
-    /// Opens a PDF: finds the last `startxref` (§7.5.5) and reads the whole xref chain.
+    /// Opens a PDF: finds the last `startxref` (§7.5.5) and reads the whole xref chain, with the
+    /// default [`Limits`].
     pub fn open(src: S) -> Result<Self, PdfError> {
+        Self::open_with_limits(src, Limits::default())
+    }
+
+    /// As [`PdfFile::open`] with explicit limits.
+    pub fn open_with_limits(src: S, limits: Limits) -> Result<Self, PdfError> {
         let startxref = find_startxref(&src)?;
+        let len = src.len();
         let mut file = Self {
             src,
             revisions: Vec::new(),
             merged: HashMap::new(),
             objstm_cache: RefCell::new(HashMap::new()),
+            objstm_cached_bytes: Cell::new(0),
+            stream_cache: RefCell::new(HashMap::new()),
+            stream_cached_bytes: Cell::new(0),
+            budget_left: Cell::new(limits.decode_budget(len)),
+            load_depth: Cell::new(0),
+            xref_entries_left: Cell::new(limits.xref_entries(len)),
+            limits,
             startxref,
         };
         let mut next = Some(startxref);
@@ -223,6 +299,45 @@ impl<S: Source> PdfFile<S> {
         }
         file.revisions = revs;
         Ok(file)
+    }
+
+    /// The limits this file was opened with.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// What is left of the decode budget.
+    pub fn decode_budget_left(&self) -> u64 {
+        self.budget_left.get()
+    }
+
+    /// Takes `n` decoded bytes from the budget.
+    fn charge(&self, n: u64, offset: u64) -> Result<(), PdfError> {
+        let left = self.budget_left.get();
+        if n > left {
+            self.budget_left.set(0);
+            return Err(PdfError::limit(
+                "total decoded stream bytes",
+                self.limits.decode_budget(self.src.len()),
+                stream_at(offset),
+            ));
+        }
+        self.budget_left.set(left - n);
+        Ok(())
+    }
+
+    /// Takes `n` cross-reference entries from the file's allowance.
+    fn charge_xref(&self, n: u64, offset: u64) -> Result<(), PdfError> {
+        let left = self.xref_entries_left.get();
+        if n > left {
+            return Err(PdfError::limit(
+                "cross-reference entries",
+                self.limits.xref_entries(self.src.len()),
+                format!("cross-reference section at byte {offset}"),
+            ));
+        }
+        self.xref_entries_left.set(left - n);
+        Ok(())
     }
 
     /// The underlying source.
@@ -267,13 +382,13 @@ impl<S: Source> PdfFile<S> {
             .and_then(Object::as_i64)
             .and_then(|s| u32::try_from(s).ok())
             .unwrap_or(0);
-        let max_seen = self.merged.keys().max().map_or(0, |m| m + 1);
+        let max_seen = self.merged.keys().max().map_or(0, |m| m.saturating_add(1));
         let max_xref = self
             .revisions
             .iter()
             .flat_map(|r| r.xref_stream_nums.iter())
             .max()
-            .map_or(0, |m| m + 1);
+            .map_or(0, |m| m.saturating_add(1));
         from_trailer.max(max_seen).max(max_xref)
     }
 
@@ -385,13 +500,25 @@ impl<S: Source> PdfFile<S> {
                 let at = p.offset();
                 let start = parse_u64(&word).ok_or(PdfError::BrokenXref { offset: at })?;
                 let count = p.read_uint()?;
+                // Each entry is 20 bytes (§7.5.4); fewer bytes left than that is a lie.
+                let room = (self.src.len().saturating_sub(p.offset()) / 18).saturating_add(1);
+                if count > room {
+                    return Err(PdfError::limit(
+                        "cross-reference subsection entries",
+                        room,
+                        format!("xref table at byte {offset}"),
+                    ));
+                }
+                self.charge_xref(count, offset)?;
                 for i in 0..count {
                     let off = p.read_uint()?;
                     let gen = p.read_uint()?;
                     let kind = p.read_word()?;
                     let at = p.offset();
-                    let num = u32::try_from(start + i)
-                        .map_err(|_| PdfError::BrokenXref { offset: at })?;
+                    let num = start
+                        .checked_add(i)
+                        .and_then(|n| u32::try_from(n).ok())
+                        .ok_or(PdfError::BrokenXref { offset: at })?;
                     let entry = match kind.as_slice() {
                         b"n" => XrefEntry::InFile {
                             offset: off,
@@ -412,7 +539,7 @@ impl<S: Source> PdfFile<S> {
             StreamData::InFile { start } => start,
             StreamData::Owned(_) => 0,
         };
-        let data = self.stream_data(s)?;
+        let data = self.decode_once(s)?;
         let w: Vec<usize> = s
             .dict
             .get("W")
@@ -435,6 +562,16 @@ impl<S: Source> PdfFile<S> {
         if row == 0 {
             return Err(PdfError::BrokenXref { offset });
         }
+        // Entries are bounded by the rows the data holds, before anything is allocated for them.
+        let rows_held = (data.len() / row) as u64;
+        let mut declared = 0u64;
+        for pair in index.chunks(2) {
+            if let [_, c] = pair {
+                declared = declared.saturating_add(u64::try_from(*c).unwrap_or(0));
+            }
+        }
+        let wanted = declared.min(rows_held);
+        self.charge_xref(wanted, offset)?;
         let mut entries = BTreeMap::new();
         let mut rows = data.chunks_exact(row);
         for pair in index.chunks(2) {
@@ -452,7 +589,10 @@ impl<S: Source> PdfFile<S> {
                 let t = if w[0] == 0 { 1 } else { field(0, w[0]) };
                 let f2 = field(w[0], w[1]);
                 let f3 = field(w[0] + w[1], w[2]);
-                let num = u32::try_from(start + i).map_err(|_| PdfError::BrokenXref { offset })?;
+                let num = start
+                    .checked_add(i)
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or(PdfError::BrokenXref { offset })?;
                 let e = match t {
                     0 => XrefEntry::Free,
                     1 => XrefEntry::InFile {
@@ -477,6 +617,7 @@ impl<S: Source> PdfFile<S> {
         let len = match s.dict.get("Length") {
             Some(Object::Integer(n)) => *n,
             Some(Object::Ref(r)) => self.get(*r)?.as_i64().unwrap_or(-1),
+            Some(Object::Real(_)) => -1,
             _ => -1,
         };
         u64::try_from(len).map_err(|_| PdfError::BadStream {
@@ -494,7 +635,7 @@ impl<S: Source> PdfFile<S> {
             StreamData::Owned(d) => Ok(d.clone()),
             StreamData::InFile { start } => {
                 let len = self.stream_len(s)?;
-                if len > MAX_DECODED || start.saturating_add(len) > self.src.len() {
+                if len > self.limits.max_stream || start.saturating_add(len) > self.src.len() {
                     return Err(PdfError::BadStream {
                         what: "Length",
                         offset: *start,
@@ -506,22 +647,87 @@ impl<S: Source> PdfFile<S> {
     }
 
     /// A stream's decoded bytes (FlateDecode with PNG/TIFF predictors, or no filter; §7.4.4).
+    /// Every call takes its bytes from the file's decode budget; a stream of the file is decoded
+    /// once and cached by its position, however many objects refer to it.
     pub fn stream_data(&self, s: &Stream) -> Result<Vec<u8>, PdfError> {
-        let raw = self.stream_raw(s)?;
+        Ok(self.stream_bytes(s)?.as_ref().clone())
+    }
+
+    /// As [`PdfFile::stream_data`], shared: the cached bytes themselves, without a copy.
+    pub fn stream_bytes(&self, s: &Stream) -> Result<Rc<Vec<u8>>, PdfError> {
+        self.decode(s, true)
+    }
+
+    /// Decodes without caching (xref and object streams, which have their own handling).
+    fn decode_once(&self, s: &Stream) -> Result<Vec<u8>, PdfError> {
+        let rc = self.decode(s, false)?;
+        Ok(Rc::try_unwrap(rc).unwrap_or_else(|rc| rc.as_ref().clone()))
+    }
+
+    fn decode(&self, s: &Stream, cache: bool) -> Result<Rc<Vec<u8>>, PdfError> {
         let offset = match s.data {
             StreamData::InFile { start } => start,
             StreamData::Owned(_) => 0,
         };
-        super::filter::decode(&s.dict, raw, offset, MAX_DECODED)
+        if let StreamData::InFile { start } = s.data {
+            let hit = self.stream_cache.borrow().get(&start).cloned();
+            if let Some(hit) = hit {
+                self.charge(hit.len() as u64, start)?;
+                return Ok(hit);
+            }
+        }
+        let raw = self.stream_raw(s)?;
+        let max = self.limits.max_stream.min(self.budget_left.get());
+        let data = match super::filter::decode(&s.dict, raw, offset, max) {
+            Err(PdfError::BadStream {
+                what: "decoded size",
+                ..
+            }) if max < self.limits.max_stream => {
+                self.budget_left.set(0);
+                return Err(PdfError::limit(
+                    "total decoded stream bytes",
+                    self.limits.decode_budget(self.src.len()),
+                    stream_at(offset),
+                ));
+            }
+            other => Rc::new(other?),
+        };
+        self.charge(data.len() as u64, offset)?;
+        if let (true, StreamData::InFile { start }) = (cache, &s.data) {
+            let start = *start;
+            let n = data.len() as u64;
+            let room = self.limits.stream_cache_bytes;
+            if n <= room / 4 {
+                if self.stream_cached_bytes.get() + n > room {
+                    self.stream_cache.borrow_mut().clear();
+                    self.stream_cached_bytes.set(0);
+                }
+                self.stream_cache.borrow_mut().insert(start, data.clone());
+                self.stream_cached_bytes
+                    .set(self.stream_cached_bytes.get() + n);
+            }
+        }
+        Ok(data)
     }
 
     /// Loads the object `r`: `Null` for a free or missing entry (§7.3.10).
     pub fn get(&self, r: ObjRef) -> Result<Object, PdfError> {
-        match self.merged.get(&r.num) {
+        let depth = self.load_depth.get();
+        if depth >= MAX_LOAD_DEPTH {
+            return Err(PdfError::limit(
+                "nested object loads",
+                u64::from(MAX_LOAD_DEPTH),
+                format!("object {} {}", r.num, r.gen),
+            ));
+        }
+        self.load_depth.set(depth + 1);
+        let out = match self.merged.get(&r.num) {
             None | Some(XrefEntry::Free) => Ok(Object::Null),
             Some(&XrefEntry::InFile { offset, .. }) => self.load_at(offset, r),
             Some(&XrefEntry::InStream { stream, index }) => self.load_from_objstm(stream, index, r),
-        }
+        };
+        self.load_depth.set(depth);
+        out
     }
 
     /// Loads the object defined at `offset` (which must be `r`'s definition).
@@ -542,8 +748,17 @@ impl<S: Source> PdfFile<S> {
         let stm = match cached {
             Some(s) => s,
             None => {
-                let s = std::rc::Rc::new(self.read_objstm(stream)?);
+                let s = Rc::new(self.read_objstm(stream)?);
+                // Bounded: when full, start over (object streams are read in clusters).
+                let n = s.data.len() as u64 + 16 * s.offsets.len() as u64;
+                if self.objstm_cached_bytes.get().saturating_add(n) > self.limits.objstm_cache_bytes
+                {
+                    self.objstm_cache.borrow_mut().clear();
+                    self.objstm_cached_bytes.set(0);
+                }
                 self.objstm_cache.borrow_mut().insert(stream, s.clone());
+                self.objstm_cached_bytes
+                    .set(self.objstm_cached_bytes.get().saturating_add(n));
                 s
             }
         };
@@ -580,7 +795,15 @@ impl<S: Source> PdfFile<S> {
             (Ok(n), Ok(f)) => (n, f),
             _ => return Err(PdfError::BadObjectStream { num }),
         };
-        let data = self.stream_data(&s)?;
+        let data = self.decode_once(&s)?;
+        // Each object needs at least its number, offset and a byte of body.
+        if n > data.len() / 4 + 1 {
+            return Err(PdfError::limit(
+                "objects in an object stream",
+                (data.len() / 4 + 1) as u64,
+                format!("object stream {num}"),
+            ));
+        }
         let mut p = Parser::new(&data, 0);
         let mut offsets = Vec::with_capacity(n.min(100_000));
         for _ in 0..n {
@@ -590,9 +813,13 @@ impl<S: Source> PdfFile<S> {
             let oo = p
                 .read_uint()
                 .map_err(|_| PdfError::BadObjectStream { num })?;
+            let at = usize::try_from(oo)
+                .ok()
+                .and_then(|o| first.checked_add(o))
+                .ok_or(PdfError::BadObjectStream { num })?;
             offsets.push((
                 u32::try_from(on).map_err(|_| PdfError::BadObjectStream { num })?,
-                first + oo as usize,
+                at,
             ));
         }
         Ok(ObjStm { data, offsets })
@@ -637,7 +864,11 @@ impl<S: Source> PdfFile<S> {
                 key: "Pages",
                 object: "catalog",
             })?;
+        let mut seen = super::walk::Visited::new("page tree");
         for _ in 0..64 {
+            if !seen.first_visit(node)? {
+                break;
+            }
             let d = self
                 .dict_of(&Object::Ref(node))?
                 .ok_or(PdfError::MissingKey {

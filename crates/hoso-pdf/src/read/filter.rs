@@ -4,7 +4,7 @@
 use std::io::Read;
 
 use super::object::{Dict, Object};
-use super::PdfError;
+use super::{stream_at, PdfError};
 
 /// Decodes `raw` by the stream's `/Filter` and `/DecodeParms`, refusing output over `max_len`.
 pub fn decode(dict: &Dict, raw: Vec<u8>, offset: u64, max_len: u64) -> Result<Vec<u8>, PdfError> {
@@ -30,7 +30,7 @@ pub fn decode(dict: &Dict, raw: Vec<u8>, offset: u64, max_len: u64) -> Result<Ve
             b"FlateDecode" | b"Fl" => {
                 let mut out = Vec::new();
                 flate2::read::ZlibDecoder::new(data.as_slice())
-                    .take(max_len + 1)
+                    .take(max_len.saturating_add(1))
                     .read_to_end(&mut out)
                     .map_err(|_| PdfError::BadStream {
                         what: "FlateDecode",
@@ -75,11 +75,23 @@ fn unpredict(p: &Dict, data: Vec<u8>, offset: u64) -> Result<Vec<u8>, PdfError> 
     let colors = usize::try_from(int(p, "Colors", 1)).map_err(|_| bad())?;
     let bpc = usize::try_from(int(p, "BitsPerComponent", 8)).map_err(|_| bad())?;
     let columns = usize::try_from(int(p, "Columns", 1)).map_err(|_| bad())?;
-    let bpp = (colors * bpc).div_ceil(8).max(1);
-    let row_len = (colors * bpc * columns).div_ceil(8);
-    if row_len == 0 || colors > 32 || bpc > 16 {
+    if colors == 0 || colors > 32 || !matches!(bpc, 1 | 2 | 4 | 8 | 16) {
         return Err(bad());
     }
+    let bpp = (colors * bpc).div_ceil(8).max(1);
+    // /Columns is checked against the data before any row buffer is allocated: a row cannot be
+    // longer than the whole decoded stream.
+    let row_len = columns
+        .checked_mul(colors * bpc)
+        .map(|bits| bits.div_ceil(8))
+        .filter(|&r| r > 0 && r <= data.len().max(1))
+        .ok_or_else(|| {
+            PdfError::limit(
+                "predictor row (/Columns × /Colors × /BitsPerComponent)",
+                data.len() as u64,
+                stream_at(offset),
+            )
+        })?;
     if predictor == 2 {
         if bpc != 8 {
             return Err(bad());
@@ -94,10 +106,11 @@ fn unpredict(p: &Dict, data: Vec<u8>, offset: u64) -> Result<Vec<u8>, PdfError> 
     }
     let mut out = Vec::with_capacity(data.len());
     let mut prev = vec![0u8; row_len];
+    let mut row = vec![0u8; row_len];
     for chunk in data.chunks(row_len + 1) {
         let (&tag, src) = chunk.split_first().ok_or_else(bad)?;
-        let mut row = src.to_vec();
-        row.resize(row_len, 0);
+        row[..src.len()].copy_from_slice(src);
+        row[src.len()..].fill(0);
         for i in 0..row_len {
             let a = if i >= bpp { row[i - bpp] } else { 0 };
             let b = prev[i];
@@ -113,7 +126,7 @@ fn unpredict(p: &Dict, data: Vec<u8>, offset: u64) -> Result<Vec<u8>, PdfError> 
             row[i] = row[i].wrapping_add(add);
         }
         out.extend_from_slice(&row);
-        prev = row;
+        std::mem::swap(&mut prev, &mut row);
     }
     Ok(out)
 }
@@ -146,5 +159,20 @@ mod tests {
         p.set("Predictor", Object::Integer(12))
             .set("Columns", Object::Integer(3));
         assert_eq!(unpredict(&p, encoded, 0).unwrap(), vec![1, 2, 3, 2, 3, 4]);
+    }
+
+    #[test]
+    fn huge_columns_are_refused_before_allocating() {
+        for cols in [i64::MAX, 1 << 40, 9] {
+            let mut p = Dict::new();
+            p.set("Predictor", Object::Integer(12))
+                .set("Columns", Object::Integer(cols))
+                .set("Colors", Object::Integer(32))
+                .set("BitsPerComponent", Object::Integer(16));
+            match unpredict(&p, vec![0; 8], 77) {
+                Err(PdfError::LimitExceeded { object, .. }) => assert!(object.contains("77")),
+                other => panic!("{cols}: {other:?}"),
+            }
+        }
     }
 }

@@ -8,8 +8,11 @@ pub mod object;
 pub mod parse;
 pub mod update;
 
-pub use file::{FileSource, PdfFile, Prefix, Revision, Source, XrefEntry, XrefKind};
+pub mod walk;
+
+pub use file::{FileSource, Limits, PdfFile, Prefix, Revision, Source, XrefEntry, XrefKind};
 pub use object::{Dict, ObjRef, Object, Stream, StreamData};
+pub use walk::Visited;
 
 /// What went wrong reading a PDF; every variant says where.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +82,37 @@ pub enum PdfError {
         /// Which object.
         object: &'static str,
     },
+    /// A resource limit was reached reading a hostile or broken file: nothing was allocated
+    /// beyond the limit.
+    #[error("{what} exceeds the limit of {limit} ({object})")]
+    LimitExceeded {
+        /// What was counted (decoded bytes, xref entries, predictor row, walk nodes, ...).
+        what: &'static str,
+        /// The limit.
+        limit: u64,
+        /// Which object or where in the file.
+        object: String,
+    },
+}
+
+impl PdfError {
+    /// A [`PdfError::LimitExceeded`].
+    pub fn limit(what: &'static str, limit: u64, object: impl Into<String>) -> Self {
+        PdfError::LimitExceeded {
+            what,
+            limit,
+            object: object.into(),
+        }
+    }
+}
+
+/// Where a stream is, for messages: its data offset in the file.
+pub(crate) fn stream_at(offset: u64) -> String {
+    if offset == 0 || offset >= u64::MAX / 4 {
+        "a stream held in memory or in an object stream".to_owned()
+    } else {
+        format!("stream with data at byte {offset}")
+    }
 }
 
 /// A PDF with a classic xref table made of `objects` (numbered from 1, object 1 the catalog),

@@ -122,16 +122,46 @@ impl Object {
 
 /// A dictionary keeping key order; values may carry the byte span they were parsed from, which
 /// verification needs to locate `/Contents` exactly (ISO 32000-1 §12.8.1).
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// Lookups stay linear for small dictionaries; past [`INDEX_FROM`] keys a hash index is kept, so
+/// a hostile dictionary with millions of keys costs linear, not quadratic, time.
+#[derive(Debug, Clone, Default)]
 pub struct Dict {
     entries: Vec<(Vec<u8>, Object)>,
     spans: Vec<Option<(u64, u64)>>,
+    index: Option<std::collections::HashMap<Vec<u8>, usize>>,
+}
+
+/// Number of keys from which a dictionary keeps a hash index.
+pub const INDEX_FROM: usize = 32;
+
+impl PartialEq for Dict {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries && self.spans == other.spans
+    }
 }
 
 impl Dict {
     /// An empty dictionary.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    fn position(&self, key: &[u8]) -> Option<usize> {
+        match &self.index {
+            Some(ix) => ix.get(key).copied(),
+            None => self.entries.iter().position(|(k, _)| k == key),
+        }
+    }
+
+    fn rebuild_index(&mut self) {
+        self.index = (self.entries.len() >= INDEX_FROM).then(|| {
+            self.entries
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect()
+        });
     }
 
     /// Sets `key` (without slash) to `value`, replacing an existing entry in place.
@@ -141,34 +171,47 @@ impl Dict {
     }
 
     pub(crate) fn set_bytes(&mut self, key: &[u8], value: Object, span: Option<(u64, u64)>) {
-        if let Some(i) = self.entries.iter().position(|(k, _)| k == key) {
+        if let Some(i) = self.position(key) {
             self.entries[i].1 = value;
             self.spans[i] = span;
         } else {
             self.entries.push((key.to_vec(), value));
             self.spans.push(span);
+            match &mut self.index {
+                Some(ix) => {
+                    ix.insert(key.to_vec(), self.entries.len() - 1);
+                }
+                None if self.entries.len() >= INDEX_FROM => self.rebuild_index(),
+                None => {}
+            }
         }
     }
 
     /// Removes `key`.
     pub fn remove(&mut self, key: &str) -> Option<Object> {
-        let i = self.entries.iter().position(|(k, _)| k == key.as_bytes())?;
+        let i = self.position(key.as_bytes())?;
         self.spans.remove(i);
-        Some(self.entries.remove(i).1)
+        let v = self.entries.remove(i).1;
+        if self.index.is_some() {
+            self.rebuild_index();
+        }
+        Some(v)
     }
 
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&Object> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k == key.as_bytes())
-            .map(|(_, v)| v)
+        self.position(key.as_bytes()).map(|i| &self.entries[i].1)
+    }
+
+    /// The value of a key given as bytes.
+    pub fn get_bytes(&self, key: &[u8]) -> Option<&Object> {
+        self.position(key).map(|i| &self.entries[i].1)
     }
 
     /// The absolute byte span `[start, end)` of the value of `key` in the source, when parsed
     /// from a file (not from an object stream).
     pub fn value_span(&self, key: &str) -> Option<(u64, u64)> {
-        let i = self.entries.iter().position(|(k, _)| k == key.as_bytes())?;
+        let i = self.position(key.as_bytes())?;
         self.spans[i]
     }
 
@@ -197,7 +240,7 @@ impl Dict {
         self.len() == other.len()
             && self
                 .iter()
-                .all(|(k, v)| other.entries.iter().any(|(k2, v2)| k == k2 && same(v, v2)))
+                .all(|(k, v)| other.get_bytes(k).is_some_and(|v2| same(v, v2)))
     }
 }
 
@@ -359,5 +402,21 @@ mod tests {
         let o = text_string("Ký");
         assert_eq!(o, Object::String(vec![0xfe, 0xff, 0, b'K', 0, 0xfd]));
         assert_eq!(decode_text(o.as_string().unwrap()), "Ký");
+    }
+
+    #[test]
+    fn large_dictionaries_index_keys_and_keep_order() {
+        let mut d = Dict::new();
+        for i in 0..20_000 {
+            d.set(&format!("K{i}"), Object::Integer(i));
+        }
+        d.set("K7", Object::Integer(-7));
+        assert_eq!(d.len(), 20_000);
+        assert_eq!(d.get("K7"), Some(&Object::Integer(-7)));
+        assert_eq!(d.get("K19999"), Some(&Object::Integer(19_999)));
+        assert_eq!(d.remove("K0"), Some(Object::Integer(0)));
+        assert_eq!(d.get("K1"), Some(&Object::Integer(1)));
+        assert_eq!(d.iter().next().map(|(k, _)| k), Some(&b"K1"[..]));
+        assert!(d.same_content(&d.clone()));
     }
 }

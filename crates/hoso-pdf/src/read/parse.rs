@@ -5,12 +5,17 @@ use super::object::{Dict, ObjRef, Object, Stream, StreamData};
 use super::PdfError;
 
 const MAX_DEPTH: usize = 64;
+/// Most objects (array items, dictionary values, nested) one parser produces: a dictionary with
+/// millions of keys or an array of millions of numbers is refused before it fills memory.
+pub const MAX_ITEMS: usize = 1 << 20;
 
 /// A parser over `buf`, whose first byte sits at absolute offset `base` of the source.
 pub struct Parser<'a> {
     buf: &'a [u8],
     pos: usize,
     base: u64,
+    items: usize,
+    max_items: usize,
 }
 
 /// Whether a byte is PDF white-space (ISO 32000-1 Table 1).
@@ -28,12 +33,24 @@ fn is_delim(c: u8) -> bool {
 impl<'a> Parser<'a> {
     /// A parser at the start of `buf`.
     pub fn new(buf: &'a [u8], base: u64) -> Self {
-        Self { buf, pos: 0, base }
+        Self {
+            buf,
+            pos: 0,
+            base,
+            items: 0,
+            max_items: MAX_ITEMS,
+        }
+    }
+
+    /// The same parser with another bound on the objects it produces (default [`MAX_ITEMS`]).
+    pub fn with_item_limit(mut self, max_items: usize) -> Self {
+        self.max_items = max_items;
+        self
     }
 
     /// The absolute offset of the next unread byte.
     pub fn offset(&self) -> u64 {
-        self.base + self.pos as u64
+        self.base.saturating_add(self.pos as u64)
     }
 
     fn truncated(&self) -> PdfError {
@@ -132,7 +149,11 @@ impl<'a> Parser<'a> {
         if let Object::Dict(d) = obj {
             let save = self.pos;
             self.skip_ws();
-            if self.buf[self.pos..].starts_with(b"stream") {
+            if self
+                .buf
+                .get(self.pos..)
+                .is_some_and(|b| b.starts_with(b"stream"))
+            {
                 self.pos += 6;
                 // §7.3.8.1: `stream` is followed by CRLF or LF (tolerate a lone CR).
                 match self.peek() {
@@ -168,6 +189,14 @@ impl<'a> Parser<'a> {
     pub fn parse_object(&mut self, depth: usize) -> Result<Object, PdfError> {
         if depth > MAX_DEPTH {
             return Err(self.syntax("nesting depth"));
+        }
+        self.items += 1;
+        if self.items > self.max_items {
+            return Err(PdfError::limit(
+                "objects parsed in one object",
+                self.max_items as u64,
+                format!("object near byte {}", self.offset()),
+            ));
         }
         self.skip_ws();
         let c = self.peek().ok_or_else(|| self.truncated())?;
@@ -439,6 +468,20 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn millions_of_keys_are_a_limit_not_an_allocation() {
+        let mut s = String::from("<<");
+        for i in 0..1010 {
+            s.push_str(&format!("/K{i} 0"));
+        }
+        s.push_str(">> ");
+        let mut p = Parser::new(s.as_bytes(), 0).with_item_limit(1000);
+        assert!(matches!(
+            p.parse_object(0),
+            Err(PdfError::LimitExceeded { .. })
+        ));
     }
 
     #[test]

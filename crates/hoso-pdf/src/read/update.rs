@@ -83,7 +83,7 @@ impl IncrementalUpdate {
     /// Allocates a new object number (generation 0).
     pub fn allocate(&mut self) -> ObjRef {
         let r = ObjRef::new(self.next_num);
-        self.next_num += 1;
+        self.next_num = self.next_num.saturating_add(1);
         r
     }
 
@@ -149,7 +149,7 @@ impl IncrementalUpdate {
             }
             XrefKind::Stream => {
                 let xr = ObjRef::new(self.next_num);
-                self.next_num += 1;
+                self.next_num = self.next_num.saturating_add(1);
                 let xref_at = abs(out.len());
                 rows.push((xr.num, xref_at));
                 rows.sort_unstable();
@@ -204,7 +204,7 @@ fn subsections(rows: &[(u32, u64)]) -> Vec<&[(u32, u64)]> {
     let mut out = Vec::new();
     let mut start = 0;
     for i in 1..=rows.len() {
-        if i == rows.len() || rows[i].0 != rows[i - 1].0 + 1 {
+        if i == rows.len() || Some(rows[i].0) != rows[i - 1].0.checked_add(1) {
             if start < i {
                 out.push(&rows[start..i]);
             }

@@ -129,6 +129,9 @@ pub struct OptionInfo {
     pub settable: bool,
 }
 
+/// Most options a device is asked about (real backends have well under a hundred).
+const MAX_OPTIONS: i32 = 4096;
+
 impl SaneDevice<'_> {
     fn handle(&self) -> Result<&sys::Handle, ScanError> {
         self.handle.as_ref().ok_or(ScanError::DeviceLost {
@@ -136,10 +139,18 @@ impl SaneDevice<'_> {
         })
     }
 
+    /// The number of options (option 0, read with the size its own descriptor declares),
+    /// capped: a backend claiming more is not walked further.
+    fn option_count(&self, h: &sys::Handle) -> Result<i32, ScanError> {
+        let size = sys::option_descriptor(h, 0).map_or(4, |d| d.size);
+        let count = sys::get_word(h, 0, size)
+            .map_err(|s| status_error(s, "reading options", &self.name))?;
+        Ok(count.clamp(0, MAX_OPTIONS))
+    }
+
     fn find(&self, name: &str) -> Result<Option<(i32, sys::OptionDescriptor)>, ScanError> {
         let h = self.handle()?;
-        let count =
-            sys::get_word(h, 0).map_err(|s| status_error(s, "reading options", &self.name))?;
+        let count = self.option_count(h)?;
         Ok((1..count).find_map(|i| {
             sys::option_descriptor(h, i)
                 .filter(|d| d.name == name)
@@ -150,8 +161,7 @@ impl SaneDevice<'_> {
     /// Every active option with its choices, for settings screens.
     pub fn options(&self) -> Result<Vec<OptionInfo>, ScanError> {
         let h = self.handle()?;
-        let count =
-            sys::get_word(h, 0).map_err(|s| status_error(s, "reading options", &self.name))?;
+        let count = self.option_count(h)?;
         Ok((1..count)
             .filter_map(|i| sys::option_descriptor(h, i))
             .filter(|d| !d.name.is_empty() && d.cap & sys::CAP_INACTIVE == 0)
@@ -201,13 +211,15 @@ impl SaneDevice<'_> {
             (sys::TYPE_STRING, OptionValue::Str(s)) => {
                 sys::set_string(h, i, s, d.size.max(0) as usize)
             }
-            (sys::TYPE_INT, OptionValue::Int(v)) => sys::set_word(h, i, *v),
-            (sys::TYPE_INT, OptionValue::Number(v)) => sys::set_word(h, i, v.round() as i32),
-            (sys::TYPE_FIXED, OptionValue::Int(v)) => sys::set_word(h, i, v << 16),
-            (sys::TYPE_FIXED, OptionValue::Number(v)) => {
-                sys::set_word(h, i, (v * 65536.0).round() as i32)
+            (sys::TYPE_INT, OptionValue::Int(v)) => sys::set_word(h, i, *v, d.size),
+            (sys::TYPE_INT, OptionValue::Number(v)) => {
+                sys::set_word(h, i, v.round() as i32, d.size)
             }
-            (sys::TYPE_BOOL, OptionValue::Bool(b)) => sys::set_word(h, i, i32::from(*b)),
+            (sys::TYPE_FIXED, OptionValue::Int(v)) => sys::set_word(h, i, v << 16, d.size),
+            (sys::TYPE_FIXED, OptionValue::Number(v)) => {
+                sys::set_word(h, i, (v * 65536.0).round() as i32, d.size)
+            }
+            (sys::TYPE_BOOL, OptionValue::Bool(b)) => sys::set_word(h, i, i32::from(*b), d.size),
             _ => Err(sys::STATUS_INVAL),
         };
         result.map(|_| ()).map_err(|s| match s {

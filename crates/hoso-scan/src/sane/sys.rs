@@ -271,38 +271,55 @@ pub fn option_descriptor(h: &Handle, option: i32) -> Option<OptionDescriptor> {
     })
 }
 
-/// Reads a one-word option (BOOL, INT, FIXED of size 4).
-pub fn get_word(h: &Handle, option: i32) -> Result<i32, Status> {
-    let mut v: c_int = 0;
-    // SAFETY: one-word options write exactly one SANE_Word into the buffer.
+/// Largest option value buffer accepted from a descriptor (a backend declaring more is broken).
+pub const MAX_OPTION_SIZE: usize = 1 << 20;
+
+/// A word buffer of the option's declared `size` bytes (rounded up to whole words, at least
+/// one), so a backend writing the whole value never writes past it.
+fn word_buffer(size: c_int, fill: c_int) -> Result<Vec<c_int>, Status> {
+    let bytes = usize::try_from(size).unwrap_or(0);
+    if bytes > MAX_OPTION_SIZE {
+        return Err(STATUS_INVAL);
+    }
+    let words = bytes.div_ceil(std::mem::size_of::<c_int>()).max(1);
+    Ok(vec![fill; words])
+}
+
+/// Reads the first word of a BOOL, INT or FIXED option whose value is `size` bytes (from its
+/// descriptor; word-array options are read whole into a buffer of that size).
+pub fn get_word(h: &Handle, option: i32, size: c_int) -> Result<i32, Status> {
+    let mut v = word_buffer(size, 0)?;
+    // SAFETY: `v` holds at least `size` bytes, the option's declared value size, which is all
+    // the backend may write.
     let status = unsafe {
         sane_control_option(
             h.0.as_ptr(),
             option,
             ACTION_GET_VALUE,
-            (&mut v as *mut c_int).cast(),
+            v.as_mut_ptr().cast(),
             null_mut(),
         )
     };
     if status == STATUS_GOOD {
-        Ok(v)
+        Ok(v[0])
     } else {
         Err(status)
     }
 }
 
-/// Sets a one-word option; returns the `info` bits (SANE_INFO_*).
-pub fn set_word(h: &Handle, option: i32, value: i32) -> Result<i32, Status> {
-    let mut v: c_int = value;
+/// Sets a BOOL, INT or FIXED option whose value is `size` bytes (every word of a word-array
+/// option gets `value`); returns the `info` bits (SANE_INFO_*).
+pub fn set_word(h: &Handle, option: i32, value: i32, size: c_int) -> Result<i32, Status> {
+    let mut v = word_buffer(size, value)?;
     let mut info: c_int = 0;
-    // SAFETY: the buffer holds one SANE_Word, as a one-word option expects; the backend may
-    // write the value actually set back into it.
+    // SAFETY: `v` holds at least `size` bytes, the option's declared value size; the backend
+    // reads that many and may write the value actually set back into it.
     let status = unsafe {
         sane_control_option(
             h.0.as_ptr(),
             option,
             ACTION_SET_VALUE,
-            (&mut v as *mut c_int).cast(),
+            v.as_mut_ptr().cast(),
             &mut info,
         )
     };
@@ -315,7 +332,7 @@ pub fn set_word(h: &Handle, option: i32, value: i32) -> Result<i32, Status> {
 
 /// Sets a string option whose buffer is `size` bytes; returns the `info` bits.
 pub fn set_string(h: &Handle, option: i32, value: &str, size: usize) -> Result<i32, Status> {
-    if value.len() + 1 > size || value.contains('\0') {
+    if value.len() + 1 > size || size > MAX_OPTION_SIZE || value.contains('\0') {
         return Err(STATUS_INVAL);
     }
     let mut buf = vec![0u8; size];

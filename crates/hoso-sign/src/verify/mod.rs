@@ -122,7 +122,12 @@ pub fn verify_source_ltv<S: Source>(
         let end = sig
             .get("ByteRange")
             .and_then(Object::as_array)
-            .map(|a| a.iter().filter_map(Object::as_i64).skip(2).sum::<i64>())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Object::as_i64)
+                    .skip(2)
+                    .fold(0i64, i64::saturating_add)
+            })
             .unwrap_or(0);
         let doc_ts = sig.name("SubFilter") == Some(b"ETSI.RFC3161");
         todo.push((todo.len(), doc_ts, end, name, v.clone()));

@@ -568,7 +568,14 @@ impl<P: Source, F: Source> Ctx<'_, P, F> {
         g: Growth,
     ) {
         let what = role.describe();
-        if !old.iter().all(|o| new.iter().any(|n| same(o, n))) {
+        // References (the usual /Fields and /Annots items) by sets: linear for 100 000 entries.
+        let new_refs: HashSet<ObjRef> = new.iter().filter_map(Object::as_ref).collect();
+        let old_refs: HashSet<ObjRef> = old.iter().filter_map(Object::as_ref).collect();
+        let kept = old.iter().all(|o| match o.as_ref() {
+            Some(r) => new_refs.contains(&r),
+            None => new.iter().any(|n| same(o, n)),
+        });
+        if !kept {
             self.illegal(
                 role,
                 num,
@@ -576,7 +583,11 @@ impl<P: Source, F: Source> Ctx<'_, P, F> {
             );
             return;
         }
-        for n in new.iter().filter(|n| !old.iter().any(|o| same(o, n))) {
+        let mut seen = HashSet::new();
+        for n in new.iter().filter(|n| match n.as_ref() {
+            Some(r) => !old_refs.contains(&r) && seen.insert(r),
+            None => !old.iter().any(|o| same(o, n)),
+        }) {
             if let Some(r) = n.as_ref() {
                 if let Some(rs) = self.roles.map.get(&r.num).cloned() {
                     // An object that already had a role is moved into the list.

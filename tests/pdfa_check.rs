@@ -1,0 +1,625 @@
+//! `hoso check` (hoso_pdf::pdfa) against known verdicts: a conforming base file written by hoso,
+//! hand-made files that each break one rule (made here by incremental updates of the base, at
+//! least two per rule family) with the ISO 19005 clause that must be named, conforming files
+//! from other tools (Ghostscript's PDF/A-2 output with its sRGB profile), and the imported
+//! cairo/LibreOffice-style page of fixtures/cong_van_1page.pdf before and after hoso repairs it.
+
+use std::path::Path;
+
+use hoso_e2e::*;
+use hoso_pdf::font::{Font, FontSubset};
+use hoso_pdf::pdfa::{self, Level};
+use hoso_pdf::read::{object::write_object, Dict, Object, PdfFile};
+use hoso_pdf::{DocumentInfo, DossierWriter, ObjectSink};
+
+fn info() -> DocumentInfo {
+    DocumentInfo {
+        title: "Kiểm tra PDF/A".into(),
+        author: Some("hoso".into()),
+        subject: None,
+        keywords: None,
+        creator_tool: "hoso tests".into(),
+        producer: "hoso-pdf".into(),
+        language: "vi".into(),
+        created: time::OffsetDateTime::UNIX_EPOCH,
+    }
+}
+
+/// A PDF/A-2b page by hoso: DeviceRGB fill (allowed under the sRGB intent) and embedded text.
+fn base_pdf() -> Vec<u8> {
+    let font = Font::tinos();
+    let mut subset = FontSubset::new(&font);
+    let text = subset.encode("Hồ sơ số").expect("Tinos has these glyphs");
+    let mut w = DossierWriter::new(Vec::new()).expect("writer");
+    let font_ref = subset
+        .write(&mut w as &mut dyn ObjectSink)
+        .expect("font written");
+    let mut content = b"q 0 0 1 rg 72 72 100 100 re f BT /F1 24 Tf 72 700 Td <".to_vec();
+    for b in &text {
+        content.extend(format!("{b:02X}").as_bytes());
+    }
+    content.extend(b"> Tj ET Q");
+    w.add_content_page(595.0, 842.0, &content, &[("F1", font_ref)])
+        .expect("page");
+    w.finish(&info(), None).expect("finish")
+}
+
+/// An incremental update of `base` replacing or adding `objects`, with `trailer_extra`; the
+/// trailer keeps /Root and /ID unless `drop_id`.
+fn update(base: &[u8], objects: &[(u32, Vec<u8>)], drop_id: bool) -> Vec<u8> {
+    let file = PdfFile::open(base.to_vec()).expect("base opens");
+    let trailer = file.trailer().clone();
+    let prev = file.startxref();
+    let mut out = base.to_vec();
+    if !out.ends_with(b"\n") {
+        out.push(b'\n');
+    }
+    let mut offsets = Vec::new();
+    for (num, body) in objects {
+        offsets.push((*num, out.len()));
+        out.extend(format!("{num} 0 obj\n").as_bytes());
+        out.extend(body);
+        out.extend(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend(b"xref\n");
+    offsets.sort();
+    for (num, off) in &offsets {
+        out.extend(format!("{num} 1\n{off:010} 00000 n\r\n").as_bytes());
+    }
+    let size = offsets
+        .iter()
+        .map(|o| o.0 + 1)
+        .max()
+        .unwrap_or(0)
+        .max(file.size());
+    let mut t = Dict::new();
+    t.set("Size", Object::Integer(i64::from(size)));
+    t.set("Root", trailer.get("Root").expect("root").clone());
+    if let Some(i) = trailer.get("Info") {
+        t.set("Info", i.clone());
+    }
+    if !drop_id {
+        if let Some(id) = trailer.get("ID") {
+            t.set("ID", id.clone());
+        }
+    }
+    t.set("Prev", Object::Integer(prev as i64));
+    out.extend(b"trailer\n");
+    write_object(&mut out, &Object::Dict(t));
+    out.extend(format!("\nstartxref\n{xref}\n%%EOF\n").as_bytes());
+    out
+}
+
+struct Base {
+    data: Vec<u8>,
+    catalog: (u32, Dict),
+    page: (u32, Dict),
+    size: u32,
+}
+
+fn base() -> Base {
+    let data = base_pdf();
+    let file = PdfFile::open(data.clone()).expect("opens");
+    let root = file.catalog_ref().expect("root");
+    let catalog = file
+        .get(root)
+        .expect("catalog")
+        .as_dict()
+        .expect("dict")
+        .clone();
+    let (pr, page) = file.first_page().expect("page");
+    let size = file.size();
+    Base {
+        data,
+        catalog: (root.num, catalog),
+        page: (pr.num, page),
+        size,
+    }
+}
+
+fn ser(d: &Dict) -> Vec<u8> {
+    let mut v = Vec::new();
+    write_object(&mut v, &Object::Dict(d.clone()));
+    v
+}
+
+fn raw(s: &str) -> Vec<u8> {
+    s.as_bytes().to_vec()
+}
+
+fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut v = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+    v.extend(data);
+    v.extend(b"\nendstream");
+    v
+}
+
+impl Base {
+    /// The page with `key` set to `value` (raw PDF syntax objects appended as new numbers).
+    fn with_page(&self, edit: impl FnOnce(&mut Dict, u32) -> Vec<(u32, Vec<u8>)>) -> Vec<u8> {
+        let mut page = self.page.1.clone();
+        let mut objs = edit(&mut page, self.size);
+        objs.push((self.page.0, ser(&page)));
+        update(&self.data, &objs, false)
+    }
+    fn with_catalog(&self, edit: impl FnOnce(&mut Dict, u32) -> Vec<(u32, Vec<u8>)>) -> Vec<u8> {
+        let mut cat = self.catalog.1.clone();
+        let mut objs = edit(&mut cat, self.size);
+        objs.push((self.catalog.0, ser(&cat)));
+        update(&self.data, &objs, false)
+    }
+    /// Adds a content stream drawing `ops` after the page's own.
+    fn with_content(&self, ops: &str, resources: Option<&str>) -> Vec<u8> {
+        self.with_page(|p, n| {
+            let old = p.get("Contents").cloned().expect("contents");
+            p.set(
+                "Contents",
+                Object::Array(vec![old, Object::Ref(hoso_pdf::read::ObjRef::new(n))]),
+            );
+            let mut objs = vec![(n, stream("", ops.as_bytes()))];
+            if let Some(r) = resources {
+                p.set("Resources", Object::Ref(hoso_pdf::read::ObjRef::new(n + 1)));
+                objs.push((n + 1, raw(r)));
+            }
+            objs
+        })
+    }
+    fn with_annotation(&self, annot: &str) -> Vec<u8> {
+        self.with_page(|p, n| {
+            p.set(
+                "Annots",
+                Object::Array(vec![Object::Ref(hoso_pdf::read::ObjRef::new(n))]),
+            );
+            vec![(n, raw(annot))]
+        })
+    }
+}
+
+fn check(data: &[u8], level: Option<&str>) -> pdfa::Report {
+    pdfa::check(data, level.map(|l| Level::parse(l).expect("level"))).expect("readable")
+}
+
+fn assert_fails_with(name: &str, data: &[u8], level: Option<&str>, clause: &str) {
+    let r = match pdfa::check(data, level.map(|l| Level::parse(l).expect("level"))) {
+        Ok(r) => r,
+        // A file whose structure is too broken to open fails the structure rules (exit 2).
+        Err(e) => {
+            assert!(
+                clause.starts_with("6.1."),
+                "{name}: unreadable ({e}), expected §{clause}"
+            );
+            return;
+        }
+    };
+    let clauses: Vec<&str> = r.findings.iter().map(|f| f.clause).collect();
+    assert!(
+        clauses.contains(&clause),
+        "{name}: expected a failure of §{clause}, got {:#?}",
+        r.findings
+    );
+}
+
+fn page_resources(b: &Base) -> String {
+    // The base page's resources with one extra entry, as raw syntax for a new object.
+    let mut v = Vec::new();
+    let res = b.page.1.get("Resources").expect("resources").clone();
+    write_object(&mut v, &res);
+    String::from_utf8(v).expect("ascii")
+}
+
+#[test]
+fn hoso_output_conforms() {
+    let b = base();
+    let r = check(&b.data, None);
+    assert!(r.is_conforming(), "{:#?}", r.findings);
+    assert_eq!(r.declared.map(|l| l.to_string()), Some("PDF/A-2b".into()));
+    // At level U too: the Tinos subset carries a ToUnicode map.
+    let r = check(&b.data, Some("2u"));
+    assert!(r.is_conforming(), "{:#?}", r.findings);
+}
+
+#[test]
+fn file_structure_violations_are_named() {
+    let b = base();
+    let mut header = b.data.clone();
+    header[5..8].copy_from_slice(b"2.0");
+    assert_fails_with("header", &header, None, "6.1.2");
+    let mut binary = b.data.clone();
+    let at = binary.iter().position(|&c| c == b'\n').expect("eol") + 2;
+    binary[at..at + 4].copy_from_slice(b"abcd");
+    assert_fails_with("binary comment", &binary, None, "6.1.2");
+    let mut tail = b.data.clone();
+    tail.extend(b"garbage after the end\n");
+    assert_fails_with("data after EOF", &tail, None, "6.1.3");
+    let no_id = update(&b.data, &[], true);
+    assert_fails_with("no ID", &no_id, None, "6.1.3");
+    let odd_hex = b.with_page(|p, _| {
+        p.set("Foo", Object::Integer(1));
+        Vec::new()
+    });
+    let odd_hex = String::from_utf8_lossy(&odd_hex).replacen("/Foo 1", "/Foo <ABC>", 1);
+    assert_fails_with("odd hex string", odd_hex.as_bytes(), None, "6.1.6");
+    let lzw = b.with_content("q Q", None);
+    let lzw = String::from_utf8_lossy(&lzw).into_owned();
+    let lzw = lzw.replacen("<< /Length 3 >>", "<< /Filter /LZWDecode /Length 3 >>", 1);
+    assert_fails_with("LZW", lzw.as_bytes(), None, "6.1.7.2");
+    let bad_len = String::from_utf8_lossy(&b.with_content("q Q", None)).replacen(
+        "/Length 3 >>",
+        "/Length 9 >>",
+        1,
+    );
+    assert_fails_with("stream length", bad_len.as_bytes(), None, "6.1.7.1");
+}
+
+#[test]
+fn metadata_violations_are_named() {
+    let b = base();
+    let no_meta = b.with_catalog(|c, _| {
+        c.remove("Metadata");
+        Vec::new()
+    });
+    assert_fails_with("no metadata", &no_meta, None, "6.6.2.1");
+    let xmp = |body: &str| {
+        format!("<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" pdfaid:part=\"2\" pdfaid:conformance=\"B\"/>{body}</rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>")
+    };
+    let with_xmp = |x: String| {
+        b.with_catalog(|c, n| {
+            c.set("Metadata", Object::Ref(hoso_pdf::read::ObjRef::new(n)));
+            vec![(n, stream("/Type /Metadata /Subtype /XML", x.as_bytes()))]
+        })
+    };
+    assert!(
+        check(&with_xmp(xmp("")), None).is_conforming(),
+        "minimal XMP conforms"
+    );
+    let unknown = with_xmp(xmp(
+        "<rdf:Description rdf:about=\"\" xmlns:my=\"http://example.invalid/my/\" my:thing=\"x\"/>",
+    ));
+    assert_fails_with("undeclared schema", &unknown, None, "6.6.2.3");
+    let wrong_type = with_xmp(xmp("<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmp:CreateDate=\"yesterday\"/>"));
+    assert_fails_with("wrong value type", &wrong_type, None, "6.6.2.3");
+    let broken = with_xmp(xmp("<rdf:Description>"));
+    assert_fails_with("malformed XML", &broken, None, "6.6.2.1");
+    let part3 = with_xmp(xmp("").replace("pdfaid:part=\"2\"", "pdfaid:part=\"3\""));
+    assert_fails_with("declared part differs", &part3, Some("2b"), "6.6.4");
+}
+
+#[test]
+fn colour_violations_are_named() {
+    let b = base();
+    let cmyk = b.with_content("0 0 0 1 k 0 0 10 10 re f", None);
+    assert_fails_with("DeviceCMYK under sRGB", &cmyk, None, "6.2.4.3");
+    let no_intent = b.with_catalog(|c, _| {
+        c.remove("OutputIntents");
+        Vec::new()
+    });
+    assert_fails_with("DeviceRGB without intent", &no_intent, None, "6.2.4.3");
+    let intent = b.with_catalog(|c, n| {
+        c.set(
+            "OutputIntents",
+            Object::Array(vec![Object::Ref(hoso_pdf::read::ObjRef::new(n))]),
+        );
+        vec![(
+            n,
+            raw("<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (x) >>"),
+        )]
+    });
+    assert_fails_with("intent without profile", &intent, None, "6.2.3");
+    let ri = b.with_content("/Foo ri", None);
+    assert_fails_with("rendering intent", &ri, None, "6.2.6");
+}
+
+#[test]
+fn font_violations_are_named() {
+    let b = base();
+    let res = page_resources(&b).replacen("/Font <<", "/Font << /H 999 0 R", 1);
+    let unembedded = b.with_page(|p, n| {
+        let old = p.get("Contents").cloned().expect("contents");
+        p.set("Contents", Object::Array(vec![old, Object::Ref(hoso_pdf::read::ObjRef::new(n))]));
+        p.set("Resources", Object::Ref(hoso_pdf::read::ObjRef::new(n + 1)));
+        vec![
+            (n, stream("", b"BT /H 12 Tf (A) Tj ET")),
+            (n + 1, raw(&res)),
+            (999, raw("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")),
+        ]
+    });
+    assert_fails_with("font not embedded", &unembedded, None, "6.2.11.4.1");
+    // The imported page as cairo wrote it: CIDFontType2 without /CIDToGIDMap.
+    let original = std::fs::read(fixture("cong_van_1page.pdf")).expect("fixture");
+    assert_fails_with("cairo CIDFont", &original, Some("2b"), "6.2.11.3.2");
+    // Widths: change the descendant font's /W to disagree with the program.
+    let file = PdfFile::open(b.data.clone()).expect("opens");
+    let cid_num = (1..file.size())
+        .find(|&n| {
+            file.get(hoso_pdf::read::ObjRef::new(n))
+                .ok()
+                .and_then(|o| {
+                    o.as_dict()
+                        .map(|d| d.name("Subtype") == Some(b"CIDFontType2"))
+                })
+                .unwrap_or(false)
+        })
+        .expect("a CIDFontType2");
+    let mut cid = file
+        .get(hoso_pdf::read::ObjRef::new(cid_num))
+        .expect("cid")
+        .as_dict()
+        .expect("dict")
+        .clone();
+    cid.set(
+        "W",
+        Object::Array(vec![
+            Object::Integer(0),
+            Object::Array((0..40).map(|_| Object::Integer(100)).collect()),
+        ]),
+    );
+    cid.remove("DW");
+    let widths = update(&b.data, &[(cid_num, ser(&cid))], false);
+    assert_fails_with("widths", &widths, None, "6.2.11.5");
+    cid.remove("CIDToGIDMap");
+    let no_map = update(&b.data, &[(cid_num, ser(&cid))], false);
+    assert_fails_with("no CIDToGIDMap", &no_map, None, "6.2.11.3.2");
+}
+
+#[test]
+fn graphics_and_transparency_violations_are_named() {
+    let b = base();
+    let gs = |entry: &str| {
+        let res =
+            page_resources(&b).replacen("<<", &format!("<< /ExtGState << /G0 << {entry} >> >>"), 1);
+        b.with_content("/G0 gs", Some(&res))
+    };
+    assert_fails_with("blend mode", &gs("/BM /Dissolve"), None, "6.2.10");
+    assert_fails_with("transfer function", &gs("/TR /Identity"), None, "6.2.5");
+    // Part 1 forbids transparency altogether.
+    assert_fails_with(
+        "constant alpha in part 1",
+        &gs("/ca 0.5"),
+        Some("1b"),
+        "6.4",
+    );
+    assert_fails_with(
+        "soft mask in part 1",
+        &gs("/SMask << /S /Luminosity /G 1 0 R >>"),
+        Some("1b"),
+        "6.4",
+    );
+}
+
+#[test]
+fn annotation_violations_are_named() {
+    let b = base();
+    let ap = "/AP << /N 998 0 R >>";
+    let no_print = b.with_annotation(&format!(
+        "<< /Type /Annot /Subtype /Square /Rect [0 0 10 10] {ap} >>"
+    ));
+    assert_fails_with("no print flag", &no_print, None, "6.3.2");
+    let no_ap = b.with_annotation("<< /Type /Annot /Subtype /Square /Rect [0 0 10 10] /F 4 >>");
+    assert_fails_with("no appearance", &no_ap, None, "6.3.3");
+    let movie = b.with_annotation("<< /Type /Annot /Subtype /Movie /Rect [0 0 10 10] /F 4 >>");
+    assert_fails_with("movie annotation", &movie, None, "6.3.1");
+}
+
+#[test]
+fn action_form_and_optional_content_violations_are_named() {
+    let b = base();
+    let js = b.with_catalog(|c, n| {
+        c.set("OpenAction", Object::Ref(hoso_pdf::read::ObjRef::new(n)));
+        vec![(
+            n,
+            raw("<< /Type /Action /S /JavaScript /JS (app.alert(1)) >>"),
+        )]
+    });
+    assert_fails_with("JavaScript", &js, None, "6.5.1");
+    let launch = b.with_annotation("<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /F 4 /A << /S /Launch /F (calc.exe) >> >>");
+    assert_fails_with("Launch", &launch, None, "6.5.1");
+    let aa = b.with_page(|p, _| {
+        p.set("AA", Object::Dict(Dict::new()));
+        Vec::new()
+    });
+    assert_fails_with("page AA", &aa, None, "6.5.2");
+    let need = b.with_catalog(|c, n| {
+        c.set("AcroForm", Object::Ref(hoso_pdf::read::ObjRef::new(n)));
+        vec![(n, raw("<< /Fields [] /NeedAppearances true >>"))]
+    });
+    assert_fails_with("NeedAppearances", &need, None, "6.4.1");
+    let xfa = b.with_catalog(|c, n| {
+        c.set("AcroForm", Object::Ref(hoso_pdf::read::ObjRef::new(n)));
+        vec![(n, raw("<< /Fields [] /XFA (x) >>"))]
+    });
+    assert_fails_with("XFA", &xfa, None, "6.4.2");
+    let oc = b.with_catalog(|c, n| {
+        c.set("OCProperties", Object::Ref(hoso_pdf::read::ObjRef::new(n)));
+        vec![(n, raw("<< /OCGs [] /D << /Order [] >> >>"))]
+    });
+    assert_fails_with("OC config without name", &oc, None, "6.9");
+    assert_fails_with("OC in part 1", &oc, Some("1b"), "6.1.13");
+}
+
+#[test]
+fn embedded_file_and_signature_violations_are_named() {
+    let b = base();
+    let attach = |spec: &str| {
+        b.with_catalog(|c, n| {
+            c.set("Names", Object::Ref(hoso_pdf::read::ObjRef::new(n)));
+            vec![
+                (
+                    n,
+                    raw(&format!(
+                        "<< /EmbeddedFiles << /Names [(a.txt) {} 0 R] >> >>",
+                        n + 1
+                    )),
+                ),
+                (n + 1, raw(spec)),
+                (
+                    n + 2,
+                    stream("/Type /EmbeddedFile /Subtype /text#2Fplain", b"hello"),
+                ),
+            ]
+        })
+    };
+    let spec = format!(
+        "<< /Type /Filespec /F (a.txt) /UF (a.txt) /EF << /F {} 0 R >> >>",
+        b.size + 2
+    );
+    let plain = attach(&spec);
+    assert_fails_with("non-PDF/A file in part 2", &plain, Some("2b"), "6.8");
+    assert_fails_with(
+        "no AFRelationship or /AF in part 3",
+        &plain,
+        Some("3b"),
+        "6.8",
+    );
+    let perms = b.with_catalog(|c, _| {
+        let mut p = Dict::new();
+        p.set("Foo", Object::Null);
+        c.set("Perms", Object::Dict(p));
+        Vec::new()
+    });
+    assert_fails_with("Perms", &perms, None, "6.1.12");
+    let sig = b.with_catalog(|c, n| {
+        c.set("AcroForm", Object::Ref(hoso_pdf::read::ObjRef::new(n)));
+        vec![
+            (n, raw(&format!("<< /Fields [{} 0 R] /SigFlags 3 >>", n + 1))),
+            (n + 1, raw(&format!("<< /FT /Sig /T (S) /V {} 0 R >>", n + 2))),
+            (n + 2, raw("<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 10 20 30] /Contents <00> >>")),
+        ]
+    });
+    assert_fails_with("ByteRange", &sig, None, "6.4.3");
+}
+
+/// Ghostscript's PDF/A-2 output, with the sRGB profile Debian ships and a PDFA_def.ps.
+#[test]
+fn ghostscript_pdfa2_output_conforms() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let icc = Path::new("/usr/share/color/icc/ghostscript/srgb.icc");
+    assert!(
+        icc.is_file(),
+        "install ghostscript: sudo apt-get install -y ghostscript"
+    );
+    let def = dir.path().join("PDFA_def.ps");
+    std::fs::write(
+        &def,
+        format!(
+            "/ICCProfile ({}) def\n[/_objdef {{icc_PDFA}} /type /stream /OBJ pdfmark\n[{{icc_PDFA}} << /N 3 >> /PUT pdfmark\n[{{icc_PDFA}} ICCProfile (r) file /PUT pdfmark\n[/_objdef {{OutputIntent_PDFA}} /type /dict /OBJ pdfmark\n[{{OutputIntent_PDFA}} << /Type /OutputIntent /S /GTS_PDFA1 /DestOutputProfile {{icc_PDFA}} /OutputConditionIdentifier (sRGB) >> /PUT pdfmark\n[{{Catalog}} << /OutputIntents [ {{OutputIntent_PDFA}} ] >> /PUT pdfmark\n",
+            icc.display()
+        ),
+    )
+    .expect("def");
+    let ps = dir.path().join("in.ps");
+    std::fs::write(&ps, "%!PS\n/Times-Roman findfont 24 scalefont setfont 72 700 moveto (Ho so so) show\n0 0 1 setrgbcolor 72 72 100 100 rectfill showpage\n").expect("ps");
+    let out = dir.path().join("gs.pdf");
+    let o = tool("gs", "ghostscript")
+        .args([
+            "-dNOSAFER",
+            "-dPDFA=2",
+            "-dBATCH",
+            "-dNOPAUSE",
+            "-dQUIET",
+            "-sDEVICE=pdfwrite",
+            "-sColorConversionStrategy=RGB",
+            "-dPDFACompatibilityPolicy=1",
+        ])
+        .arg(format!("-sOutputFile={}", out.display()))
+        .arg(&def)
+        .arg(&ps)
+        .output()
+        .expect("gs runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r = pdfa::check_file(&out, None).expect("readable");
+    assert!(r.is_conforming(), "Ghostscript PDF/A-2b: {:#?}", r.findings);
+}
+
+/// Reads a binary PPM (P6) as (width, height, RGB bytes).
+fn read_ppm(path: &Path) -> (usize, usize, Vec<u8>) {
+    let data = std::fs::read(path).expect("ppm");
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while data[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !data[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&data[start..i]).into_owned());
+    }
+    assert_eq!(fields[0], "P6");
+    let (w, h) = (fields[1].parse().expect("w"), fields[2].parse().expect("h"));
+    (w, h, data[i + 1..].to_vec())
+}
+
+fn render_100dpi(pdf: &Path, page: u32, stem: &Path) -> (usize, usize, Vec<u8>) {
+    let o = tool("pdftoppm", "poppler-utils")
+        .args([
+            "-r",
+            "100",
+            "-f",
+            &page.to_string(),
+            "-l",
+            &page.to_string(),
+            "-singlefile",
+        ])
+        .arg(pdf)
+        .arg(stem)
+        .output()
+        .expect("pdftoppm runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    read_ppm(&stem.with_extension("ppm"))
+}
+
+/// Issue 23 point 3: the cairo page of cong_van_1page.pdf is repaired on import (two
+/// CIDFontType2 fonts get /CIDToGIDMap /Identity), the result conforms, and it renders the same
+/// as the original at 100 dpi (fewer than 0.1% of pixels differ).
+#[test]
+fn imported_page_is_repaired_and_renders_the_same() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let original = fixture("cong_van_1page.pdf");
+    let before = check(&std::fs::read(&original).expect("fixture"), Some("2b"));
+    assert!(
+        before.findings.iter().any(|f| f.clause == "6.2.11.3.2"),
+        "{:#?}",
+        before.findings
+    );
+
+    let mut importer =
+        hoso_pdf::import::PdfImporter::load(&std::fs::read(&original).expect("fixture"))
+            .expect("loads");
+    let mut w = DossierWriter::new(Vec::new()).expect("writer");
+    importer.import_page(&mut w, 1).expect("imports");
+    let repairs: Vec<String> = importer.repairs().iter().map(ToString::to_string).collect();
+    let added = importer
+        .repairs()
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.kind,
+                hoso_pdf::import::RepairKind::CidToGidMapAdded { .. }
+            )
+        })
+        .count();
+    assert_eq!(added, 2, "{repairs:#?}");
+    let out = dir.path().join("imported.pdf");
+    std::fs::write(&out, w.finish(&info(), None).expect("finish")).expect("write");
+
+    let after = pdfa::check_file(&out, None).expect("readable");
+    assert!(after.is_conforming(), "{:#?}", after.findings);
+
+    let (w1, h1, a) = render_100dpi(&original, 1, &dir.path().join("a"));
+    let (w2, h2, b) = render_100dpi(&out, 1, &dir.path().join("b"));
+    assert_eq!((w1, h1), (w2, h2), "same page size");
+    let differing = a.chunks(3).zip(b.chunks(3)).filter(|(p, q)| p != q).count();
+    let share = differing as f64 / (w1 * h1) as f64;
+    println!(
+        "pixel diff at 100 dpi: {differing} of {} pixels ({:.4}%)",
+        w1 * h1,
+        share * 100.0
+    );
+    assert!(
+        share < 0.001,
+        "{differing} pixels differ ({:.3}%)",
+        share * 100.0
+    );
+}
