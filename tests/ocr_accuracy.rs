@@ -9,6 +9,7 @@ use hoso_dossier::{
     build_dossier, BuildOptions, DocumentMetadata, DocumentSpec, DossierMetadata, DossierSpec,
     OcrOptions,
 };
+use hoso_e2e::text_accuracy::character_error_rate;
 use hoso_e2e::*;
 use hoso_pdf::font::{Font, FontSubset};
 
@@ -98,28 +99,6 @@ fn scan(pdf: &Path, dpi: u32, dir: &Path) -> std::path::PathBuf {
     scanned
 }
 
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-fn normalise(s: &str) -> Vec<char> {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .collect()
-}
-
 fn build_with_ocr(image: &Path, out: &Path) {
     let spec = DossierSpec {
         code: "000.00.15.H12-261129-0009".parse().unwrap(),
@@ -166,7 +145,7 @@ fn ocr_layer_character_error_rate_and_word_positions() {
     let dir = tempfile::tempdir().unwrap();
     let truth_pdf = dir.path().join("truth.pdf");
     typeset(&truth_pdf);
-    let truth = normalise(&LINES.join(" "));
+    let truth = LINES.join(" ");
     let mut figures = Vec::new();
     for (dpi, limit) in [(300u32, 0.03f64), (200, 0.05)] {
         let scanned = scan(&truth_pdf, dpi, dir.path());
@@ -177,21 +156,20 @@ fn ocr_layer_character_error_rate_and_word_positions() {
         let text = stdout(&output(
             tool("pdftotext", "poppler-utils").arg(&out).arg("-"),
         ));
-        let got = normalise(&text);
-        let cer = levenshtein(&truth, &got) as f64 / truth.len() as f64;
+        let cer = character_error_rate(&truth, &text);
         figures.push(format!("{dpi} dpi: CER {:.2} %", cer * 100.0));
         println!(
             "OCR {dpi} dpi: character error rate {:.2} % ({} chars)",
             cer * 100.0,
-            truth.len()
+            truth.chars().count()
         );
         assert!(
             cer < limit,
             "{dpi} dpi CER {:.2} % ≥ {:.0} %\nexpected: {}\ngot: {}",
             cer * 100.0,
             limit * 100.0,
-            truth.iter().collect::<String>(),
-            got.iter().collect::<String>()
+            truth,
+            text
         );
 
         // The OCR box of a known word overlaps the word as typeset (skew moves it < 2 pt here).

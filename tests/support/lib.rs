@@ -106,5 +106,7 @@ pub fn sha256_file(path: &Path) -> String {
         .collect()
 }
 
+pub mod ocr_pages;
 pub mod sign_support;
+pub mod text_accuracy;
 pub mod token_support;

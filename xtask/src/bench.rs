@@ -11,14 +11,16 @@ use crate::env;
 
 pub fn run(args: &[&str]) -> Result<()> {
     match args.first().copied() {
-        Some("build") => bench_build(),
+        Some("build") => crate::bench_build::run(&args[1..]),
         Some("ocr") => crate::bench_ocr::bench_ocr(),
         Some("cleanup") => crate::bench_cleanup::run(),
         Some("sign") => crate::bench_sign::run(&args[1..]),
         Some("register") => crate::bench_register::run(&args[1..]),
         Some("batch") => crate::bench_batch::run(&args[1..]),
         Some("pdfa") => crate::bench_pdfa::run(&args[1..]),
-        _ => bail!("usage: cargo xtask bench <build | sign | batch | register | ocr | cleanup | pdfa>"),
+        _ => bail!(
+            "usage: cargo xtask bench <build | sign | batch | register | ocr | cleanup | pdfa>"
+        ),
     }
 }
 
@@ -82,7 +84,7 @@ pub fn hoso_release() -> Result<PathBuf> {
 }
 
 /// A4 at 200 dpi: 1654 × 2339 pixels, like an office scanner's colour output.
-fn make_scans(dir: &Path, count: usize) -> Result<Vec<PathBuf>> {
+pub fn make_scans(dir: &Path, count: usize) -> Result<Vec<PathBuf>> {
     use image::codecs::jpeg::{JpegEncoder, PixelDensity};
     std::fs::create_dir_all(dir)?;
     let mut files = Vec::with_capacity(count);
@@ -129,108 +131,4 @@ fn make_scans(dir: &Path, count: usize) -> Result<Vec<PathBuf>> {
         files.push(path);
     }
     Ok(files)
-}
-
-fn secs(d: Duration) -> f64 {
-    d.as_secs_f64()
-}
-
-/// `cargo xtask bench build`: 200 JPEG scans → one dossier, hoso vs img2pdf vs cat.
-fn bench_build() -> Result<()> {
-    env::ensure_all()?;
-    env::ensure_venv(&[crate::deps::PIP, crate::deps::BENCH_PIP].concat())?;
-    let hoso = hoso_release()?;
-    let work = env::target_dir().join("bench").join("build");
-    eprintln!(
-        "bench build: chuẩn bị 200 ảnh quét / generating 200 A4 200-dpi JPEG scans (cached)…"
-    );
-    let scans = make_scans(&work.join("scans"), 200)?;
-    let input_bytes: u64 = scans
-        .iter()
-        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
-        .sum();
-    let img2pdf = env::venv_dir().join("bin").join("img2pdf");
-    let out = work.join("out");
-    std::fs::create_dir_all(&out)?;
-
-    let hoso_m = median_of(5, || {
-        let mut c = Command::new(&hoso);
-        c.arg("build")
-            .arg("--out")
-            .arg(out.join("hoso.pdf"))
-            .args([
-                "--code",
-                "000.00.15.H12-261129-0001",
-                "--title",
-                "Benchmark",
-            ])
-            .args(&scans);
-        c
-    })?;
-    let small_m = median_of(3, || {
-        let mut c = Command::new(&hoso);
-        c.arg("build")
-            .arg("--out")
-            .arg(out.join("hoso20.pdf"))
-            .args([
-                "--code",
-                "000.00.15.H12-261129-0001",
-                "--title",
-                "Benchmark",
-            ])
-            .args(&scans[..20]);
-        c
-    })?;
-    let peer_m = median_of(3, || {
-        let mut c = Command::new(&img2pdf);
-        c.arg("--output").arg(out.join("img2pdf.pdf")).args(&scans);
-        c
-    })?;
-    let cat_m = median_of(5, || {
-        let mut c = Command::new("sh");
-        c.arg("-c")
-            .arg("cat \"$@\" > \"$0\" && sync -d \"$0\"")
-            .arg(out.join("cat.bin"))
-            .args(&scans);
-        c
-    })?;
-    let vs_peer = secs(peer_m.wall) / secs(hoso_m.wall);
-    let vs_copy = secs(hoso_m.wall) / secs(cat_m.wall);
-    println!(
-        "bench build — 200 trang A4 JPEG 200 dpi / 200 A4 JPEG pages, {:.1} MB in",
-        input_bytes as f64 / 1e6
-    );
-    println!(
-        "  hoso build    {:>8.3} s   peak RSS {:>7.1} MiB",
-        secs(hoso_m.wall),
-        hoso_m.max_rss_kib as f64 / 1024.0
-    );
-    println!(
-        "  hoso, 20 pages {:>7.3} s   peak RSS {:>7.1} MiB (memory flat in page count)",
-        secs(small_m.wall),
-        small_m.max_rss_kib as f64 / 1024.0
-    );
-    println!(
-        "  img2pdf       {:>8.3} s   peak RSS {:>7.1} MiB",
-        secs(peer_m.wall),
-        peer_m.max_rss_kib as f64 / 1024.0
-    );
-    println!("  cat + fsync   {:>8.3} s", secs(cat_m.wall));
-    println!(
-        "  img2pdf / hoso = {vs_peer:.2}×  (mục tiêu / target ≥ 3×: {})",
-        if vs_peer >= 3.0 {
-            "đạt / met"
-        } else {
-            "CHƯA ĐẠT / missed"
-        }
-    );
-    println!(
-        "  hoso / copy    = {vs_copy:.2}×  (mục tiêu / target ≤ 1.5×: {})",
-        if vs_copy <= 1.5 {
-            "đạt / met"
-        } else {
-            "CHƯA ĐẠT / missed"
-        }
-    );
-    Ok(())
 }

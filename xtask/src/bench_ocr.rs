@@ -10,6 +10,7 @@ use hoso_pdf::font::{Font, FontSubset};
 
 use crate::bench::{hoso_release, measure};
 use crate::env;
+use crate::text_accuracy;
 
 const PAGES: usize = 20;
 
@@ -126,28 +127,6 @@ fn scans(work: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-fn words(s: &str) -> Vec<char> {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .collect()
-}
-
 /// Character error rate of a PDF's text, page by page against the typeset lines.
 fn cer(pdf: &Path) -> Result<f64> {
     let (mut errors, mut total) = (0usize, 0usize);
@@ -158,9 +137,12 @@ fn cer(pdf: &Path) -> Result<f64> {
             .arg(pdf)
             .arg("-")
             .output()?;
-        let truth = words(&page_lines(page).join(" "));
-        errors += levenshtein(&truth, &words(&String::from_utf8_lossy(&o.stdout)));
-        total += truth.len();
+        let (e, len) = text_accuracy::errors_and_length(
+            &page_lines(page).join(" "),
+            &String::from_utf8_lossy(&o.stdout),
+        );
+        errors += e;
+        total += len;
     }
     Ok(errors as f64 / total as f64)
 }

@@ -81,6 +81,10 @@ pub const APP_APT: &[(&str, &str)] = &[
 pub const PIP: &[(&str, &str)] = &[
     ("pikepdf>=9", "structural PDF/A checks"),
     (
+        "pypdf>=4",
+        "a second text extractor (after pdftotext) in the OCR reading-order tests",
+    ),
+    (
         "pyhanko>=0.25",
         "independent PAdES validator and signer for the interop tests",
     ),

@@ -8,6 +8,7 @@
 mod app;
 mod bench;
 mod bench_batch;
+mod bench_build;
 mod bench_cleanup;
 mod bench_ocr;
 mod bench_pdfa;
@@ -19,6 +20,10 @@ mod demo_images;
 mod demo_sign;
 mod deps;
 mod env;
+/// The OCR tests' character error rate, compiled from their one copy (xtask uses part of it).
+#[allow(dead_code)]
+#[path = "../../tests/support/text_accuracy.rs"]
+mod text_accuracy;
 
 use std::process::ExitCode;
 

@@ -541,8 +541,7 @@ fn creator_tool() -> String {
 fn layer_text(layer: Option<&TextLayer>) -> String {
     layer
         .map(|l| {
-            l.words
-                .iter()
+            l.words()
                 .map(|w| nfc(&w.text))
                 .collect::<Vec<_>>()
                 .join(" ")

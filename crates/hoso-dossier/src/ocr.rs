@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use hoso_ocr::{Engine, GrayImage, OcrError, Word};
+use hoso_ocr::{Engine, GrayImage, OcrError, TextLine};
 
 use crate::build::SourceFormat;
 
@@ -42,29 +42,38 @@ pub(crate) struct OcrJob {
 pub(crate) struct OcrPage {
     pub width_px: u32,
     pub height_px: u32,
-    pub words: Vec<Word>,
+    pub lines: Vec<TextLine>,
     /// Why the page has no layer, when it could not be read.
     pub problem: Option<String>,
 }
 
 impl OcrPage {
-    /// The words as the invisible text layer hoso-pdf draws.
+    /// The lines as the invisible text layer hoso-pdf draws.
     pub(crate) fn into_layer(self) -> hoso_pdf::TextLayer {
         hoso_pdf::TextLayer {
             width_px: self.width_px,
             height_px: self.height_px,
-            words: self
-                .words
-                .into_iter()
-                .map(|w| hoso_pdf::TextWord {
-                    text: w.text,
-                    left: w.left,
-                    top: w.top,
-                    right: w.right,
-                    bottom: w.bottom,
-                })
-                .collect(),
+            lines: self.lines.into_iter().map(layer_line).collect(),
         }
+    }
+}
+
+fn layer_line(line: TextLine) -> hoso_pdf::TextLine {
+    let b = line.baseline;
+    hoso_pdf::TextLine {
+        baseline: [b.x1, b.y1, b.x2, b.y2].map(f64::from),
+        row_height_px: f64::from(line.row_height_px),
+        words: line
+            .words
+            .into_iter()
+            .map(|w| hoso_pdf::TextWord {
+                text: w.text,
+                left: w.left,
+                top: w.top,
+                right: w.right,
+                bottom: w.bottom,
+            })
+            .collect(),
     }
 }
 
@@ -206,11 +215,11 @@ pub(crate) fn recognise_all(
                         break;
                     }
                     let page = match decode(i) {
-                        Ok((img, dpi)) => match engine.recognize(&img, dpi) {
-                            Ok(words) => OcrPage {
+                        Ok((img, dpi)) => match engine.recognize_lines(&img, dpi) {
+                            Ok(lines) => OcrPage {
                                 width_px: img.width,
                                 height_px: img.height,
-                                words,
+                                lines,
                                 problem: None,
                             },
                             Err(e) => OcrPage {

@@ -131,12 +131,7 @@ pub fn ocr_existing(
             ExistingPage::Raster(raster_page) => {
                 let layer = layers[i].as_ref();
                 if let Some(l) = layer {
-                    page_text[i] = l
-                        .words
-                        .iter()
-                        .map(|w| w.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ");
+                    page_text[i] = l.plain_text();
                 }
                 let (_, dropped) = writer
                     .add_raster_page_with_text(raster_page, layer)

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
 
 use crate::ffi;
-use crate::{GrayImage, OcrError, Word};
+use crate::{Baseline, GrayImage, OcrError, TextLine, Word};
 
 /// Where Debian and upstream builds keep `*.traineddata`.
 const TESSDATA_DIRS: &[&str] = &[
@@ -95,6 +95,20 @@ impl Engine {
 
     /// Recognises a grey page and returns its words in reading order.
     pub fn recognize(&mut self, image: &GrayImage, dpi: u32) -> Result<Vec<Word>, OcrError> {
+        Ok(self
+            .recognize_lines(image, dpi)?
+            .into_iter()
+            .flat_map(|l| l.words)
+            .collect())
+    }
+
+    /// Recognises a grey page and returns its text lines in reading order, each with the baseline
+    /// Tesseract fitted to it (tilted with the text on a skewed scan) and its words in order.
+    pub fn recognize_lines(
+        &mut self,
+        image: &GrayImage,
+        dpi: u32,
+    ) -> Result<Vec<TextLine>, OcrError> {
         let (w, h) = (image.width as usize, image.height as usize);
         if w == 0
             || h == 0
@@ -105,68 +119,52 @@ impl Engine {
             return Err(OcrError::BadImage);
         }
         let api = self.api.as_ptr();
+        let dpi = dpi.clamp(70, 2400);
         // SAFETY: pixels holds width × height bytes (checked above) and stays borrowed, unchanged,
         // until TessBaseAPIClear below; Tesseract copies nothing it keeps past Clear.
         unsafe {
             ffi::TessBaseAPISetImage(api, image.pixels.as_ptr(), w as i32, h as i32, 1, w as i32);
-            ffi::TessBaseAPISetSourceResolution(api, dpi.clamp(70, 2400) as i32);
+            ffi::TessBaseAPISetSourceResolution(api, dpi as i32);
         }
         // SAFETY: an image is set; a null monitor is allowed.
         let rc = unsafe { ffi::TessBaseAPIRecognize(api, std::ptr::null_mut()) };
-        let words = if rc == 0 {
-            self.read_words()
+        let lines = if rc == 0 {
+            Ok(self.read_lines(dpi))
         } else {
             Err(OcrError::Recognize)
         };
         // SAFETY: api is live; Clear drops the image and results.
         unsafe { ffi::TessBaseAPIClear(api) };
-        words
+        lines
     }
 
-    fn read_words(&mut self) -> Result<Vec<Word>, OcrError> {
+    /// Walks the results word by word, opening a new line whenever the iterator stands at the
+    /// beginning of one (the order of Tesseract's own text output).
+    fn read_lines(&mut self, dpi: u32) -> Vec<TextLine> {
         let api = self.api.as_ptr();
         // SAFETY: Recognize succeeded; the iterator is owned here and deleted below.
         let Some(it) = NonNull::new(unsafe { ffi::TessBaseAPIGetIterator(api) }) else {
-            return Ok(Vec::new());
+            return Vec::new();
         };
-        let mut words = Vec::new();
+        let mut lines: Vec<TextLine> = Vec::new();
         loop {
-            // SAFETY: it is a live iterator positioned on a word; text is freed with TessDeleteText.
-            let text_ptr =
-                unsafe { ffi::TessResultIteratorGetUTF8Text(it.as_ptr(), ffi::RIL_WORD) };
-            if !text_ptr.is_null() {
-                // SAFETY: Tesseract returns a NUL-terminated UTF-8 string.
-                let text = unsafe { CStr::from_ptr(text_ptr) }
-                    .to_string_lossy()
-                    .into_owned();
-                // SAFETY: text_ptr came from Tesseract and is freed once.
-                unsafe { ffi::TessDeleteText(text_ptr) };
-                let (mut l, mut t, mut r, mut b) = (0, 0, 0, 0);
-                // SAFETY: the page iterator view of a live result iterator; out-pointers are valid.
-                let has_box = unsafe {
-                    let page = ffi::TessResultIteratorGetPageIteratorConst(it.as_ptr());
-                    ffi::TessPageIteratorBoundingBox(
-                        page,
-                        ffi::RIL_WORD,
-                        &mut l,
-                        &mut t,
-                        &mut r,
-                        &mut b,
-                    )
-                };
-                // SAFETY: as above.
-                let confidence =
-                    unsafe { ffi::TessResultIteratorConfidence(it.as_ptr(), ffi::RIL_WORD) };
-                let text = text.trim().to_owned();
-                if has_box != 0 && !text.is_empty() && r > l && b > t {
-                    words.push(Word {
-                        text,
-                        left: l as u32,
-                        top: t as u32,
-                        right: r as u32,
-                        bottom: b as u32,
-                        confidence,
-                    });
+            // SAFETY: the page-iterator view of a live result iterator, valid while `it` is.
+            let page = unsafe { ffi::TessResultIteratorGetPageIteratorConst(it.as_ptr()) };
+            // SAFETY: page is live.
+            let line_start =
+                unsafe { ffi::TessPageIteratorIsAtBeginningOf(page, ffi::RIL_TEXTLINE) } != 0;
+            if line_start || lines.is_empty() {
+                // SAFETY: it and page are live and positioned on a word of this line.
+                let line = unsafe { line_at(it.as_ptr(), page, dpi) };
+                if lines.last().is_some_and(|l| l.words.is_empty()) {
+                    lines.pop();
+                }
+                lines.push(line);
+            }
+            // SAFETY: it is live and positioned on a word.
+            if let Some(word) = unsafe { word_at(it.as_ptr(), page) } {
+                if let Some(line) = lines.last_mut() {
+                    line.words.push(word);
                 }
             }
             // SAFETY: it is live; Next returns 0 at the end.
@@ -176,8 +174,116 @@ impl Engine {
         }
         // SAFETY: it was created by GetIterator and is deleted once.
         unsafe { ffi::TessResultIteratorDelete(it.as_ptr()) };
-        Ok(words)
+        lines.retain(|l| !l.words.is_empty());
+        lines
     }
+}
+
+/// The line the iterator stands in: its box, baseline and row height, with no words yet.
+///
+/// # Safety
+/// `it` must be a live result iterator positioned on a word and `page` its page-iterator view.
+unsafe fn line_at(
+    it: *const ffi::TessResultIterator,
+    page: *const ffi::TessPageIterator,
+    dpi: u32,
+) -> TextLine {
+    let (mut l, mut t, mut r, mut b) = (0, 0, 0, 0);
+    // SAFETY: the caller's contract; the out-pointers are valid locals.
+    let has_box = unsafe {
+        ffi::TessPageIteratorBoundingBox(page, ffi::RIL_TEXTLINE, &mut l, &mut t, &mut r, &mut b)
+    } != 0;
+    let (mut x1, mut y1, mut x2, mut y2) = (0, 0, 0, 0);
+    // SAFETY: as above.
+    let has_baseline = unsafe {
+        ffi::TessPageIteratorBaseline(page, ffi::RIL_TEXTLINE, &mut x1, &mut y1, &mut x2, &mut y2)
+    } != 0;
+    let mut flags = [0; 6];
+    let (mut pointsize, mut font_id) = (0, 0);
+    // SAFETY: as above; every out-pointer is a valid local; the returned name (if any) belongs to
+    // Tesseract and is not kept.
+    unsafe {
+        let [bold, italic, underlined, monospace, serif, smallcaps] = &mut flags;
+        ffi::TessResultIteratorWordFontAttributes(
+            it,
+            bold,
+            italic,
+            underlined,
+            monospace,
+            serif,
+            smallcaps,
+            &mut pointsize,
+            &mut font_id,
+        );
+    }
+    let clamp = |v: i32| v.max(0) as u32;
+    let (left, top, right, bottom) = if has_box {
+        (clamp(l), clamp(t), clamp(r), clamp(b))
+    } else {
+        (0, 0, 0, 0)
+    };
+    let baseline = if has_baseline && (x1, y1) != (x2, y2) {
+        Baseline {
+            x1: x1 as f32,
+            y1: y1 as f32,
+            x2: x2 as f32,
+            y2: y2 as f32,
+        }
+    } else {
+        // No fitted baseline: a level one along the bottom of the line box.
+        Baseline {
+            x1: left as f32,
+            y1: bottom as f32,
+            x2: right.max(left + 1) as f32,
+            y2: bottom as f32,
+        }
+    };
+    TextLine {
+        baseline,
+        row_height_px: (pointsize.max(0) as f32) * dpi as f32 / 72.0,
+        left,
+        top,
+        right,
+        bottom,
+        words: Vec::new(),
+    }
+}
+
+/// The word the iterator stands on, or `None` when it is empty or has no box.
+///
+/// # Safety
+/// `it` must be a live result iterator positioned on a word and `page` its page-iterator view.
+unsafe fn word_at(
+    it: *const ffi::TessResultIterator,
+    page: *const ffi::TessPageIterator,
+) -> Option<Word> {
+    // SAFETY: the caller's contract; text is freed with TessDeleteText below.
+    let text_ptr = unsafe { ffi::TessResultIteratorGetUTF8Text(it, ffi::RIL_WORD) };
+    if text_ptr.is_null() {
+        return None;
+    }
+    // SAFETY: Tesseract returns a NUL-terminated UTF-8 string.
+    let text = unsafe { CStr::from_ptr(text_ptr) }
+        .to_string_lossy()
+        .trim()
+        .to_owned();
+    // SAFETY: text_ptr came from Tesseract and is freed once.
+    unsafe { ffi::TessDeleteText(text_ptr) };
+    let (mut l, mut t, mut r, mut b) = (0, 0, 0, 0);
+    // SAFETY: the caller's contract; out-pointers are valid locals.
+    let has_box = unsafe {
+        ffi::TessPageIteratorBoundingBox(page, ffi::RIL_WORD, &mut l, &mut t, &mut r, &mut b)
+    };
+    // SAFETY: as above.
+    let confidence = unsafe { ffi::TessResultIteratorConfidence(it, ffi::RIL_WORD) };
+    (has_box != 0 && !text.is_empty() && r > l && b > t && l >= 0 && t >= 0).then_some(Word {
+        text,
+        left: l as u32,
+        top: t as u32,
+        right: r as u32,
+        bottom: b as u32,
+        confidence,
+    })
 }
 
 impl Drop for Engine {

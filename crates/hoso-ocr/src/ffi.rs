@@ -21,6 +21,8 @@ pub struct TessPageIterator {
     _private: [u8; 0],
 }
 
+/// `TessPageIteratorLevel::RIL_TEXTLINE`.
+pub const RIL_TEXTLINE: c_int = 2;
 /// `TessPageIteratorLevel::RIL_WORD`.
 pub const RIL_WORD: c_int = 3;
 /// `TessPageSegMode::PSM_AUTO`: automatic page segmentation without orientation detection.
@@ -72,5 +74,25 @@ extern "C" {
         right: *mut c_int,
         bottom: *mut c_int,
     ) -> c_int;
+    pub fn TessPageIteratorIsAtBeginningOf(handle: *const TessPageIterator, level: c_int) -> c_int;
+    pub fn TessPageIteratorBaseline(
+        handle: *const TessPageIterator,
+        level: c_int,
+        x1: *mut c_int,
+        y1: *mut c_int,
+        x2: *mut c_int,
+        y2: *mut c_int,
+    ) -> c_int;
+    pub fn TessResultIteratorWordFontAttributes(
+        handle: *const TessResultIterator,
+        is_bold: *mut c_int,
+        is_italic: *mut c_int,
+        is_underlined: *mut c_int,
+        is_monospace: *mut c_int,
+        is_serif: *mut c_int,
+        is_smallcaps: *mut c_int,
+        pointsize: *mut c_int,
+        font_id: *mut c_int,
+    ) -> *const c_char;
     pub fn TessDeleteText(text: *const c_char);
 }

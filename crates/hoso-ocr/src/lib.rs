@@ -1,8 +1,9 @@
 //! hoso-ocr: Vietnamese OCR with Tesseract 5, called through its C API (no process per page).
 //!
 //! Start from [`Engine`]: one per worker thread, made with [`find_tessdata`] and a language set
-//! such as `vie+eng`; [`Engine::recognize`] turns a [`GrayImage`] into [`Word`]s with pixel
-//! bounding boxes, which hoso-pdf draws as an invisible text layer. This crate decodes nothing and
+//! such as `vie+eng`; [`Engine::recognize_lines`] turns a [`GrayImage`] into [`TextLine`]s, each
+//! with its fitted [`Baseline`] and its [`Word`]s with pixel bounding boxes, which hoso-pdf draws
+//! as an invisible text layer along each line. This crate decodes nothing and
 //! writes no PDF; see hoso-dossier for the build flow that joins them.
 //!
 //! Missing language data is a clear [`OcrError::MissingLanguage`] naming the Debian package.
@@ -41,6 +42,40 @@ pub struct Word {
     pub bottom: u32,
     /// Tesseract's confidence, 0–100.
     pub confidence: f32,
+}
+
+/// One text line in reading order: the baseline Tesseract fitted to it and its words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextLine {
+    /// The baseline from the line's left end to its right end; tilted with the text on a skewed
+    /// scan.
+    pub baseline: Baseline,
+    /// Tesseract's height of the line's letters, descender to ascender (x-height plus ascenders
+    /// plus descenders), in pixels; it comes from a whole number of points, 0 when unknown.
+    pub row_height_px: f32,
+    /// Left edge of the line's box.
+    pub left: u32,
+    /// Top edge of the line's box.
+    pub top: u32,
+    /// Right edge of the line's box (exclusive).
+    pub right: u32,
+    /// Bottom edge of the line's box (exclusive).
+    pub bottom: u32,
+    /// The words, in reading order.
+    pub words: Vec<Word>,
+}
+
+/// A straight baseline through two points, in image pixels (origin top left, y down).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Baseline {
+    /// x of the left end.
+    pub x1: f32,
+    /// y of the left end.
+    pub y1: f32,
+    /// x of the right end.
+    pub x2: f32,
+    /// y of the right end.
+    pub y2: f32,
 }
 
 /// Why OCR could not run.

@@ -52,6 +52,7 @@ pub struct Font {
     ascender: f32,
     descender: f32,
     cap_height: f32,
+    letter_span: f32,
     bbox: [f32; 4],
     italic_angle: f32,
     cmap: BTreeMap<char, u16>,
@@ -112,12 +113,21 @@ impl Font {
             .map(|g| face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0))
             .collect();
         let b = face.global_bounding_box();
+        let glyph_box = |ch: char| {
+            face.glyph_index(ch)
+                .and_then(|g| face.glyph_bounding_box(g))
+        };
+        let letter_span = match (glyph_box('d'), glyph_box('p')) {
+            (Some(d), Some(p)) if d.y_max > p.y_min => f32::from(d.y_max) - f32::from(p.y_min),
+            _ => f32::from(face.ascender()) - f32::from(face.descender()),
+        };
         Ok(Self {
             name,
             units_per_em: f32::from(face.units_per_em()),
             ascender: f32::from(face.ascender()),
             descender: f32::from(face.descender()),
             cap_height: f32::from(face.capital_height().unwrap_or(face.ascender())),
+            letter_span,
             bbox: [b.x_min, b.y_min, b.x_max, b.y_max].map(f32::from),
             italic_angle: face.italic_angle(),
             cmap,
@@ -166,6 +176,13 @@ impl Font {
     /// Descender (negative) in points at `size`.
     pub fn descent(&self, size: f32) -> f32 {
         self.descender / self.units_per_em * size
+    }
+
+    /// Height from the bottom of `p` to the top of `d` in points at `size`: the span of plain
+    /// Latin letters, which Tesseract reports as a text line's row height (x-height plus
+    /// ascenders plus descenders), so a row height divided by this at size 1 is a font size.
+    pub fn letter_span(&self, size: f32) -> f32 {
+        self.letter_span / self.units_per_em * size
     }
 
     fn to_pdf_units(&self, v: f32) -> f32 {
@@ -387,6 +404,16 @@ mod tests {
             b.encode("e\u{0302}\u{0323}").unwrap()
         );
         assert_eq!(a.encode("ệ").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn tinos_letter_span_is_between_cap_height_and_font_box() {
+        let font = Font::tinos();
+        let span = font.letter_span(1.0);
+        assert!(
+            span > 0.8 && span < font.ascent(1.0) - font.descent(1.0),
+            "{span}"
+        );
     }
 
     #[test]

@@ -46,11 +46,13 @@ pub mod png;
 pub mod raster;
 pub mod read;
 pub mod reopen;
+pub mod text_layer;
 pub mod tiff;
 pub mod writer;
 pub mod xmp;
 
 pub use error::{InputError, PdfError, PdfaViolation};
 pub use raster::{Dpi, ImageColor, ImageEncoding, ImageStrip, RasterPage};
-pub use writer::{Attachment, DossierWriter, ObjectSink, PagePlacement, TextLayer, TextWord};
+pub use text_layer::{TextLayer, TextLine, TextWord};
+pub use writer::{Attachment, DossierWriter, ObjectSink, PagePlacement};
 pub use xmp::{DocumentInfo, PdfaLevel};

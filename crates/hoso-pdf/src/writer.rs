@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use crate::font::{self, FontSubset};
 use crate::icc;
 use crate::raster::{Dpi, ImageColor, ImageEncoding, ImageStrip, RasterPage};
+use crate::text_layer::{self, TextLayer};
 use crate::xmp::{self, DocumentInfo, PdfaLevel};
 
 /// A4 in points (ISO 216: 210 × 297 mm).
@@ -85,33 +86,6 @@ pub struct Attachment {
     pub description: String,
     /// The bytes.
     pub data: Vec<u8>,
-}
-
-/// An invisible text layer for a raster page: words with their boxes in image pixels (origin top
-/// left), as OCR reports them.
-#[derive(Debug, Clone, Default)]
-pub struct TextLayer {
-    /// Width of the image the boxes refer to.
-    pub width_px: u32,
-    /// Height of the image the boxes refer to.
-    pub height_px: u32,
-    /// Words in reading order.
-    pub words: Vec<TextWord>,
-}
-
-/// One word of a [`TextLayer`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct TextWord {
-    /// The text (any normalisation; NFC is applied).
-    pub text: String,
-    /// Left edge in pixels.
-    pub left: u32,
-    /// Top edge in pixels.
-    pub top: u32,
-    /// Right edge in pixels.
-    pub right: u32,
-    /// Bottom edge in pixels.
-    pub bottom: u32,
 }
 
 struct Section {
@@ -242,8 +216,8 @@ impl<W: Write> DossierWriter<W> {
     }
 
     /// Adds a raster page with an invisible OCR text layer over it (text render mode 3,
-    /// ISO 32000-1 §9.3.6), each word set in the embedded Tinos subset at its box, scaled
-    /// horizontally to the box width. Returns the placement and the number of characters dropped
+    /// ISO 32000-1 §9.3.6), written line by line along each line's baseline in the embedded Tinos
+    /// subset (see [`crate::text_layer`]). Returns the placement and the number of characters dropped
     /// because the font has no glyph for them.
     pub fn add_raster_page_with_text(
         &mut self,
@@ -272,7 +246,7 @@ impl<W: Write> DossierWriter<W> {
         let mut dropped = 0;
         let mut font_ref = None;
         if let Some(layer) =
-            layer.filter(|l| !l.words.is_empty() && l.width_px > 0 && l.height_px > 0)
+            layer.filter(|l| l.words().next().is_some() && l.width_px > 0 && l.height_px > 0)
         {
             let (text, n) = self.text_layer_ops(layer, w, h);
             dropped = n;
@@ -312,7 +286,8 @@ impl<W: Write> DossierWriter<W> {
         Ok((placement, dropped))
     }
 
-    /// Content-stream operators for an invisible text layer on a page of `w` × `h` points.
+    /// Content-stream operators for an invisible text layer on a page of `w` × `h` points, in
+    /// the document's one OCR font subset.
     fn text_layer_ops(&mut self, layer: &TextLayer, w: f64, h: f64) -> (Vec<u8>, usize) {
         if self.text_font.is_none() {
             let id = self.alloc.bump();
@@ -321,46 +296,7 @@ impl<W: Write> DossierWriter<W> {
         let Some((subset, _)) = self.text_font.as_mut() else {
             return (Vec::new(), 0);
         };
-        let font = subset.font();
-        let (sx, sy) = (
-            w / f64::from(layer.width_px),
-            h / f64::from(layer.height_px),
-        );
-        let mut ops = String::from("\nBT 3 Tr\n");
-        let mut dropped = 0;
-        let mut written = 0;
-        for word in &layer.words {
-            let (text, n) = subset.filter_supported(&word.text);
-            dropped += n;
-            if text.is_empty() || word.right <= word.left || word.bottom <= word.top {
-                continue;
-            }
-            let box_w = f64::from(word.right - word.left) * sx;
-            let box_h = f64::from(word.bottom - word.top) * sy;
-            // The box spans ascender to descender of the word's glyphs; size the font to it.
-            let size = box_h.max(1.0);
-            let natural = f64::from(font.width(&text, size as f32).unwrap_or(0.0));
-            if natural <= 0.0 {
-                continue;
-            }
-            let Ok(codes) = subset.encode(&text) else {
-                continue;
-            };
-            let scale = (box_w / natural * 100.0).clamp(1.0, 1000.0);
-            let x = f64::from(word.left) * sx;
-            let baseline =
-                h - f64::from(word.bottom) * sy - f64::from(font.descent(size as f32)) * 0.8;
-            let hex: String = codes.iter().map(|b| format!("{b:02X}")).collect();
-            ops.push_str(&format!(
-                "/OCR {size:.2} Tf {scale:.2} Tz 1 0 0 1 {x:.2} {baseline:.2} Tm <{hex}> Tj\n"
-            ));
-            written += 1;
-        }
-        if written == 0 {
-            return (Vec::new(), dropped);
-        }
-        ops.push_str("ET\n");
-        (ops.into_bytes(), dropped)
+        text_layer::layer_operators(layer, subset, "OCR", w, h)
     }
 
     /// Adds a page drawn by a content stream, with the fonts it names in `/Resources /Font`.

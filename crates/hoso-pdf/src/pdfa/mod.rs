@@ -15,6 +15,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// Match arms here hold several checks each; folding one into a guard would make the next arm
+// catch the passing case, so the lint's suggestion is not equivalent.
+#![allow(clippy::collapsible_match)]
+
 mod content;
 mod fonts;
 mod graphics;

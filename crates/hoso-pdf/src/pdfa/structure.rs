@@ -218,10 +218,15 @@ fn check_object_framing(cx: &mut Checker<'_>, num: u32, at: usize) {
                     "/Length không khớp số byte hoặc thiếu EOL trước `endstream` / /Length does not match the data or no EOL before `endstream`",
                 );
             }
-            after_body = data
-                .get(start..)
-                .and_then(|t| find(t, b"endstream"))
-                .map(|p| start + p + 9);
+            // Where `endstream` ends: right after the data when /Length is right, else the
+            // first `endstream` after the data start (a scan only for broken files).
+            after_body = if end_ok {
+                len.map(|l| start + l + eol + 9)
+            } else {
+                data.get(start..)
+                    .and_then(|t| find(t, b"endstream"))
+                    .map(|p| start + p + 9)
+            };
         }
     }
     // Hexadecimal strings in the object's text (not its stream data).
