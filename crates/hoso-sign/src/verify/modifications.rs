@@ -1010,7 +1010,7 @@ fn trailing_bytes<S: Source>(full: &PdfFile<S>, signed_len: u64) -> Option<(u64,
     let start = (from + i as u64).max(signed_len);
     let rest = buf.get((start - from) as usize..).unwrap_or(&[]);
     let junk = rest.iter().any(|c| !crate::pdf::parse::is_white(*c));
-    junk.then(|| (start, rest.len() as u64))
+    junk.then_some((start, rest.len() as u64))
 }
 
 /// With no revision after the signed one, any byte after it that is not white space (an object
