@@ -4,12 +4,13 @@
 //! pdfsig say is asserted too, as recorded facts, so that a change in them is noticed.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use hoso_e2e::sign_support::updates::{
     append_update, content_stream, last_number_after, last_object, pixels_changed, pyhanko_sign,
     write_classic,
 };
-use hoso_e2e::sign_support::{hoso_verify, pdfs, pdfsig_output, pyhanko_validate};
+use hoso_e2e::sign_support::{hoso, hoso_verify, pdfs, pdfsig_output, pyhanko_validate, run, text};
 
 const EVIL: &str = "1 1 1 rg 0 0 200 200 re f 0 g BT /F1 18 Tf 30 120 Td (Pay 999999 VND) Tj ET";
 
@@ -22,11 +23,21 @@ struct Verdicts {
 }
 
 fn judge(dir: &Path, signed: &Path, attacked: &Path) -> Verdicts {
+    judge_pixels(dir, signed, attacked, true)
+}
+
+/// As [`judge`]; `shows` says whether pdftoppm shows the change (poppler ignores bytes that
+/// are not part of a revision, readers that rebuild the cross-reference table do not).
+fn judge_pixels(dir: &Path, signed: &Path, attacked: &Path, shows: bool) -> Verdicts {
     let changed = pixels_changed(signed, attacked);
-    assert!(
-        changed > 100,
-        "the attack must change what page 1 shows ({changed} pixels)"
-    );
+    if shows {
+        assert!(
+            changed > 100,
+            "the attack must change what page 1 shows ({changed} pixels)"
+        );
+    } else {
+        assert_eq!(changed, 0, "poppler does not apply these bytes");
+    }
     let (code, hoso) = hoso_verify(attacked, &["--demo"]);
     assert_eq!(code, 1, "hoso must say INVALID: {hoso:#}");
     assert_eq!(hoso["verdict"], "Invalid", "{hoso:#}");
@@ -99,7 +110,9 @@ fn trailer_info_pointed_at_page_content_is_a_content_change() {
     assert!(has_change(&v, "PageContent", Some(1)), "{:#}", v.hoso);
     assert!(has_change(&v, "Trailer", Some(1)), "{:#}", v.hoso);
     // pyHanko: refuses (page content changed); pdfsig: signature valid, not total document.
-    assert_ne!(v.pyhanko_code, 0, "{}", v.pyhanko);
+    assert_eq!(v.pyhanko_code, 1, "{}", v.pyhanko);
+    assert!(v.pyhanko.contains("ILLEGAL_MODIFICATIONS"), "{}", v.pyhanko);
+    assert!(v.pdfsig.contains("Signature is Valid."), "{}", v.pdfsig);
     assert!(
         v.pdfsig.contains("Not total document signed"),
         "{}",
@@ -148,7 +161,10 @@ fn filling_a_dangling_reference_is_a_change_whatever_the_object_claims() {
             "{}",
             v.pdfsig
         );
-        eprintln!("{claim}: pyhanko exit {}", v.pyhanko_code);
+        assert!(v.pdfsig.contains("Signature is Valid."), "{}", v.pdfsig);
+        // pyHanko cannot read the signed revision in strict mode (the dangling reference).
+        assert_eq!(v.pyhanko_code, 1, "{claim}: {}", v.pyhanko);
+        assert!(v.pyhanko.contains("strict mode"), "{claim}: {}", v.pyhanko);
     }
 }
 
@@ -202,6 +218,14 @@ fn an_old_entry_pointing_into_the_appended_bytes_is_a_change() {
         v.pdfsig.contains("Not total document signed"),
         "{}",
         v.pdfsig
+    );
+    assert!(v.pdfsig.contains("Signature is Valid."), "{}", v.pdfsig);
+    // pyHanko is fooled: it sees only a document information update.
+    assert_eq!(v.pyhanko_code, 0, "{}", v.pyhanko);
+    assert!(
+        v.pyhanko.contains("ACCEPTABLE_MODIFICATIONS"),
+        "{}",
+        v.pyhanko
     );
 }
 
@@ -257,6 +281,18 @@ fn a_visible_unsigned_signature_widget_is_a_sneaky_signature() {
         "{}",
         v.pdfsig
     );
+    assert!(
+        v.pdfsig.contains("The signature form field is not signed."),
+        "{}",
+        v.pdfsig
+    );
+    // pyHanko is fooled: a new signature field is form filling to it.
+    assert_eq!(v.pyhanko_code, 0, "{}", v.pyhanko);
+    assert!(
+        v.pyhanko.contains("EXTENDED_WITH_FORM_FILLING"),
+        "{}",
+        v.pyhanko
+    );
 }
 
 #[test]
@@ -265,15 +301,54 @@ fn bytes_appended_after_eof_without_a_revision_are_an_unsigned_change() {
     let input = pdfs::classic(dir.path(), "in.pdf", "Pay 100 VND");
     let signed = signed_by_pyhanko(dir.path(), &input);
     let data = std::fs::read(&signed).unwrap();
-    // A new definition of page 1's content, no xref, no startxref; padded so that the last
-    // startxref is more than 1 KiB from the end and poppler rebuilds the cross-reference table
-    // from the objects it finds, the last definition winning.
-    let mut t = data.clone();
-    t.extend_from_slice(format!("\n4 0 obj\n{}\nendobj\n", content_stream(EVIL)).as_bytes());
-    while t.len() < data.len() + 1500 {
-        t.extend_from_slice(b"% padding padding padding padding padding padding padding\n");
+    let object = format!("\n4 0 obj\n{}\nendobj\n", content_stream(EVIL));
+    let sx = last_number_after(&data, "startxref");
+    // A new definition of page 1's content without cross-reference data: alone, and followed
+    // by a startxref that repeats the signed one.
+    let mut alone = data.clone();
+    alone.extend_from_slice(object.as_bytes());
+    let mut repeated = alone.clone();
+    repeated.extend_from_slice(format!("startxref\n{sx}\n%%EOF\n").as_bytes());
+    for (name, t) in [
+        ("appended.pdf", alone),
+        ("appended-startxref.pdf", repeated),
+    ] {
+        let f = write(dir.path(), name, &t);
+        let v = judge_pixels(dir.path(), &signed, &f, false);
+        assert!(
+            has_change(&v, "AppendedBytes", None),
+            "{name}: {:#}",
+            v.hoso
+        );
+        // pyHanko accepts the file as unchanged; pdfsig calls the signature valid.
+        assert_eq!(v.pyhanko_code, 0, "{name}: {}", v.pyhanko);
+        assert!(
+            v.pyhanko.contains("EXTENDED_WITH_NONE"),
+            "{name}: {}",
+            v.pyhanko
+        );
+        assert!(
+            v.pdfsig.contains("Signature is Valid."),
+            "{name}: {}",
+            v.pdfsig
+        );
     }
-    let f = write(dir.path(), "appended.pdf", &t);
-    let v = judge(dir.path(), &signed, &f);
-    assert!(has_change(&v, "AppendedBytes", None), "{:#}", v.hoso);
+    // With a startxref that points at no cross-reference section, poppler rebuilds the table
+    // and shows the new content while pdfsig still calls the signature valid. hoso cannot read
+    // the final revision and refuses the file as unreadable (exit 2), never valid.
+    let mut broken = data.clone();
+    let at = broken.len() + 1;
+    broken.extend_from_slice(object.as_bytes());
+    broken.extend_from_slice(format!("startxref\n{at}\n%%EOF\n").as_bytes());
+    let f = write(dir.path(), "appended-broken.pdf", &broken);
+    assert!(
+        pixels_changed(&signed, &f) > 100,
+        "poppler applies the appended object"
+    );
+    let o = run(Command::new(hoso()).args(["verify", "--demo"]).arg(&f));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let pdfsig = pdfsig_output(dir.path(), &f);
+    assert!(pdfsig.contains("Signature is Valid."), "{pdfsig}");
+    let (code, out) = pyhanko_validate(&f);
+    assert_eq!(code, 1, "{out}");
 }

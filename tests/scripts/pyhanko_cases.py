@@ -137,11 +137,9 @@ def dss_ts(inp, out, url, *pems):
     certs = [load_cert_from_pemder(p) for p in pems]
     with open(inp, "rb") as f:
         w = IncrementalPdfFileWriter(f)
-        DocumentSecurityStore.add_dss(w, sig_contents=None, certs=certs)
+        # Updates an existing DSS in place (same object, new arrays), or adds one.
+        DocumentSecurityStore.supply_dss_in_writer(w, None, certs=certs)
         ts = timestamps.HTTPTimeStamper(url)
-        meta = signers.PdfSignatureMetadata(
-            subfilter=fields.SigSeedSubFilter.PADES, field_name=None
-        )
         with open(out, "wb") as o:
             signers.PdfTimeStamper(ts).timestamp_pdf(w, "sha256", output=o)
 

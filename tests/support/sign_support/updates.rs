@@ -105,7 +105,7 @@ pub fn render_page1(pdf: &Path) -> (u32, u32, Vec<u8>) {
     ));
     let o = run(
         Command::new(tool("pdftoppm", "apt-get install -y poppler-utils"))
-            .args(["-r", "72", "-f", "1", "-l", "1", "-singlefile", "-ppm"])
+            .args(["-r", "72", "-f", "1", "-l", "1", "-singlefile"])
             .arg(pdf)
             .arg(&stem),
     );

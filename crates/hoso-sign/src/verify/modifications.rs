@@ -469,16 +469,6 @@ fn same_except(old: &Dict, new: &Dict, allowed: &[&str]) -> bool {
     })
 }
 
-/// Whether every item of `old` is still in `new` (in order-insensitive terms).
-fn superset(old: &[Object], new: &[Object]) -> bool {
-    let new_refs: HashSet<ObjRef> = new.iter().filter_map(Object::as_ref).collect();
-    let new_direct: Vec<&Object> = new.iter().filter(|n| n.as_ref().is_none()).collect();
-    old.iter().all(|o| match o.as_ref() {
-        Some(r) => new_refs.contains(&r),
-        None => new_direct.iter().any(|n| same(o, n)),
-    })
-}
-
 fn array_items(o: &Object) -> Vec<Object> {
     o.as_array().map(<[Object]>::to_vec).unwrap_or_default()
 }
@@ -578,7 +568,14 @@ impl<P: Source, F: Source> Ctx<'_, P, F> {
         g: Growth,
     ) {
         let what = role.describe();
-        if !superset(old, new) {
+        // References (the usual /Fields and /Annots items) by sets: linear for 100 000 entries.
+        let new_refs: HashSet<ObjRef> = new.iter().filter_map(Object::as_ref).collect();
+        let old_refs: HashSet<ObjRef> = old.iter().filter_map(Object::as_ref).collect();
+        let kept = old.iter().all(|o| match o.as_ref() {
+            Some(r) => new_refs.contains(&r),
+            None => new.iter().any(|n| same(o, n)),
+        });
+        if !kept {
             self.illegal(
                 role,
                 num,
@@ -586,9 +583,6 @@ impl<P: Source, F: Source> Ctx<'_, P, F> {
             );
             return;
         }
-        // References (the usual /Fields and /Annots items) by a set: linear for 100 000 entries,
-        // and a reference repeated in the new array is judged once.
-        let old_refs: HashSet<ObjRef> = old.iter().filter_map(Object::as_ref).collect();
         let mut seen = HashSet::new();
         for n in new.iter().filter(|n| match n.as_ref() {
             Some(r) => !old_refs.contains(&r) && seen.insert(r),
@@ -1016,7 +1010,34 @@ fn trailing_bytes<S: Source>(full: &PdfFile<S>, signed_len: u64) -> Option<(u64,
     let start = (from + i as u64).max(signed_len);
     let rest = buf.get((start - from) as usize..).unwrap_or(&[]);
     let junk = rest.iter().any(|c| !crate::pdf::parse::is_white(*c));
-    junk.then(|| (start, rest.len() as u64))
+    junk.then_some((start, rest.len() as u64))
+}
+
+/// With no revision after the signed one, any byte after it that is not white space (an object
+/// without cross-reference data, or a `startxref` repeating the signed one) is an unsigned
+/// change. Reads only the bytes after the signed revision.
+fn unsigned_tail<S: Source>(full: &PdfFile<S>, signed_len: u64) -> Option<(u64, u64)> {
+    let len = full.len();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut at = signed_len;
+    while at < len {
+        let want = usize::try_from(len - at)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let n = full.source().read_at(at, &mut buf[..want]).ok()?;
+        if n == 0 {
+            return None;
+        }
+        if let Some(i) = buf[..n]
+            .iter()
+            .position(|c| !crate::pdf::parse::is_white(*c))
+        {
+            let start = at + i as u64;
+            return Some((start, len - start));
+        }
+        at += n as u64;
+    }
+    None
 }
 
 /// Compares the signed revision (`signed`, the first `signed_len` bytes) with the whole file.
@@ -1030,7 +1051,11 @@ pub(crate) fn analyse<P: Source, F: Source>(
         .iter()
         .filter(|r| r.xref_offset >= signed_len)
         .collect();
-    let garbage = trailing_bytes(full, signed_len);
+    let garbage = if later.is_empty() {
+        unsigned_tail(full, signed_len)
+    } else {
+        trailing_bytes(full, signed_len)
+    };
     if later.is_empty() && garbage.is_none() {
         return Ok(LevelReport {
             level: ModificationLevel::None,
@@ -1552,6 +1577,16 @@ mod tests {
             .changes
             .iter()
             .any(|c| c.kind == ChangeKind::AppendedBytes));
+        // A startxref repeating the signed one does not make the object a revision.
+        let mut again = t.clone();
+        again.extend_from_slice(
+            format!(
+                "startxref\n{}\n%%EOF\n",
+                crate::pdf::file::find_startxref(b.as_slice()).expect("sx")
+            )
+            .as_bytes(),
+        );
+        assert_eq!(run(&again, b.len()).level, ModificationLevel::Illegal);
         let mut ws = b.clone();
         ws.extend_from_slice(b"\r\n\n");
         assert_eq!(run(&ws, b.len()).level, ModificationLevel::None);
