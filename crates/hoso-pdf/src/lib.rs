@@ -43,6 +43,7 @@ pub mod import;
 pub mod jpeg;
 pub mod png;
 pub mod raster;
+pub mod read;
 pub mod reopen;
 pub mod tiff;
 pub mod writer;

@@ -27,7 +27,8 @@ pub mod doc_timestamp;
 pub mod dss;
 pub mod ltv;
 pub mod oids;
-pub mod pdf;
+/// PDF reading and incremental updates now live in hoso-pdf; `crate::pdf::X` paths stay valid.
+pub use hoso_pdf::read as pdf;
 pub mod revocation;
 pub mod sign;
 pub mod signer;

@@ -217,7 +217,7 @@ fn subsections(rows: &[(u32, u64)]) -> Vec<&[(u32, u64)]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdf::file::PdfFile;
+    use crate::read::file::PdfFile;
 
     /// A one-page PDF with a classic xref table, offsets computed here.
     pub(crate) fn tiny_pdf() -> Vec<u8> {
@@ -226,7 +226,7 @@ mod tests {
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
         ];
-        crate::pdf::classic_pdf(&objs, " /ID [<0102> <0304>]")
+        crate::read::classic_pdf(&objs, " /ID [<0102> <0304>]")
     }
 
     #[test]

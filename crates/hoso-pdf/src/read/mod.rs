@@ -1,5 +1,6 @@
-//! PDF reading and incremental updates, as much as signing needs. Written to move into
-//! `hoso-pdf` later: nothing here knows about signatures.
+//! PDF reading and incremental updates: a lazy streaming parser, the filters needed to read
+//! structure, and an incremental-update writer. Nothing here knows about signatures (hoso-sign
+//! builds on it and re-exports it as `hoso_sign::pdf`).
 
 pub mod file;
 pub mod filter;
@@ -82,8 +83,8 @@ pub enum PdfError {
 
 /// A PDF with a classic xref table made of `objects` (numbered from 1, object 1 the catalog),
 /// offsets computed here, and `trailer_extra` added to the trailer dictionary — for tests.
-#[cfg(test)]
-pub(crate) fn classic_pdf(objects: &[&str], trailer_extra: &str) -> Vec<u8> {
+#[doc(hidden)]
+pub fn classic_pdf(objects: &[&str], trailer_extra: &str) -> Vec<u8> {
     let mut out = b"%PDF-1.7\n".to_vec();
     let mut offs = Vec::new();
     for (i, o) in objects.iter().enumerate() {
