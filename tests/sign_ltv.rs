@@ -3,7 +3,9 @@
 //! (so only what the file holds counts) by pyHanko's AdES/LTA validation (`pyhanko sign
 //! adesverify`), pdfsig, qpdf and hoso itself; revoked certificates reported revoked; a
 //! certificate expired since signing accepted when timestamps and revocation data prove it was
-//! valid then; `hoso extend` turning B-T into B-LTA and renewing it.
+//! valid then; `hoso extend` turning B-T into B-LTA and renewing it; (issue 14) OCSP, then the
+//! CRL, then "valid, revocation not checked", each with its exit code, and signing with a revoked
+//! certificate refused.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -243,6 +245,38 @@ fn b_lt_and_b_lta_hold_their_own_validation_data() {
     }
 }
 
+/// `hoso sign` at `level` without a TSA (B-B), returning the process output.
+fn sign_bb(dir: &Path, p12: &Path, input: &Path, out: &Path) -> std::process::Output {
+    run(Command::new(hoso())
+        .arg("sign")
+        .arg(input)
+        .arg("--p12")
+        .arg(p12)
+        .arg("--pin-file")
+        .arg(pin_file(dir))
+        .arg("--out")
+        .arg(out)
+        .args(["--level", "B-B"]))
+}
+
+/// `hoso verify --json` with extra arguments (the LTV root trusted unless `untrusted`).
+fn verify_args(
+    pki: &LtvPki,
+    file: &Path,
+    extra: &[&str],
+    untrusted: bool,
+) -> (i32, serde_json::Value) {
+    let mut cmd = Command::new(hoso());
+    cmd.arg("verify").arg(file).arg("--json").args(extra);
+    if !untrusted {
+        cmd.arg("--trust").arg(pki.root());
+    }
+    let o = run(&mut cmd);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("hoso verify printed no JSON ({e}): {}", text(&o)));
+    (o.status.code().unwrap_or(-1), v)
+}
+
 #[test]
 fn revoked_certificate_is_reported_revoked() {
     let dir = tempfile::tempdir().unwrap();
@@ -250,41 +284,86 @@ fn revoked_certificate_is_reported_revoked() {
     let good = pki.issue("good", "DEMO LTV good signer", 365, false, true);
     let bad = pki.issue("bad", "DEMO LTV revoked signer", 365, false, false);
     let tsa = pki.tsa();
+    pki.start();
+    let input = pdfs::classic(dir.path(), "in.pdf", "Revoked");
+    let ok = sign(dir.path(), &pki, &tsa, &good.p12, &input, "B-LT");
+    // Signed while the certificate was still good: a B-T (timestamped before the revocation)
+    // and a B-B (nothing proves when it was made).
+    let bt = sign(dir.path(), &pki, &tsa, &bad.p12, &input, "B-T");
+    let bb = dir.path().join("bb.pdf");
+    let o = sign_bb(dir.path(), &bad.p12, &input, &bb);
+    assert!(o.status.success(), "{}", text(&o));
+    std::thread::sleep(Duration::from_millis(1100));
+    pki.stop();
     pki.revoke(&bad.serial);
     pki.start();
     let status = pki.openssl_ocsp_status(&bad.cert);
     assert!(status.contains(": revoked"), "responder: {status}");
-    // The revocation time has one-second precision; sign strictly after it.
-    std::thread::sleep(Duration::from_millis(1100));
-    let input = pdfs::classic(dir.path(), "in.pdf", "Revoked");
-    let ok = sign(dir.path(), &pki, &tsa, &good.p12, &input, "B-LT");
-    let revoked = sign(dir.path(), &pki, &tsa, &bad.p12, &input, "B-LT");
-    // A B-T file holds no revocation data: `--fetch-revocation` asks the services.
-    let revoked_bt = sign(dir.path(), &pki, &tsa, &bad.p12, &input, "B-T");
-    let (_, rep) = verify(&pki, &revoked_bt, None);
-    assert_eq!(sigs(&rep)[0]["ltv"]["revocation"], "missing", "{rep:#}");
-    let o = run(Command::new(hoso())
-        .arg("verify")
-        .arg(&revoked_bt)
-        .args(["--json", "--fetch-revocation", "--demo", "--trust"])
-        .arg(pki.root()));
-    let rep: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(o.status.code(), Some(1), "{rep:#}");
+
+    // Signing with a revoked certificate is refused, in Vietnamese, at every level; nothing is
+    // written.
+    for level in ["B-B", "B-LT"] {
+        let out = dir.path().join(format!("refused-{level}.pdf"));
+        let o = run(Command::new(hoso())
+            .arg("sign")
+            .arg(&input)
+            .arg("--p12")
+            .arg(&bad.p12)
+            .arg("--pin-file")
+            .arg(pin_file(dir.path()))
+            .arg("--out")
+            .arg(&out)
+            .args(["--level", level, "--tsa", &tsa.url, "--tsa-trust"])
+            .arg(pki.root()));
+        assert_eq!(o.status.code(), Some(2), "{level}: {}", text(&o));
+        assert!(text(&o).contains("đã bị thu hồi"), "{level}: {}", text(&o));
+        assert!(!out.exists(), "{level}: no output");
+    }
+
+    // Online (the default): the B-B signature is validated now, after the revocation: invalid.
+    let (code, rep) = verify(&pki, &bb, None);
+    assert_eq!(code, 1, "{rep:#}");
+    assert_eq!(rep["bottom_line"], "Invalid", "{rep:#}");
     assert_eq!(sigs(&rep)[0]["ltv"]["revocation"], "revoked", "{rep:#}");
     assert_eq!(
         sigs(&rep)[0]["ltv"]["revocation_sources"][0],
-        "online",
+        "online OCSP",
         "{rep:#}"
     );
+    // The B-T's timestamp proves it was made before the revocation: valid, the later
+    // revocation named.
+    let (code, rep) = verify(&pki, &bt, None);
+    assert_eq!(code, 0, "{rep:#}");
+    let check = sigs(&rep)[0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "Revocation")
+        .cloned()
+        .expect("a revocation check");
+    assert!(
+        check["detail"].as_str().unwrap().contains("revoked later"),
+        "{rep:#}"
+    );
+
+    // `hoso extend` embeds the revoked status in the DSS; offline it is enough.
+    let lt = dir.path().join("bb-lt.pdf");
+    let o = run(Command::new(hoso())
+        .arg("extend")
+        .arg(&bb)
+        .args(["--level", "B-LT", "--out"])
+        .arg(&lt));
+    assert!(o.status.success(), "hoso extend: {}", text(&o));
     pki.stop();
 
     let (code, rep) = verify(&pki, &ok, None);
     assert_eq!(code, 0, "the RSA signer is fine: {rep:#}");
-    let (code, rep) = verify(&pki, &revoked, None);
+    let (code, rep) = verify_args(&pki, &lt, &["--offline"], false);
     assert_eq!(code, 1, "{rep:#}");
     let s = &sigs(&rep)[0];
     assert_eq!(s["ltv"]["revocation"], "revoked", "{rep:#}");
-    assert_ne!(s["verdict"], "Valid", "{rep:#}");
+    assert_eq!(s["ltv"]["revocation_sources"][0], "DSS", "{rep:#}");
+    assert_eq!(s["verdict"], "Invalid", "{rep:#}");
     let check = s["checks"]
         .as_array()
         .unwrap()
@@ -297,8 +376,138 @@ fn revoked_certificate_is_reported_revoked() {
         "{rep:#}"
     );
     // pyHanko agrees it is not valid.
-    let (code, out) = pyhanko_ades(&pki, &revoked, &[]);
+    let (code, out) = pyhanko_ades(&pki, &lt, &[]);
     assert_ne!(code, 0, "pyhanko accepted a revoked signer: {out}");
+}
+
+/// Issue 14 point 4: OCSP, then the CRL, then the "not checked" state, each with its exit code,
+/// against the local `openssl ocsp` responder and CRL server.
+#[test]
+fn revocation_states_each_have_their_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pki = LtvPki::new();
+    let good = pki.issue("good", "DEMO LTV good signer", 365, false, false);
+    let revoked = pki.issue("revoked", "DEMO LTV soon revoked signer", 365, false, false);
+    let unknown = pki.issue("unknown", "DEMO LTV unknown signer", 365, false, false);
+    pki.start();
+    let input = pdfs::classic(dir.path(), "in.pdf", "States");
+    let mut files = Vec::new();
+    for (who, p12) in [
+        ("good", &good.p12),
+        ("revoked", &revoked.p12),
+        ("unknown", &unknown.p12),
+    ] {
+        let out = dir.path().join(format!("{who}.pdf"));
+        let o = sign_bb(dir.path(), p12, &input, &out);
+        assert!(o.status.success(), "{who}: {}", text(&o));
+        files.push(out);
+    }
+    let [good_pdf, revoked_pdf, unknown_pdf] = [&files[0], &files[1], &files[2]];
+    std::thread::sleep(Duration::from_millis(1100));
+    pki.stop();
+    pki.revoke(&revoked.serial);
+    pki.forget(&unknown.serial);
+    pki.start();
+    assert!(pki.openssl_ocsp_status(&unknown.cert).contains(": unknown"));
+
+    let state = |rep: &serde_json::Value| {
+        (
+            rep["bottom_line"].as_str().unwrap_or_default().to_owned(),
+            sigs(rep)[0]["ltv"]["revocation"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            sigs(rep)[0]["ltv"]["revocation_sources"][0]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    };
+    let st = |b: &str, r: &str, s: &str| (b.to_owned(), r.to_owned(), s.to_owned());
+    // Both services up.
+    let (code, rep) = verify_args(&pki, good_pdf, &[], false);
+    assert_eq!(
+        (code, state(&rep)),
+        (0, st("Valid", "good", "online OCSP")),
+        "{rep:#}"
+    );
+    let (code, rep) = verify_args(&pki, revoked_pdf, &[], false);
+    assert_eq!(
+        (code, state(&rep)),
+        (1, st("Invalid", "revoked", "online OCSP")),
+        "{rep:#}"
+    );
+    // "unknown" from the responder is no status: the CRL decides.
+    let (code, rep) = verify_args(&pki, unknown_pdf, &[], false);
+    assert_eq!(
+        (code, state(&rep)),
+        (0, st("Valid", "good", "online CRL")),
+        "{rep:#}"
+    );
+    // --offline: nothing in the file, nothing asked.
+    let served = pki.crl_served.load(std::sync::atomic::Ordering::SeqCst);
+    let (code, rep) = verify_args(&pki, good_pdf, &["--offline"], false);
+    assert_eq!(
+        (code, state(&rep)),
+        (4, st("ValidRevocationNotChecked", "not_checked", "")),
+        "{rep:#}"
+    );
+    // An untrusted file makes hoso contact nothing it names: exit 3, the CRL server not asked.
+    pki.stop_ocsp();
+    let (code, rep) = verify_args(&pki, good_pdf, &[], true);
+    assert_eq!(code, 3, "{rep:#}");
+    assert_eq!(rep["bottom_line"], "Untrusted", "{rep:#}");
+    assert_eq!(
+        pki.crl_served.load(std::sync::atomic::Ordering::SeqCst),
+        served
+    );
+    // Responder down, CRL up: the CRL answers.
+    let (code, rep) = verify_args(&pki, good_pdf, &[], false);
+    assert_eq!(
+        (code, state(&rep)),
+        (0, st("Valid", "good", "online CRL")),
+        "{rep:#}"
+    );
+    let (code, rep) = verify_args(&pki, revoked_pdf, &[], false);
+    assert_eq!(
+        (code, state(&rep)),
+        (1, st("Invalid", "revoked", "online CRL")),
+        "{rep:#}"
+    );
+    // Only the responder up: "unknown" and no CRL is the not-checked state.
+    pki.stop();
+    pki.start();
+    pki.stop_crl();
+    let (code, rep) = verify_args(&pki, unknown_pdf, &[], false);
+    assert_eq!(
+        (code, state(&rep)),
+        (4, st("ValidRevocationNotChecked", "not_checked", "")),
+        "{rep:#}"
+    );
+    // Both down.
+    pki.stop();
+    let (code, rep) = verify_args(&pki, good_pdf, &[], false);
+    assert_eq!(
+        (code, state(&rep)),
+        (4, st("ValidRevocationNotChecked", "not_checked", "")),
+        "{rep:#}"
+    );
+    assert_eq!(
+        sigs(&rep)[0]["verdict"],
+        "ValidRevocationNotChecked",
+        "{rep:#}"
+    );
+    let o = run(Command::new(hoso())
+        .arg("verify")
+        .arg(good_pdf)
+        .arg("--trust")
+        .arg(pki.root()));
+    assert_eq!(o.status.code(), Some(4));
+    assert!(
+        text(&o).contains("HỢP LỆ, CHƯA KIỂM TRA ĐƯỢC TÌNH TRẠNG THU HỒI"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
@@ -324,7 +533,7 @@ fn certificate_expired_since_signing_stays_valid_with_ltv_data() {
 
     // Without revocation data the timestamp alone does not carry it.
     let (code, rep) = verify(&pki, &bt, Some(&later));
-    assert_eq!(code, 1, "B-T a week later: {rep:#}");
+    assert_eq!(code, 3, "B-T a week later: {rep:#}");
     assert_eq!(sigs(&rep)[0]["verdict"], "Untrusted", "{rep:#}");
 
     // pyHanko's LTA validation at the same later time agrees.
@@ -452,7 +661,7 @@ fn revocation_data_signed_by_another_key_is_refused() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert_eq!(std::fs::read(&out).unwrap(), before, "file unchanged");
     let (_, rep) = verify(&pki, &out, None);
-    assert_eq!(sigs(&rep)[0]["ltv"]["revocation"], "missing", "{rep:#}");
+    assert_eq!(sigs(&rep)[0]["ltv"]["revocation"], "not_checked", "{rep:#}");
     assert_eq!(sigs(&rep)[0]["ltv"]["level"], "B-T", "{rep:#}");
 }
 
@@ -560,12 +769,14 @@ fn earlier_signature_stays_valid_under_a_later_b_lta() {
     let lta = sign(dir.path(), &pki, &tsa, &signer.p12, &first, "B-LTA");
     pki.stop();
     let (code, rep) = verify(&pki, &lta, None);
-    assert_eq!(code, 0, "{rep:#}");
+    // The DEMO staff certificate names no OCSP responder or CRL: valid, revocation not checked.
+    assert_eq!(code, 4, "{rep:#}");
     let s = sigs(&rep);
     assert_eq!(s.len(), 3, "{rep:#}");
-    assert!(s.iter().all(|x| x["verdict"] == "Valid"), "{rep:#}");
+    assert_eq!(s[0]["verdict"], "ValidRevocationNotChecked", "{rep:#}");
+    assert!(s[1..].iter().all(|x| x["verdict"] == "Valid"), "{rep:#}");
     assert_eq!(s[0]["ltv"]["level"], "B-B", "{rep:#}");
-    assert_eq!(s[0]["ltv"]["revocation"], "missing", "{rep:#}");
+    assert_eq!(s[0]["ltv"]["revocation"], "not_checked", "{rep:#}");
     assert_eq!(s[1]["ltv"]["level"], "B-LTA", "{rep:#}");
     let (code, out) = hoso_e2e::sign_support::pyhanko_validate_with(
         &lta,

@@ -114,9 +114,8 @@ fn flipping_bytes_inside_the_signed_ranges_is_detected() {
         std::fs::write(&f, &t).unwrap();
         // Exit 1 (invalid) or 2 (no longer a readable PDF); never 0.
         let o = run(Command::new(hoso()).arg("verify").arg("--demo").arg(&f));
-        assert_ne!(
-            o.status.code(),
-            Some(0),
+        assert!(
+            matches!(o.status.code(), Some(1 | 2)),
             "flip at {pos} accepted: {}",
             text(&o)
         );
@@ -326,7 +325,7 @@ fn filling_a_reference_that_dangled_at_signing_is_refused() {
     let signed = dir.path().join("signed.pdf");
     hoso_sign(dir.path(), &input, &signed, "demo-staff-rsa.p12", &[]);
     let (code, rep) = hoso_verify(&signed, &["--demo"]);
-    assert_eq!(code, 0, "the signed fixture itself is fine: {rep:#}");
+    assert_eq!(code, 4, "the signed fixture itself is fine: {rep:#}");
     let data = std::fs::read(&signed).unwrap();
     let t = append_update(
         &data,

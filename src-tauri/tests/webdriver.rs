@@ -7,7 +7,7 @@
 //!    field, the dossier is built with OCR (on by default; pdftotext finds Vietnamese text in
 //!    it), and the success view's path and SHA-256 are checked against
 //!    the file on disk and the register entry is shown. Then it is signed with the DEMO staff
-//!    certificate (a wrong PIN first, refused), checked on the verify screen (green card, signer,
+//!    certificate (a wrong PIN first, refused), checked on the verify screen (amber card: valid, revocation not checked; signer,
 //!    register entry), found in the register, and the register audits clean. Every screen is
 //!    photographed.
 //! 2. Officer with 200 pages: cold start to first paint and RSS are printed; a build of the 200
@@ -767,9 +767,11 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
 
     // Check it: a green card naming the signer and the register entry.
     click(&c, "#signed-list .btn-check").await;
+    // The DEMO certificates name no OCSP responder or CRL: valid, revocation not checked, which
+    // is amber, never plain green (issue 14).
     let card = verify_card(&c, "verify card", Duration::from_secs(30)).await;
-    assert_eq!(card[0], json!("green"), "{card}");
-    assert_eq!(card[1], json!("valid"), "{card}");
+    assert_eq!(card[0], json!("amber"), "{card}");
+    assert_eq!(card[1], json!("revocation_not_checked"), "{card}");
     let text = card[2].as_str().unwrap_or_default();
     assert!(text.contains("HỢP LỆ"), "{text}");
     assert!(
@@ -837,7 +839,8 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     assert_eq!(token_signed, json!("000.00.15.H12-261129-0001-da-ky-2.pdf"));
     click(&c, "#signed-list .btn-check").await;
     let card = verify_card(&c, "token-signed card", Duration::from_secs(30)).await;
-    assert_eq!(card[0], json!("green"), "{card}");
+    assert_eq!(card[0], json!("amber"), "{card}");
+    assert_eq!(card[1], json!("revocation_not_checked"), "{card}");
     assert!(
         card[2].as_str().unwrap_or_default().contains("mục số 2"),
         "{card}"
@@ -890,7 +893,8 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     shot(&c, "sao_y").await;
     click(&c, "#copy-list .btn-check").await;
     let card = verify_card(&c, "copy card", Duration::from_secs(30)).await;
-    assert_eq!(card[0], json!("green"), "{card}");
+    assert_eq!(card[0], json!("amber"), "{card}");
+    assert_eq!(card[1], json!("revocation_not_checked"), "{card}");
     assert!(
         card[2].as_str().unwrap_or_default().contains("01/SY-UBND"),
         "{card}"
@@ -1217,6 +1221,20 @@ async fn kiosk_flow(port: u16, workspace: &Path, qr: &str) {
         .filter(([, px]) => px < 16);").await;
     assert_eq!(small, json!([]), "text below 16 px in kiosk: {small}");
     shot(&c, "quay_tra_cuu").await;
+    // A payload whose hash does not match its entry (issue 14 point 7): "no match", red, and
+    // nothing of the entry it names: no code, title, station or number.
+    let mut parts: Vec<String> = qr.split(':').map(str::to_owned).collect();
+    let hash = parts.last_mut().expect("hash part");
+    let first = if hash.starts_with('A') { "B" } else { "A" };
+    hash.replace_range(0..1, first);
+    type_into(&c, "#v-qr", &parts.join(":")).await;
+    click(&c, "#btn-qr").await;
+    let card = verify_card(&c, "kiosk mismatch card", Duration::from_secs(10)).await;
+    assert_eq!(card[0], json!("red"), "{card}");
+    assert_eq!(card[1], json!("no_match"), "{card}");
+    let shown = card[2].as_str().unwrap_or_default();
+    assert!(!shown.contains("000.00.15.H12"), "{card}");
+    assert!(!shown.contains("mục số"), "{card}");
     // Idle: back to the start screen by itself, the last citizen's card gone.
     until(
         &c,

@@ -41,7 +41,7 @@ function drawCard(card) {
     const what = [t("registerSeq", { seq: r.seq }), r.time, r.station, r.code, r.copy_number].filter(Boolean).join(" · ");
     parts.push(line(t("vRegister"), `${what}${r.proof_verified ? ` (${t("vProofOk")})` : ` (${t("vProofBad")})`}`));
     if (r.title) parts.push(line(t("vTitle"), r.title));
-  } else if (card.reason !== "other_register" && card.reason !== "no_entry") {
+  } else if (card.reason !== "other_register" && card.reason !== "no_match") {
     parts.push(line(t("vRegister"), t("vNotRegistered")));
   }
   if (card.demo_trusted) {

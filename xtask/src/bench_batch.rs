@@ -315,7 +315,8 @@ pub fn run(_args: &[&str]) -> Result<()> {
             .args(["verify", "--demo"])
             .arg(&f)
             .output()?;
-        if !o.status.success() {
+        // 4: valid, revocation not checked (DEMO certificates name no OCSP/CRL).
+        if !matches!(o.status.code(), Some(0 | 4)) {
             bail!(
                 "{} does not verify: {}",
                 f.display(),

@@ -148,7 +148,7 @@ pub fn run(args: &[&str]) -> Result<()> {
     let hoso_verify = |input: &Path| {
         let mut c = Command::new(&hoso);
         c.arg("verify").arg(input).arg("--demo");
-        measure(&mut c)
+        crate::bench::measure_codes(&mut c, &[0, 4])
     };
     let py_sign = |input: &Path, out: &Path| {
         measure(

@@ -46,7 +46,8 @@ pub fn sign_and_verify(hoso: &Path, dossier: &Path, out_dir: &Path) -> Result<Pa
         .arg("--demo")
         .status()
         .with_context(|| format!("could not start {}", hoso.display()))?;
-    if !status.success() {
+    // 4: valid, revocation not checked (the DEMO certificates name no OCSP/CRL).
+    if !matches!(status.code(), Some(0 | 4)) {
         bail!("hoso verify --demo did not find the signed dossier valid: {status}");
     }
     println!("Hồ sơ đã ký / signed dossier: {}", signed.display());

@@ -1,8 +1,11 @@
 //! Certificate paths to configured trust roots (a subset of RFC 5280 §6: signatures, validity
 //! at a given time, basic constraints, key usage). Revocation is not checked here.
 //!
-//! Demo roots (any root whose subject says `DEMO`) are refused unless the store was built with
-//! [`TrustStore::allow_demo`]: a demo certificate must never look trusted by accident.
+//! Every root the user configured is trusted, whatever its name says. The one exception is
+//! hoso's own bundled demo root (`certs/demo-root-ca.pem`), recognised by its SHA-256
+//! fingerprint [`DEMO_ROOT_SHA256`], never by a word in a subject: it is refused unless the store
+//! was built with [`TrustStore::allow_demo`], so a demo certificate never looks trusted by
+//! accident.
 
 use std::time::SystemTime;
 
@@ -46,6 +49,24 @@ pub enum TrustStoreError {
 
 /// The demo root shipped in `certs/`, trusted only with `--demo`.
 pub const DEMO_ROOT_PEM: &str = include_str!("../../../certs/demo-root-ca.pem");
+
+/// SHA-256 of the DER of [`DEMO_ROOT_PEM`] (`openssl x509 -in certs/demo-root-ca.pem -noout
+/// -fingerprint -sha256`); a unit test checks the two agree.
+pub const DEMO_ROOT_SHA256: [u8; 32] = [
+    0x55, 0xF6, 0x7D, 0x09, 0xFC, 0x22, 0xD8, 0x43, 0x25, 0x03, 0xB4, 0x2F, 0x69, 0x4B, 0x7A, 0x8A,
+    0xC7, 0x96, 0x01, 0xF3, 0xA9, 0x6C, 0x14, 0x33, 0x57, 0xD7, 0xEB, 0xA8, 0xFE, 0xD9, 0x40, 0x02,
+];
+
+/// SHA-256 over a certificate's DER encoding.
+pub fn fingerprint(c: &Certificate) -> Option<[u8; 32]> {
+    use sha2::Digest;
+    c.to_der().ok().map(|d| sha2::Sha256::digest(d).into())
+}
+
+/// Whether `c` is hoso's bundled demo root (by fingerprint).
+pub fn is_bundled_demo_root(c: &Certificate) -> bool {
+    fingerprint(c) == Some(DEMO_ROOT_SHA256)
+}
 
 impl TrustStore {
     /// An empty store: nothing is trusted.
@@ -252,7 +273,7 @@ fn is_ca(c: &Certificate) -> bool {
 }
 
 fn is_demo(c: &Certificate) -> bool {
-    subject(c).to_uppercase().contains("DEMO")
+    is_bundled_demo_root(c)
 }
 
 /// Builds and checks a path from `leaf` through `pool` (embedded certificates) to a root in
@@ -325,4 +346,37 @@ fn finish_path(path: Vec<Certificate>, store: &TrustStore) -> Result<Vec<Certifi
         });
     }
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_fingerprint_is_the_bundled_root() {
+        let root = Certificate::from_pem(DEMO_ROOT_PEM).expect("bundled demo root");
+        assert!(is_bundled_demo_root(&root));
+    }
+
+    #[test]
+    fn a_configured_root_is_trusted_whatever_its_name() {
+        let demo = Certificate::from_pem(DEMO_ROOT_PEM).expect("bundled demo root");
+        // The demo issuing CA says DEMO in its subject; configured as a root it is trusted.
+        let issuing = parse_certificates(include_bytes!("../../../certs/demo-issuing-ca.pem"))
+            .expect("issuing CA")
+            .remove(0);
+        assert!(subject(&issuing).contains("DEMO"));
+        let mut store = TrustStore::new();
+        store.add(issuing.clone());
+        assert!(finish_path(vec![issuing.clone()], &store).is_ok());
+        // The bundled root stays refused without --demo, even when configured...
+        store.add(demo.clone());
+        assert!(matches!(
+            finish_path(vec![demo.clone()], &store),
+            Err(ChainError::DemoRootRefused { .. })
+        ));
+        // ...and is accepted with it.
+        store.allow_demo();
+        assert!(finish_path(vec![demo], &store).is_ok());
+    }
 }

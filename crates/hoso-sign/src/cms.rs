@@ -273,6 +273,9 @@ pub struct VerifiedSignerInfo {
     pub has_signing_certificate: bool,
     /// Whether a CMS signing-time attribute is present (not PAdES).
     pub has_signing_time: bool,
+    /// Whether the SignerInfo has signed attributes (RFC 5652 §5.3; PAdES requires them,
+    /// `adbe.pkcs7.detached` does not).
+    pub has_signed_attributes: bool,
 }
 
 fn embedded_certs(sd: &SignedData) -> Vec<Certificate> {
@@ -325,10 +328,9 @@ pub fn verify_signer_info(
     }
     .cloned()
     .ok_or(CmsError::SignerCertificateMissing)?;
-    let attrs = si
-        .signed_attrs
-        .as_ref()
-        .ok_or(CmsError::NoSignedAttributes)?;
+    let Some(attrs) = si.signed_attrs.as_ref() else {
+        return verify_without_attributes(si, signer, certs, content_type, content_digest);
+    };
     let ct = attribute_values(attrs, &oids::CONTENT_TYPE);
     let ct_ok = ct.len() == 1
         && ct[0]
@@ -366,6 +368,48 @@ pub fn verify_signer_info(
         info: (*si).clone(),
         has_signing_certificate,
         has_signing_time: !attribute_values(attrs, &oids::SIGNING_TIME).is_empty(),
+        has_signed_attributes: true,
+    })
+}
+
+/// RFC 5652 §5.4 without signed attributes: the signature is over the content itself (here its
+/// digest, so a large file is never held in memory). Only for id-data content; EdDSA, which
+/// signs the message and not a digest, is refused in this form.
+fn verify_without_attributes(
+    si: &SignerInfo,
+    signer: Certificate,
+    certs: Vec<Certificate>,
+    content_type: &der::asn1::ObjectIdentifier,
+    content_digest: impl Fn(&der::asn1::ObjectIdentifier) -> Result<Vec<u8>, crate::crypto::CryptoError>,
+) -> Result<VerifiedSignerInfo, CmsError> {
+    if *content_type != oids::ID_DATA
+        || si.signature_algorithm.oid == oids::ED25519
+        || si.signature_algorithm.oid == oids::ED448
+    {
+        return Err(CmsError::NoSignedAttributes);
+    }
+    let alg = crate::crypto::message_digest_alg(&si.signature_algorithm, Some(&si.digest_alg.oid))
+        .map_err(CmsError::Signature)?;
+    let digest = content_digest(&alg).map_err(CmsError::Digest)?;
+    match crate::crypto::verify_digest(
+        &signer.tbs_certificate.subject_public_key_info,
+        &si.signature_algorithm,
+        Some(&si.digest_alg.oid),
+        &digest,
+        si.signature.as_bytes(),
+    ) {
+        Ok(()) => {}
+        // Without a message-digest attribute a changed byte and a wrong key look the same.
+        Err(crate::crypto::CryptoError::Mismatch) => return Err(CmsError::MessageDigestMismatch),
+        Err(e) => return Err(CmsError::Signature(e)),
+    }
+    Ok(VerifiedSignerInfo {
+        signer,
+        certificates: certs,
+        info: si.clone(),
+        has_signing_certificate: false,
+        has_signing_time: false,
+        has_signed_attributes: false,
     })
 }
 

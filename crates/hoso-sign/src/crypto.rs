@@ -1,5 +1,6 @@
 //! Signature verification for certificates, CMS SignerInfos and timestamp tokens: RSA PKCS#1
-//! v1.5 and PSS (RFC 8017), ECDSA on P-256 and P-384 (FIPS 186-4), with SHA-2 digests.
+//! v1.5 and PSS (RFC 8017), ECDSA on P-256 and P-384 (FIPS 186-4), with SHA-2 digests; EdDSA
+//! (RFC 8032, in CMS RFC 8419, in PDF ISO 32002) with SHA-512 or SHAKE256 message digests.
 
 use der::asn1::ObjectIdentifier as Oid;
 use der::{Decode, Encode};
@@ -32,6 +33,14 @@ pub fn hash(oid: &Oid, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
         oids::SHA256 => sha2::Sha256::digest(data).to_vec(),
         oids::SHA384 => sha2::Sha384::digest(data).to_vec(),
         oids::SHA512 => sha2::Sha512::digest(data).to_vec(),
+        oids::SHAKE256 => {
+            use sha3::digest::{ExtendableOutput, Update};
+            let mut h = sha3::Shake256::default();
+            h.update(data);
+            let mut out = vec![0u8; 64];
+            h.finalize_xof_into(&mut out);
+            out
+        }
         other => return Err(CryptoError::UnsupportedAlgorithm(other.to_string())),
     })
 }
@@ -46,9 +55,38 @@ fn implied_digest(alg: &Oid) -> Option<Oid> {
     }
 }
 
+/// The digest algorithm a signature algorithm hashes the message with: PSS's own parameter, the
+/// one a combined OID names, or the SignerInfo's digestAlgorithm.
+pub fn message_digest_alg(
+    alg: &AlgorithmIdentifierOwned,
+    digest_alg: Option<&Oid>,
+) -> Result<Oid, CryptoError> {
+    if alg.oid == oids::RSASSA_PSS {
+        return Ok(pss_params(alg)?.0);
+    }
+    implied_digest(&alg.oid)
+        .or_else(|| digest_alg.copied())
+        .ok_or_else(|| CryptoError::UnsupportedAlgorithm(alg.oid.to_string()))
+}
+
+fn pss_params(alg: &AlgorithmIdentifierOwned) -> Result<(Oid, usize), CryptoError> {
+    let params_der = alg
+        .parameters
+        .as_ref()
+        .ok_or(CryptoError::UnsupportedAlgorithm(
+            "PSS without parameters".into(),
+        ))?
+        .to_der()
+        .map_err(|_| CryptoError::BadSignatureEncoding)?;
+    let params = rsa::pkcs1::RsaPssParams::from_der(&params_der)
+        .map_err(|_| CryptoError::UnsupportedAlgorithm("PSS parameters".into()))?;
+    Ok((params.hash.oid, usize::from(params.salt_len)))
+}
+
 /// Verifies `signature` over `message` with `spki`. `digest_alg` is the SignerInfo's
 /// digestAlgorithm, used when the signature algorithm does not name its own digest
-/// (`rsaEncryption`, RFC 3370 §3.2; `id-ecPublicKey` from some signers).
+/// (`rsaEncryption`, RFC 3370 §3.2; `id-ecPublicKey` from some signers). EdDSA (RFC 8410,
+/// RFC 8419) signs the message itself.
 pub fn verify(
     spki: &SubjectPublicKeyInfoOwned,
     alg: &AlgorithmIdentifierOwned,
@@ -56,35 +94,38 @@ pub fn verify(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), CryptoError> {
+    if alg.oid == oids::ED25519 || alg.oid == oids::ED448 {
+        return verify_eddsa(spki, &alg.oid, message, signature);
+    }
+    let digest_oid = message_digest_alg(alg, digest_alg)?;
+    let digest = hash(&digest_oid, message)?;
+    verify_digest(spki, alg, digest_alg, &digest, signature)
+}
+
+/// Verifies `signature` over a message whose digest (with [`message_digest_alg`]) is `digest`:
+/// RSA and ECDSA only, EdDSA needs the message.
+pub fn verify_digest(
+    spki: &SubjectPublicKeyInfoOwned,
+    alg: &AlgorithmIdentifierOwned,
+    digest_alg: Option<&Oid>,
+    digest: &[u8],
+    signature: &[u8],
+) -> Result<(), CryptoError> {
     let key_bytes = spki.subject_public_key.raw_bytes();
     if alg.oid == oids::RSASSA_PSS {
-        let params_der = alg
-            .parameters
-            .as_ref()
-            .ok_or(CryptoError::UnsupportedAlgorithm(
-                "PSS without parameters".into(),
-            ))?
-            .to_der()
-            .map_err(|_| CryptoError::BadSignatureEncoding)?;
-        let params = rsa::pkcs1::RsaPssParams::from_der(&params_der)
-            .map_err(|_| CryptoError::UnsupportedAlgorithm("PSS parameters".into()))?;
+        let (hash_oid, salt) = pss_params(alg)?;
         let key = rsa_key(key_bytes)?;
-        let salt = usize::from(params.salt_len);
-        let digest = hash(&params.hash.oid, message)?;
-        let scheme = match params.hash.oid {
+        let scheme = match hash_oid {
             oids::SHA256 => rsa::Pss::new_with_salt::<sha2::Sha256>(salt),
             oids::SHA384 => rsa::Pss::new_with_salt::<sha2::Sha384>(salt),
             oids::SHA512 => rsa::Pss::new_with_salt::<sha2::Sha512>(salt),
             other => return Err(CryptoError::UnsupportedAlgorithm(other.to_string())),
         };
         return key
-            .verify(scheme, &digest, signature)
+            .verify(scheme, digest, signature)
             .map_err(|_| CryptoError::Mismatch);
     }
-    let digest_oid = implied_digest(&alg.oid)
-        .or_else(|| digest_alg.copied())
-        .ok_or_else(|| CryptoError::UnsupportedAlgorithm(alg.oid.to_string()))?;
-    let digest = hash(&digest_oid, message)?;
+    let digest_oid = message_digest_alg(alg, digest_alg)?;
     match alg.oid {
         oids::RSA_ENCRYPTION
         | oids::SHA256_WITH_RSA
@@ -94,15 +135,53 @@ pub fn verify(
             let scheme = match digest_oid {
                 oids::SHA256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
                 oids::SHA384 => rsa::Pkcs1v15Sign::new::<sha2::Sha384>(),
-                _ => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
+                oids::SHA512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
+                other => return Err(CryptoError::UnsupportedAlgorithm(other.to_string())),
             };
-            key.verify(scheme, &digest, signature)
+            key.verify(scheme, digest, signature)
                 .map_err(|_| CryptoError::Mismatch)
         }
         oids::ECDSA_WITH_SHA256
         | oids::ECDSA_WITH_SHA384
         | oids::ECDSA_WITH_SHA512
-        | oids::EC_PUBLIC_KEY => verify_ecdsa(spki, key_bytes, &digest, signature),
+        | oids::EC_PUBLIC_KEY => verify_ecdsa(spki, key_bytes, digest, signature),
+        other => Err(CryptoError::UnsupportedAlgorithm(other.to_string())),
+    }
+}
+
+/// Pure EdDSA (RFC 8032) with the key of an `id-Ed25519` / `id-Ed448` SubjectPublicKeyInfo
+/// (RFC 8410 §4).
+fn verify_eddsa(
+    spki: &SubjectPublicKeyInfoOwned,
+    alg: &Oid,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), CryptoError> {
+    if spki.algorithm.oid != *alg {
+        return Err(CryptoError::BadPublicKey);
+    }
+    let key = spki.subject_public_key.raw_bytes();
+    match *alg {
+        oids::ED25519 => {
+            let key: [u8; 32] = key.try_into().map_err(|_| CryptoError::BadPublicKey)?;
+            let k = ed25519_dalek::VerifyingKey::from_bytes(&key)
+                .map_err(|_| CryptoError::BadPublicKey)?;
+            let s = ed25519_dalek::Signature::from_slice(signature)
+                .map_err(|_| CryptoError::BadSignatureEncoding)?;
+            k.verify_strict(message, &s)
+                .map_err(|_| CryptoError::Mismatch)
+        }
+        oids::ED448 => {
+            let key: [u8; 57] = key.try_into().map_err(|_| CryptoError::BadPublicKey)?;
+            let k = ed448_goldilocks_plus::VerifyingKey::from_bytes(&key)
+                .map_err(|_| CryptoError::BadPublicKey)?;
+            let sig: [u8; 114] = signature
+                .try_into()
+                .map_err(|_| CryptoError::BadSignatureEncoding)?;
+            let s = ed448_goldilocks_plus::Signature::from_bytes(&sig)
+                .map_err(|_| CryptoError::BadSignatureEncoding)?;
+            k.verify_raw(&s, message).map_err(|_| CryptoError::Mismatch)
+        }
         other => Err(CryptoError::UnsupportedAlgorithm(other.to_string())),
     }
 }

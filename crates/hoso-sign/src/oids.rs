@@ -50,3 +50,13 @@ pub const ECDSA_WITH_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
 pub const ECDSA_WITH_SHA512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
 /// id-kp-timeStamping (RFC 5280 §4.2.1.12).
 pub const KP_TIME_STAMPING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.8");
+/// id-Ed25519 (RFC 8410 §3).
+pub const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
+/// id-Ed448 (RFC 8410 §3).
+pub const ED448: Oid = Oid::new_unwrap("1.3.101.113");
+/// id-shake256 (RFC 8419 §2.3: 512-bit output as the message digest for Ed448).
+pub const SHAKE256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.12");
+/// adbe-revocationInfoArchival (ISO 32000-1 §12.8.3.3.2): revocation data in a signed attribute.
+pub const ADBE_REVOCATION_INFO_ARCHIVAL: Oid = Oid::new_unwrap("1.2.840.113583.1.1.8");
+/// id-ri-ocsp-response (RFC 5940 §4.1): an OCSPResponse as CMS OtherRevocationInfoFormat.
+pub const RI_OCSP_RESPONSE: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.16.2");

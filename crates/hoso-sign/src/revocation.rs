@@ -1,10 +1,13 @@
 //! Revocation data: OCSP (RFC 6960) requests and responses, CRLs (RFC 5280 §5), fetched over
-//! plain HTTP from the URLs a certificate names (authorityInfoAccess id-ad-ocsp, RFC 5280
+//! HTTP or HTTPS from the URLs a certificate names (authorityInfoAccess id-ad-ocsp, RFC 5280
 //! §4.2.2.1; cRLDistributionPoints, §4.2.1.13) and checked: the responder or CRL issuer, the
 //! signature, and the status of one certificate at a given time.
 //!
 //! Responses and CRLs are signed by the CA (or its delegated OCSP responder), so integrity does
-//! not need TLS; the same reasoning as RFC 3161 in [`crate::tsp`].
+//! not need TLS; HTTPS (rustls, web PKI roots) is accepted because some CAs publish only there.
+//! The client is bounded: at most [`MAX_URLS_PER_CERTIFICATE`] URLs per certificate,
+//! [`REQUEST_TIMEOUT`] per request, redirects only to the same scheme and host, and size caps on
+//! every response.
 
 use std::time::{Duration, SystemTime};
 
@@ -31,6 +34,17 @@ pub const ID_PKIX_OCSP_BASIC: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.1.1");
 pub const KP_OCSP_SIGNING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.9");
 /// id-sha1 (RFC 3279 §2.2.1), used only for CertID hashes as RFC 6960 §4.1.1 expects.
 pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
+
+/// URLs tried per certificate, OCSP responders first, then CRL distribution points.
+pub const MAX_URLS_PER_CERTIFICATE: usize = 4;
+/// Time allowed for one HTTP request, redirects included.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Redirects followed per request (each to the same scheme and host).
+const MAX_REDIRECTS: usize = 3;
+/// Largest OCSP response read.
+const MAX_OCSP_LEN: u64 = 1 << 20;
+/// Largest CRL read.
+const MAX_CRL_LEN: u64 = 64 << 20;
 
 /// Why revocation data could not be obtained or read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
@@ -72,6 +86,14 @@ pub enum RevocationError {
     BadSignature {
         /// OCSP response or CRL.
         what: &'static str,
+    },
+    /// A redirect pointed to another scheme or host.
+    #[error("{url} redirects to {location}, outside its own scheme and host")]
+    ForeignRedirect {
+        /// The URL asked.
+        url: String,
+        /// Where it pointed.
+        location: String,
     },
     /// The CRL is from another issuer.
     #[error("the CRL is issued by \"{crl_issuer}\", not by the certificate's issuer")]
@@ -136,7 +158,12 @@ fn uri(g: &GeneralName) -> Option<String> {
     }
 }
 
-/// The `http:` OCSP responder URLs of `cert` (authorityInfoAccess, RFC 5280 §4.2.2.1).
+fn is_web(u: &str) -> bool {
+    let l = u.to_ascii_lowercase();
+    l.starts_with("http://") || l.starts_with("https://")
+}
+
+/// The `http:`/`https:` OCSP responder URLs of `cert` (authorityInfoAccess, RFC 5280 §4.2.2.1).
 pub fn ocsp_urls(cert: &Certificate) -> Vec<String> {
     ext::<AuthorityInfoAccessSyntax>(cert)
         .map(|aia| {
@@ -144,13 +171,13 @@ pub fn ocsp_urls(cert: &Certificate) -> Vec<String> {
                 .iter()
                 .filter(|a| a.access_method == ID_AD_OCSP)
                 .filter_map(|a| uri(&a.access_location))
-                .filter(|u| u.starts_with("http://"))
+                .filter(|u| is_web(u))
                 .collect()
         })
         .unwrap_or_default()
 }
 
-/// The `http:` CRL URLs of `cert` (cRLDistributionPoints fullName, RFC 5280 §4.2.1.13).
+/// The `http:`/`https:` CRL URLs of `cert` (cRLDistributionPoints fullName, RFC 5280 §4.2.1.13).
 pub fn crl_urls(cert: &Certificate) -> Vec<String> {
     let dps = ext::<CrlDistributionPoints>(cert)
         .map(|d| d.0)
@@ -162,7 +189,7 @@ pub fn crl_urls(cert: &Certificate) -> Vec<String> {
         })
         .flatten()
         .filter_map(|g| uri(&g))
-        .filter(|u| u.starts_with("http://"))
+        .filter(|u| is_web(u))
         .collect()
 }
 
@@ -399,7 +426,7 @@ pub fn check_crl(
     })
 }
 
-/// Fetches revocation data over HTTP.
+/// Fetches revocation data over HTTP(S).
 #[derive(Debug, Clone)]
 pub struct RevocationClient {
     timeout: Duration,
@@ -408,7 +435,7 @@ pub struct RevocationClient {
 impl Default for RevocationClient {
     fn default() -> Self {
         Self {
-            timeout: Duration::from_secs(20),
+            timeout: REQUEST_TIMEOUT,
         }
     }
 }
@@ -426,8 +453,31 @@ pub struct Fetched {
     pub statuses: Vec<Checked>,
 }
 
+/// The scheme and authority (`https://host:port`) of a URL, lowercased, for the redirect rule.
+fn origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    Some(format!(
+        "{}://{}",
+        scheme.to_ascii_lowercase(),
+        host.to_ascii_lowercase()
+    ))
+}
+
+/// Resolves a `Location` header against `base`: absolute URLs as they are, absolute paths on
+/// the same origin.
+fn resolve(base: &str, location: &str) -> Option<String> {
+    if location.contains("://") {
+        Some(location.to_owned())
+    } else if location.starts_with('/') && !location.starts_with("//") {
+        Some(format!("{}{location}", origin(base)?))
+    } else {
+        None
+    }
+}
+
 impl RevocationClient {
-    /// A client with a 20 s timeout per request.
+    /// A client with a 10 s timeout per request.
     pub fn new() -> Self {
         Self::default()
     }
@@ -435,66 +485,106 @@ impl RevocationClient {
     fn agent(&self) -> ureq::Agent {
         ureq::Agent::config_builder()
             .timeout_global(Some(self.timeout))
-            .http_status_as_error(true)
+            .http_status_as_error(false)
+            .max_redirects(0)
             .build()
             .into()
     }
 
+    /// One request with redirects followed by hand, each only within the same scheme and host.
+    fn request(
+        &self,
+        url: &str,
+        body: Option<&[u8]>,
+        limit: u64,
+    ) -> Result<Vec<u8>, RevocationError> {
+        let agent = self.agent();
+        let mut current = url.to_owned();
+        for _ in 0..=MAX_REDIRECTS {
+            let unreachable = |e: &dyn std::fmt::Display| RevocationError::Unreachable {
+                url: current.clone(),
+                reason: e.to_string(),
+            };
+            let sent = match body {
+                Some(b) => agent
+                    .post(&current)
+                    .header("Content-Type", "application/ocsp-request")
+                    .send(b),
+                None => agent.get(&current).call(),
+            };
+            let mut resp = sent.map_err(|e| unreachable(&e))?;
+            let status = resp.status().as_u16();
+            if (300..400).contains(&status) {
+                let location = resp
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                let next = resolve(&current, &location)
+                    .filter(|n| origin(n).is_some() && origin(n) == origin(&current))
+                    .ok_or_else(|| RevocationError::ForeignRedirect {
+                        url: current.clone(),
+                        location: location.clone(),
+                    })?;
+                current = next;
+                continue;
+            }
+            if status != 200 {
+                return Err(unreachable(&format!("HTTP status {status}")));
+            }
+            return resp
+                .body_mut()
+                .with_config()
+                .limit(limit)
+                .read_to_vec()
+                .map_err(|e| unreachable(&e));
+        }
+        Err(RevocationError::Unreachable {
+            url: url.to_owned(),
+            reason: format!("more than {MAX_REDIRECTS} redirects"),
+        })
+    }
+
     /// POSTs an OCSP request to `url` (RFC 6960 Appendix A.1) and returns the DER reply.
     pub fn post_ocsp(&self, url: &str, request: &[u8]) -> Result<Vec<u8>, RevocationError> {
-        let unreachable = |e: &dyn std::fmt::Display| RevocationError::Unreachable {
-            url: url.to_owned(),
-            reason: e.to_string(),
-        };
-        let mut resp = self
-            .agent()
-            .post(url)
-            .header("Content-Type", "application/ocsp-request")
-            .send(request)
-            .map_err(|e| unreachable(&e))?;
-        resp.body_mut()
-            .with_config()
-            .limit(1 << 20)
-            .read_to_vec()
-            .map_err(|e| unreachable(&e))
+        self.request(url, Some(request), MAX_OCSP_LEN)
     }
 
     /// GETs a CRL (RFC 5280 §4.2.1.13, DER over HTTP).
     pub fn get_crl(&self, url: &str) -> Result<Vec<u8>, RevocationError> {
-        let unreachable = |e: &dyn std::fmt::Display| RevocationError::Unreachable {
-            url: url.to_owned(),
-            reason: e.to_string(),
-        };
-        let mut resp = self.agent().get(url).call().map_err(|e| unreachable(&e))?;
-        resp.body_mut()
-            .with_config()
-            .limit(64 << 20)
-            .read_to_vec()
-            .map_err(|e| unreachable(&e))
+        self.request(url, None, MAX_CRL_LEN)
     }
 
-    /// Fetches and checks revocation data for `cert` issued by `issuer`: the first OCSP responder
-    /// that gives a checked answer, and every CRL distribution point. Errors only when the
-    /// certificate names sources and none of them gave usable data.
-    pub fn fetch(
-        &self,
-        cert: &Certificate,
-        issuer: &Certificate,
-    ) -> Result<Fetched, RevocationError> {
-        let ocsp = ocsp_urls(cert);
-        let crls = crl_urls(cert);
+    /// The URLs to try for `cert`: OCSP responders first, then CRLs, at most
+    /// [`MAX_URLS_PER_CERTIFICATE`] in all.
+    fn urls(cert: &Certificate) -> Result<(Vec<String>, Vec<String>), RevocationError> {
+        let mut ocsp = ocsp_urls(cert);
+        let mut crls = crl_urls(cert);
         if ocsp.is_empty() && crls.is_empty() {
             return Err(RevocationError::NoSource {
                 subject: crate::chain::subject(cert),
             });
         }
-        let mut out = Fetched::default();
-        let mut last_err = None;
+        ocsp.truncate(MAX_URLS_PER_CERTIFICATE);
+        crls.truncate(MAX_URLS_PER_CERTIFICATE - ocsp.len());
+        Ok((ocsp, crls))
+    }
+
+    /// Asks the OCSP responders of `cert` until one gives a checked answer.
+    fn ask_ocsp(
+        &self,
+        urls: &[String],
+        cert: &Certificate,
+        issuer: &Certificate,
+        out: &mut Fetched,
+    ) -> Result<(), RevocationError> {
         let req = ocsp_request(cert, issuer).map_err(|e| RevocationError::Decode {
             what: "OCSP request",
             reason: e.to_string(),
         })?;
-        for url in &ocsp {
+        let mut last_err = Ok(());
+        for url in urls {
             match self
                 .post_ocsp(url, &req)
                 .and_then(|der| check_ocsp(&der, cert, issuer).map(|c| (der, c)))
@@ -505,12 +595,25 @@ impl RevocationClient {
                     }
                     out.ocsps.push(der);
                     out.statuses.push(c);
-                    break;
+                    return Ok(());
                 }
-                Err(e) => last_err = Some(e),
+                Err(e) => last_err = Err(e),
             }
         }
-        for url in &crls {
+        last_err
+    }
+
+    /// Fetches the CRLs of `cert`; with `first_only`, stops at the first that checks out.
+    fn get_crls(
+        &self,
+        urls: &[String],
+        cert: &Certificate,
+        issuer: &Certificate,
+        first_only: bool,
+        out: &mut Fetched,
+    ) -> Result<(), RevocationError> {
+        let mut last_err = Ok(());
+        for url in urls {
             match self
                 .get_crl(url)
                 .and_then(|der| check_crl(&der, cert, issuer).map(|c| (der, c)))
@@ -518,14 +621,60 @@ impl RevocationClient {
                 Ok((der, c)) => {
                     out.crls.push(der);
                     out.statuses.push(c);
+                    if first_only {
+                        return Ok(());
+                    }
                 }
-                Err(e) => last_err = Some(e),
+                Err(e) => last_err = Err(e),
             }
         }
-        match (out.statuses.is_empty(), last_err) {
-            (true, Some(e)) => Err(e),
-            _ => Ok(out),
+        last_err
+    }
+
+    /// Fetches and checks everything `cert` (issued by `issuer`) names, for embedding in a DSS:
+    /// the first OCSP responder that gives a checked answer, and its CRLs. Errors only when the
+    /// certificate names sources and none of them gave usable data.
+    pub fn fetch(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+    ) -> Result<Fetched, RevocationError> {
+        let (ocsp, crls) = Self::urls(cert)?;
+        let mut out = Fetched::default();
+        let a = self.ask_ocsp(&ocsp, cert, issuer, &mut out);
+        let b = self.get_crls(&crls, cert, issuer, false, &mut out);
+        if out.statuses.is_empty() {
+            b.and(a)?;
         }
+        Ok(out)
+    }
+
+    /// The status of `cert` now, as Circular 15/2025/TT-BKHCN orders it: OCSP when the
+    /// certificate names a responder and it answers good or revoked; otherwise the CRL. Errors
+    /// when nothing gave a definite answer.
+    pub fn fetch_status(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+    ) -> Result<Fetched, RevocationError> {
+        let (ocsp, crls) = Self::urls(cert)?;
+        let mut out = Fetched::default();
+        let ocsp_result = self.ask_ocsp(&ocsp, cert, issuer, &mut out);
+        let definite = |f: &Fetched| {
+            f.statuses
+                .iter()
+                .any(|c| matches!(c.status, Status::Good | Status::Revoked { .. }))
+        };
+        if definite(&out) {
+            return Ok(out);
+        }
+        let crl_result = self.get_crls(&crls, cert, issuer, true, &mut out);
+        if !out.statuses.is_empty() {
+            // A definite CRL answer, or only "unknown" from the responder.
+            return Ok(out);
+        }
+        crl_result.and(ocsp_result)?;
+        Err(RevocationError::NotCovered)
     }
 }
 
@@ -575,6 +724,27 @@ pub fn status_at(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirects_stay_on_their_origin() {
+        assert_eq!(
+            origin("HTTPS://Ocsp.Example.vn:8443/a?b").as_deref(),
+            Some("https://ocsp.example.vn:8443")
+        );
+        assert_eq!(
+            resolve("http://ca.vn/x", "/crl/y.crl").as_deref(),
+            Some("http://ca.vn/crl/y.crl")
+        );
+        assert_eq!(resolve("http://ca.vn/x", "//evil.example/y"), None);
+        assert_ne!(
+            origin("http://ca.vn/x"),
+            origin(&resolve("http://ca.vn/x", "https://ca.vn/x").unwrap())
+        );
+        assert_ne!(
+            origin("http://ca.vn/x"),
+            origin(&resolve("http://ca.vn/x", "http://ca.vn.evil.example/x").unwrap())
+        );
+    }
 
     #[test]
     fn garbage_is_a_decode_error_not_a_panic() {

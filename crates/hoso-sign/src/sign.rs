@@ -176,6 +176,28 @@ pub enum SignError {
     /// A visible signature without widgets, or an appearance without a form XObject.
     #[error("the visible signature has no appearance form")]
     AppearanceWithoutForm,
+    /// The signing certificate is revoked (Circular 15/2025/TT-BKHCN: checked before signing).
+    #[error(
+        "chứng thư ký \"{subject}\" đã bị thu hồi ngày {revoked_at}, không thể ký / the signing \
+         certificate was revoked on {revoked_at}; nothing signed"
+    )]
+    CertificateRevoked {
+        /// Subject of the signing certificate.
+        subject: String,
+        /// revocationTime / revocationDate, ISO 8601 Vietnam time.
+        revoked_at: String,
+    },
+    /// B-LT/B-LTA asked for a certificate that names no OCSP responder and no CRL.
+    #[error(
+        "chứng thư ký \"{subject}\" không ghi máy chủ OCSP hay điểm phân phối CRL, nên tệp \
+         B-LT/B-LTA không thể chứa tình trạng thu hồi của nó; hãy ký mức B-T / the signing \
+         certificate names no OCSP responder or CRL distribution point, so a B-LT/B-LTA file \
+         cannot hold its revocation status; sign at B-T"
+    )]
+    NoRevocationSource {
+        /// Subject of the signing certificate.
+        subject: String,
+    },
 }
 
 /// Width reserved for the `/ByteRange` array so it can be patched in place.
@@ -793,6 +815,75 @@ pub struct SignedDocument {
     pub capacity: usize,
     /// PAdES level reached.
     pub level: Level,
+    /// What the revocation check before signing found.
+    pub signer_revocation: SignerRevocation,
+}
+
+/// The signer's own certificate, checked before signing (Circular 15/2025/TT-BKHCN: OCSP when
+/// the certificate names a responder, else the latest CRL).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum SignerRevocation {
+    /// The certificate names no OCSP responder and no CRL distribution point.
+    NoSource,
+    /// Not revoked, according to this source, now.
+    Good {
+        /// OCSP or CRL.
+        source: crate::revocation::Source,
+    },
+    /// No status could be had (services unreachable, unknown to the responder): a warning, the
+    /// signature is made.
+    Unavailable {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Checks `chain[0]` (the signing certificate) before anything is written: revoked is refused,
+/// no answer is a warning; B-LT/B-LTA for a certificate naming no revocation source is refused.
+pub fn check_signer_revocation(
+    chain: &[Certificate],
+    level: Level,
+) -> Result<SignerRevocation, SignError> {
+    use crate::revocation::{crl_urls, ocsp_urls, RevocationClient, Status};
+    let Some(leaf) = chain.first() else {
+        return Ok(SignerRevocation::NoSource);
+    };
+    if ocsp_urls(leaf).is_empty() && crl_urls(leaf).is_empty() {
+        if matches!(level, Level::BLT | Level::BLTA) {
+            return Err(SignError::NoRevocationSource {
+                subject: chain::subject(leaf),
+            });
+        }
+        return Ok(SignerRevocation::NoSource);
+    }
+    let issuer = chain.iter().skip(1).find(|c| {
+        c.tbs_certificate.subject == leaf.tbs_certificate.issuer
+            && crate::crypto::verify_cert_signature(leaf, c).is_ok()
+    });
+    let Some(issuer) = issuer else {
+        return Ok(SignerRevocation::Unavailable {
+            reason: "the issuer's certificate is not in the signer's chain".into(),
+        });
+    };
+    let now = SystemTime::now();
+    let fetched = match RevocationClient::new().fetch_status(leaf, issuer) {
+        Ok(f) => f,
+        Err(e) => {
+            return Ok(SignerRevocation::Unavailable {
+                reason: e.to_string(),
+            })
+        }
+    };
+    match crate::revocation::status_at(leaf, issuer, &fetched.ocsps, &fetched.crls, now) {
+        Some((Status::Revoked { at }, _)) => Err(SignError::CertificateRevoked {
+            subject: chain::subject(leaf),
+            revoked_at: crate::time::iso8601_vn(at),
+        }),
+        Some((Status::Good, c)) => Ok(SignerRevocation::Good { source: c.source }),
+        _ => Ok(SignerRevocation::Unavailable {
+            reason: "the OCSP responder does not know the certificate and no CRL answered".into(),
+        }),
+    }
 }
 
 impl Signed {
@@ -841,6 +932,7 @@ impl Signed {
             cms_len: der.len(),
             capacity: a.capacity,
             level,
+            signer_revocation: SignerRevocation::NoSource,
         })
     }
 }
@@ -864,9 +956,10 @@ pub fn sign_pdf(
         // The document timestamp would be a change P=1 forbids.
         return Err(SignError::DocMdpForbids);
     }
+    let signer_revocation = check_signer_revocation(signer.certificate_chain(), opts.level)?;
     let prepared = Prepared::new(input, opts, signer, tsa)?;
     let signed = prepared.write(output)?.sign(signer)?;
-    match (opts.level, tsa) {
+    let done = match (opts.level, tsa) {
         (Level::BT, Some(tsa)) => signed.timestamp(tsa)?.finish(),
         (Level::BLT | Level::BLTA, Some(tsa)) => {
             let mut done = signed.timestamp(tsa)?.finish()?;
@@ -886,5 +979,9 @@ pub fn sign_pdf(
         }
         .into()),
         (Level::BB, _) => signed.finish(),
-    }
+    };
+    done.map(|d| SignedDocument {
+        signer_revocation,
+        ..d
+    })
 }

@@ -5,7 +5,7 @@
 use std::time::SystemTime;
 
 use hoso_register::{Entry, QrLookup, QrPayload, Register};
-use hoso_sign::verify::{verify_pdf, Coverage, Verdict, VerifyOptions};
+use hoso_sign::verify::{verify_pdf_ltv, BottomLine, Coverage, LtvOptions, Verdict, VerifyOptions};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -20,7 +20,8 @@ use crate::office::{Document, Office};
 pub enum Color {
     /// Signed, intact and trusted; or exactly a file this office registered.
     Green,
-    /// Intact but not trusted, or neither signed nor registered: look closer.
+    /// Intact but not trusted, valid but revocation not checked, or neither signed nor
+    /// registered: look closer.
     Amber,
     /// Modified, forged, or a QR code that does not match the register.
     Red,
@@ -35,7 +36,7 @@ pub struct SignerLine {
     pub claimed_time: Option<String>,
     /// When, by a trusted timestamp.
     pub timestamp: Option<String>,
-    /// valid / untrusted / invalid.
+    /// valid / valid, revocation not checked / untrusted / invalid.
     pub verdict: Verdict,
     /// The document changed after this signature (beyond later signatures and LTV data).
     pub changed_after: bool,
@@ -84,9 +85,10 @@ impl RegisterLine {
 pub struct VerifyCard {
     /// Green, amber or red.
     pub color: Color,
-    /// A short reason code the page words in the chosen language: `valid`, `untrusted`,
-    /// `invalid`, `registered`, `unsigned`, `not_registered`, `other_register`, `qr_mismatch`,
-    /// `no_entry`.
+    /// A short reason code the page words in the chosen language: `valid`,
+    /// `revocation_not_checked`, `untrusted`, `invalid`, `registered`, `unsigned`,
+    /// `not_registered`, `other_register`, `no_match` (a QR payload that matches no entry: the
+    /// card then shows nothing of any entry).
     pub reason: String,
     /// The file's name, when a file was checked.
     pub file: Option<String>,
@@ -114,7 +116,12 @@ fn check_file(office: &Office, doc: &Document) -> Result<VerifyCard, AppError> {
         trust: settings.trust_store()?,
         now: SystemTime::now(),
     };
-    let report = verify_pdf(&doc.file, &opts)?;
+    // Revocation: OCSP then CRL for certificates that chain to a trusted root (Circular
+    // 15/2025/TT-BKHCN); without an answer the card is amber, never plain green.
+    let ltv = LtvOptions {
+        fetch_revocation: true,
+    };
+    let report = verify_pdf_ltv(&doc.file, &opts, &ltv)?;
     let sha = hoso_register::sha256_file(&doc.file).map_err(|source| AppError::Read {
         path: doc.file.clone(),
         source,
@@ -150,10 +157,11 @@ fn check_file(office: &Office, doc: &Document) -> Result<VerifyCard, AppError> {
             (Color::Amber, "unsigned")
         }
     } else {
-        match report.verdict() {
-            Verdict::Valid => (Color::Green, "valid"),
-            Verdict::Untrusted => (Color::Amber, "untrusted"),
-            Verdict::Invalid => (Color::Red, "invalid"),
+        match report.bottom_line {
+            BottomLine::Valid => (Color::Green, "valid"),
+            BottomLine::ValidRevocationNotChecked => (Color::Amber, "revocation_not_checked"),
+            BottomLine::Untrusted | BottomLine::NoSignatures => (Color::Amber, "untrusted"),
+            BottomLine::Invalid => (Color::Red, "invalid"),
         }
     };
     Ok(VerifyCard {
@@ -225,11 +233,10 @@ pub async fn lookup_qr(office: State<'_, Office>, payload: String) -> Result<Ver
             )
         }
         QrLookup::OtherRegister { .. } => card(Color::Amber, "other_register", None),
-        QrLookup::NoSuchEntry { .. } => card(Color::Red, "no_entry", None),
-        QrLookup::HashMismatch { entry } => card(
-            Color::Red,
-            "qr_mismatch",
-            Some(RegisterLine::of(&entry, false)),
-        ),
+        // Issue 14 point 7: no title, code, station or number of any entry, and the same answer
+        // whether or not the entry the payload names exists.
+        QrLookup::NoSuchEntry { .. } | QrLookup::HashMismatch { .. } => {
+            card(Color::Red, "no_match", None)
+        }
     })
 }

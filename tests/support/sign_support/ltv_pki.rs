@@ -246,6 +246,15 @@ impl LtvPki {
         self.gen_crl();
     }
 
+    /// Removes `serial` from the database, so the responder answers "unknown" for it (and the
+    /// CRL, which lists only revoked serials, does not mention it).
+    pub fn forget(&mut self, serial: &str) {
+        self.entries
+            .retain(|e| e.split('\t').nth(3) != Some(serial));
+        self.write_index();
+        self.gen_crl();
+    }
+
     /// Writes `root.crl` (DER) from the database.
     pub fn gen_crl(&self) {
         let d = self.dir.path();
@@ -281,6 +290,8 @@ impl LtvPki {
     /// Starts `openssl ocsp` and the CRL server.
     pub fn start(&mut self) {
         self.gen_crl();
+        // A fresh flag: a stopped CRL server's thread may still hold the old one.
+        self.crl_stop = Arc::new(AtomicBool::new(false));
         let d = self.dir.path();
         let child = Command::new(openssl())
             .current_dir(d)
@@ -356,10 +367,20 @@ impl LtvPki {
     /// Stops the OCSP responder and the CRL server, so later checks can only use what the
     /// file holds.
     pub fn stop(&mut self) {
+        self.stop_ocsp();
+        self.stop_crl();
+    }
+
+    /// Stops only the OCSP responder (the CRL stays served).
+    pub fn stop_ocsp(&mut self) {
         if let Some(mut c) = self.ocsp.take() {
             let _ = c.kill();
             let _ = c.wait();
         }
+    }
+
+    /// Stops only the CRL server.
+    pub fn stop_crl(&mut self) {
         self.crl_stop.store(true, Ordering::SeqCst);
         std::thread::sleep(Duration::from_millis(60));
     }

@@ -274,16 +274,11 @@ fn lookup(reg: &Register, a: LookupArgs) -> Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(1));
             }
-            QrLookup::NoSuchEntry { seq } => {
-                eprintln!("Không có mục số / no entry number {seq}");
-                return Ok(ExitCode::from(1));
-            }
-            QrLookup::HashMismatch { entry } => {
-                eprintln!(
-                    "Mã QR không khớp mục {} / the QR code does not match entry {}",
-                    entry.seq, entry.seq
-                );
-                return Ok(ExitCode::from(1));
+            // Issue 14 point 7: a payload that does not match says so and nothing more: not
+            // the title, code, station or number of the entry it names (nor whether that entry
+            // exists, so lookups cannot enumerate the register).
+            QrLookup::NoSuchEntry { .. } | QrLookup::HashMismatch { .. } => {
+                return Ok(no_match(a.json, None));
             }
         }
     } else {
@@ -296,12 +291,7 @@ fn lookup(reg: &Register, a: LookupArgs) -> Result<ExitCode> {
         };
         let found = reg.lookup_sha256(&sha)?;
         if found.is_empty() {
-            if a.json {
-                println!("{}", json!({ "sha256": hex(&sha), "found": false }));
-            } else {
-                println!("Không có trong sổ / not in the register: {}", hex(&sha));
-            }
-            return Ok(ExitCode::from(1));
+            return Ok(no_match(a.json, Some(&sha)));
         }
         found
     };
@@ -322,6 +312,21 @@ fn lookup(reg: &Register, a: LookupArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The one answer to a lookup that matches nothing: "không khớp / no match", with the caller's
+/// own hash when there is one and nothing from the register.
+fn no_match(json: bool, sha: Option<&[u8; 32]>) -> ExitCode {
+    if json {
+        let mut v = json!({ "found": false, "match": false });
+        if let Some(sha) = sha {
+            v["sha256"] = json!(hex(sha));
+        }
+        println!("{v}");
+    } else {
+        println!("Không khớp / no match: không có mục nào trong sổ khớp / nothing in the register matches");
+    }
+    ExitCode::from(1)
 }
 
 fn lookup_json(r: &LookupResult) -> serde_json::Value {

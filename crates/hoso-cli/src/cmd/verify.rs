@@ -7,11 +7,21 @@ use std::time::SystemTime;
 
 use hoso_sign::chain::TrustStore;
 use hoso_sign::verify::{
-    verify_pdf_ltv, CheckKind, CheckStatus, Coverage, LtvOptions, Verdict, VerificationReport,
-    VerifyOptions,
+    verify_pdf_ltv, BottomLine, CheckKind, CheckStatus, Coverage, LtvOptions, ProofOfExistence,
+    RevocationSource, RevocationState, Verdict, VerificationReport, VerifyOptions,
 };
 
+const EXIT_CODES: &str = "\
+Mã thoát / exit codes:
+  0  hợp lệ / valid: intact, trusted, not revoked
+  1  không hợp lệ: bị sửa hoặc giả mạo / invalid: changed or forged (or a revoked certificate)
+  2  lỗi cách dùng hoặc tệp đầu vào / usage or input error
+  3  nguyên vẹn nhưng chưa tin cậy / intact but untrusted
+  4  hợp lệ, chưa kiểm tra được tình trạng thu hồi / valid, revocation not checked
+  5  không có chữ ký / no signatures (nothing forged, nothing vouched for)";
+
 #[derive(clap::Args)]
+#[command(after_help = EXIT_CODES)]
 pub struct Args {
     /// Tệp PDF cần kiểm tra / the PDF to verify.
     file: PathBuf,
@@ -24,9 +34,13 @@ pub struct Args {
     /// In báo cáo dạng JSON / print the report as JSON.
     #[arg(long)]
     json: bool,
-    /// Lấy dữ liệu thu hồi (OCSP/CRL) trực tuyến khi tệp không có / fetch OCSP/CRL online when
-    /// the file has none.
+    /// Không hỏi OCSP/CRL trực tuyến, chỉ dùng dữ liệu trong tệp / do not ask OCSP responders
+    /// or CRL servers; use only what the file holds. Without it, OCSP then the CRL are asked for
+    /// certificates that chain to a trusted root and have no status in the file.
     #[arg(long)]
+    offline: bool,
+    /// (Mặc định / the default now; kept for old scripts.)
+    #[arg(long, hide = true, conflicts_with = "offline")]
     fetch_revocation: bool,
     /// Kiểm tra như tại thời điểm này (ISO 8601, vd. 2030-01-01T00:00:00Z) / validate as of this
     /// time.
@@ -83,6 +97,9 @@ fn kind_vi(k: CheckKind) -> &'static str {
 fn verdict_line(v: Verdict) -> &'static str {
     match v {
         Verdict::Valid => "HỢP LỆ: chữ ký nguyên vẹn và tin cậy / VALID: intact and trusted",
+        Verdict::ValidRevocationNotChecked => {
+            "HỢP LỆ, CHƯA KIỂM TRA ĐƯỢC TÌNH TRẠNG THU HỒI / VALID, REVOCATION NOT CHECKED"
+        }
         Verdict::Untrusted => {
             "CHƯA TIN CẬY: chữ ký nguyên vẹn nhưng chứng thư không được tin cậy / \
              UNTRUSTED: intact, but the certificate is not trusted"
@@ -90,6 +107,43 @@ fn verdict_line(v: Verdict) -> &'static str {
         Verdict::Invalid => {
             "KHÔNG HỢP LỆ: tài liệu bị sửa hoặc chữ ký sai / INVALID: modified or forged"
         }
+    }
+}
+
+fn verdict_colour(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Valid => "1;32",
+        Verdict::ValidRevocationNotChecked | Verdict::Untrusted => "1;33",
+        Verdict::Invalid => "1;31",
+    }
+}
+
+fn bottom_line(b: BottomLine) -> (&'static str, &'static str) {
+    match b {
+        BottomLine::Valid => ("1;32", verdict_line(Verdict::Valid)),
+        BottomLine::ValidRevocationNotChecked => {
+            ("1;33", verdict_line(Verdict::ValidRevocationNotChecked))
+        }
+        BottomLine::Untrusted => ("1;33", verdict_line(Verdict::Untrusted)),
+        BottomLine::Invalid => ("1;31", verdict_line(Verdict::Invalid)),
+        BottomLine::NoSignatures => ("1;33", "KHÔNG CÓ CHỮ KÝ / NO SIGNATURES"),
+    }
+}
+
+fn revocation_words(r: RevocationState) -> &'static str {
+    match r {
+        RevocationState::Good => "chưa bị thu hồi / good",
+        RevocationState::Revoked => "ĐÃ BỊ THU HỒI / REVOKED",
+        RevocationState::NotChecked => "chưa kiểm tra được / not checked",
+    }
+}
+
+fn source_words(s: RevocationSource) -> &'static str {
+    match s {
+        RevocationSource::Dss => "DSS",
+        RevocationSource::Cms => "CMS",
+        RevocationSource::OnlineOcsp => "OCSP trực tuyến / online OCSP",
+        RevocationSource::OnlineCrl => "CRL trực tuyến / online CRL",
     }
 }
 
@@ -113,6 +167,13 @@ fn print_table(rep: &VerificationReport, p: &Paint) {
         if let Some(who) = &s.signer {
             println!("  Người ký / signer: {who}");
         }
+        if let Some(c) = &s.certificate {
+            println!("  Cơ quan cấp / issuer: {}", c.issuer);
+            println!(
+                "  Hiệu lực chứng thư / certificate validity: {} → {}",
+                c.valid_from, c.valid_until
+            );
+        }
         if let Some(t) = &s.claimed_time {
             println!("  Thời điểm khai báo / claimed time (/M): {t}");
         }
@@ -135,22 +196,26 @@ fn print_table(rep: &VerificationReport, p: &Paint) {
             println!(
                 "  Kiểm tra dài hạn / long-term validation: {} — thời điểm kiểm tra / validated at \
                  {} ({}), thu hồi / revocation: {}{}",
-                l.level,
+                serde_json::to_value(l.level)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
                 l.validation_time,
-                match l.proof_of_existence.as_str() {
-                    "signature timestamp" => "dấu thời gian chữ ký / signature timestamp",
-                    "document timestamp" => "dấu thời gian tài liệu / document timestamp",
-                    _ => "thời điểm hiện tại / current time",
+                match l.proof_of_existence {
+                    ProofOfExistence::SignatureTimestamp => {
+                        "dấu thời gian chữ ký / signature timestamp"
+                    }
+                    ProofOfExistence::DocumentTimestamp => {
+                        "dấu thời gian tài liệu / document timestamp"
+                    }
+                    ProofOfExistence::None => "thời điểm hiện tại / current time",
                 },
-                match l.revocation.as_str() {
-                    "good" => "chưa bị thu hồi / good",
-                    "revoked" => "ĐÃ BỊ THU HỒI / REVOKED",
-                    _ => "không có dữ liệu / missing",
-                },
+                revocation_words(l.revocation),
                 if l.revocation_sources.is_empty() {
                     String::new()
                 } else {
-                    format!(" ({})", l.revocation_sources.join(", "))
+                    let s: Vec<&str> = l.revocation_sources.iter().map(|s| source_words(*s)).collect();
+                    format!(" ({})", s.join(", "))
                 }
             );
         }
@@ -166,12 +231,10 @@ fn print_table(rep: &VerificationReport, p: &Paint) {
             };
             println!("  {mark} {}: {}", kind_vi(c.kind), c.detail);
         }
-        let code = match s.verdict {
-            Verdict::Valid => "1;32",
-            Verdict::Untrusted => "1;33",
-            Verdict::Invalid => "1;31",
-        };
-        println!("  => {}", p.c(code, verdict_line(s.verdict)));
+        println!(
+            "  => {}",
+            p.c(verdict_colour(s.verdict), verdict_line(s.verdict))
+        );
         if rep.demo_trusted && s.verdict == Verdict::Valid {
             println!(
                 "     {}",
@@ -183,13 +246,8 @@ fn print_table(rep: &VerificationReport, p: &Paint) {
         }
     }
     println!();
-    let v = rep.verdict();
-    let code = match v {
-        Verdict::Valid => "1;32",
-        Verdict::Untrusted => "1;33",
-        Verdict::Invalid => "1;31",
-    };
-    println!("Kết luận / verdict: {}", p.c(code, verdict_line(v)));
+    let (code, line) = bottom_line(rep.bottom_line);
+    println!("Kết luận / verdict: {}", p.c(code, line));
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -205,21 +263,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         now: args.at.unwrap_or_else(SystemTime::now),
     };
     let ltv = LtvOptions {
-        fetch_revocation: args.fetch_revocation,
+        // `--fetch-revocation` is what verification does anyway unless `--offline`.
+        fetch_revocation: !args.offline || args.fetch_revocation,
     };
     let rep = verify_pdf_ltv(&args.file, &opts, &ltv)?;
     if args.json {
         let mut v = serde_json::to_value(&rep)?;
-        v["verdict"] = serde_json::to_value(rep.verdict())?;
+        // The bottom line under its old key too, for scripts written before `bottom_line`.
+        v["verdict"] = serde_json::to_value(rep.bottom_line)?;
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         print_table(&rep, &Paint(std::io::stdout().is_terminal()));
     }
-    Ok(if rep.verdict() == Verdict::Valid {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(ExitCode::from(rep.bottom_line.exit_code()))
 }
 
 #[cfg(test)]

@@ -23,9 +23,12 @@ use crate::cms::{self as cms_mod, CmsError};
 use crate::oids;
 use crate::pdf::object::decode_text;
 use crate::pdf::{Dict, FileSource, ObjRef, Object, PdfError, PdfFile, Prefix, Source, XrefEntry};
-pub use ltv::{LtvOptions, LtvReport};
+pub use ltv::{
+    LtvOptions, LtvReport, PadesLevel, ProofOfExistence, RevocationSource, RevocationState,
+};
 pub use report::{
-    Change, ChangeKind, Check, CheckKind, CheckStatus, Coverage, ModificationLevel,
+    BottomLine, CertificateSummary, Change, ChangeKind, Check, CheckKind, CheckStatus, Coverage,
+    ModificationLevel,
     SignatureReport, TimestampReport, Verdict, VerificationReport,
 };
 
@@ -140,12 +143,15 @@ pub fn verify_source_ltv<S: Source>(
         done[i] = Some(verify_one(&file, name, v, docmdp, opts, &mut ltv_ctx)?);
     }
     let signatures: Vec<SignatureReport> = done.into_iter().flatten().collect();
-    Ok(VerificationReport {
+    let mut report = VerificationReport {
         file_len: file.len(),
         revisions: file.revisions().len(),
         demo_trusted: opts.trust.demo_allowed(),
+        bottom_line: BottomLine::NoSignatures,
         signatures,
-    })
+    };
+    report.bottom_line = report.bottom_line();
+    Ok(report)
 }
 
 /// The certification signature's reference and `/P`, from the catalog's `/Perms /DocMDP`.
@@ -173,6 +179,7 @@ fn new_report(field: &str) -> SignatureReport {
         field: field.to_owned(),
         sub_filter: String::new(),
         signer: None,
+        certificate: None,
         claimed_time: None,
         timestamp: None,
         byte_range: Vec::new(),
@@ -429,6 +436,17 @@ fn verify_one<S: Source>(
         rep.conclude();
         return Ok(rep);
     }
+    if sd.encap_content_info.econtent.is_some() {
+        // ISO 32000-1 §12.8.3.3.1: a detached signature's CMS has no content; content inside it
+        // would be what the signature really covers, not the byte range.
+        rep.push(
+            CheckKind::CmsSignature,
+            CheckStatus::Failed,
+            "the CMS of a detached signature carries encapsulated content",
+        );
+        rep.conclude();
+        return Ok(rep);
+    }
     let src = file.source();
     let verified = cms_mod::verify_signer_info(&sd, &oids::ID_DATA, |alg| {
         hash_ranges(src, alg, &[(0, b), (c, signed_len)])
@@ -463,6 +481,30 @@ fn verify_one<S: Source>(
         }
     };
     rep.signer = Some(chain::subject(&verified.signer));
+    rep.certificate = Some(certificate_summary(&verified.signer));
+    if !verified.has_signed_attributes {
+        if rep.sub_filter == "ETSI.CAdES.detached" {
+            rep.push(
+                CheckKind::CmsSignature,
+                CheckStatus::Failed,
+                "ETSI.CAdES.detached requires signed attributes (ETSI EN 319 142-1 §6.3)",
+            );
+            rep.conclude();
+            return Ok(rep);
+        }
+        rep.push(
+            CheckKind::PadesProfile,
+            CheckStatus::Warning,
+            "not PAdES: adbe.pkcs7.detached without signed attributes (the signature covers the \
+             bytes, but nothing binds the signer's certificate or a signing time)",
+        );
+    } else if rep.sub_filter == "adbe.pkcs7.detached" {
+        rep.push(
+            CheckKind::PadesProfile,
+            CheckStatus::Warning,
+            "not PAdES: /SubFilter adbe.pkcs7.detached (PAdES uses ETSI.CAdES.detached)",
+        );
+    }
     if rep.sub_filter == "ETSI.CAdES.detached" {
         let mut problems = Vec::new();
         if !verified.has_signing_certificate {
@@ -488,7 +530,7 @@ fn verify_one<S: Source>(
 
     // 6. Timestamp over the signature value.
     let mut validation_time = opts.now;
-    let mut poe = "none";
+    let mut poe = ProofOfExistence::None;
     let tokens: Vec<_> = verified
         .info
         .unsigned_attrs
@@ -513,7 +555,7 @@ fn verify_one<S: Source>(
                 match &ts.chain {
                     Ok(_) => {
                         validation_time = ts.gen_time;
-                        poe = "signature timestamp";
+                        poe = ProofOfExistence::SignatureTimestamp;
                         rep.push(
                             CheckKind::Timestamp,
                             CheckStatus::Passed,
@@ -535,18 +577,18 @@ fn verify_one<S: Source>(
     }
 
     // A trusted document timestamp covering this signature proves it existed by then.
-    if poe == "none" {
+    if poe == ProofOfExistence::None {
         if let Some(t) = ltv_ctx.doc_timestamp_poe(signed_len) {
             if t < validation_time {
                 validation_time = t;
-                poe = "document timestamp";
+                poe = ProofOfExistence::DocumentTimestamp;
             }
         }
     }
     let level = if rep.timestamp.as_ref().is_some_and(|t| t.trusted) {
-        "B-T"
+        PadesLevel::BT
     } else {
-        "B-B"
+        PadesLevel::BB
     };
 
     // 7. Certificate path at the timestamp's time (or now).
@@ -575,10 +617,12 @@ fn verify_one<S: Source>(
             e.to_string(),
         ),
     }
+    let embedded = ltv::embedded_revocation(&sd, Some(&verified.info));
     ltv::revocation_checks(
         &mut rep,
         &verified.signer,
         &verified.certificates,
+        &embedded,
         validation_time,
         poe,
         &vri_key,
@@ -591,21 +635,38 @@ fn verify_one<S: Source>(
     Ok(rep)
 }
 
+/// Subject, issuer, validity period and fingerprint of `c`.
+pub(crate) fn certificate_summary(c: &x509_cert::Certificate) -> report::CertificateSummary {
+    let v = &c.tbs_certificate.validity;
+    report::CertificateSummary {
+        subject: chain::subject(c),
+        issuer: c.tbs_certificate.issuer.to_string(),
+        valid_from: crate::time::iso8601_vn(v.not_before.to_system_time()),
+        valid_until: crate::time::iso8601_vn(v.not_after.to_system_time()),
+        sha256: chain::fingerprint(c)
+            .map(|f| f.iter().map(|b| format!("{b:02x}")).collect())
+            .unwrap_or_default(),
+    }
+}
+
 /// Hashes the byte ranges of `src` with `alg`, streaming 1 MiB at a time.
 fn hash_ranges<S: Source + ?Sized>(
     src: &S,
     alg: &Oid,
     ranges: &[(u64, u64)],
 ) -> Result<Vec<u8>, crate::crypto::CryptoError> {
+    use sha3::digest::{ExtendableOutput, Update as _};
     enum H {
         S256(sha2::Sha256),
         S384(sha2::Sha384),
         S512(sha2::Sha512),
+        Shake(sha3::Shake256),
     }
     let mut h = match *alg {
         oids::SHA256 => H::S256(sha2::Sha256::new()),
         oids::SHA384 => H::S384(sha2::Sha384::new()),
         oids::SHA512 => H::S512(sha2::Sha512::new()),
+        oids::SHAKE256 => H::Shake(sha3::Shake256::default()),
         other => {
             return Err(crate::crypto::CryptoError::UnsupportedAlgorithm(
                 other.to_string(),
@@ -624,9 +685,10 @@ fn hash_ranges<S: Source + ?Sized>(
                 return Err(crate::crypto::CryptoError::Mismatch);
             }
             match &mut h {
-                H::S256(x) => x.update(&buf[..n]),
-                H::S384(x) => x.update(&buf[..n]),
-                H::S512(x) => x.update(&buf[..n]),
+                H::S256(x) => Digest::update(x, &buf[..n]),
+                H::S384(x) => Digest::update(x, &buf[..n]),
+                H::S512(x) => Digest::update(x, &buf[..n]),
+                H::Shake(x) => x.update(&buf[..n]),
             }
             off += n as u64;
         }
@@ -635,5 +697,11 @@ fn hash_ranges<S: Source + ?Sized>(
         H::S256(x) => x.finalize().to_vec(),
         H::S384(x) => x.finalize().to_vec(),
         H::S512(x) => x.finalize().to_vec(),
+        H::Shake(x) => {
+            // RFC 8419 §2.3: SHAKE256 with 512 bits of output for Ed448.
+            let mut out = vec![0u8; 64];
+            x.finalize_xof_into(&mut out);
+            out
+        }
     })
 }

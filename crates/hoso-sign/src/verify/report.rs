@@ -142,15 +142,49 @@ pub struct Change {
     pub detail: String,
 }
 
-/// The bottom line for one signature or the document.
+/// The bottom line for one signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Verdict {
-    /// Intact, unmodified (or only allowed changes), and trusted.
+    /// Intact, unmodified (or only allowed changes), trusted, and OCSP/CRL data say no
+    /// certificate on the path was revoked at the validation time.
     Valid,
+    /// Intact and trusted, but no revocation status could be had for some certificate on the
+    /// path (Circular 15/2025/TT-BKHCN: a warning, never plain green).
+    ValidRevocationNotChecked,
     /// Intact but not trusted (unknown or demo root, expired certificate, ...).
     Untrusted,
-    /// Broken, forged or modified in a forbidden way.
+    /// Broken, forged or modified in a forbidden way (or a certificate revoked before signing).
     Invalid,
+}
+
+/// The document's bottom line, one value with one exit code (`hoso verify`) and one colour (app,
+/// kiosk).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BottomLine {
+    /// Every signature [`Verdict::Valid`]: exit 0, green.
+    Valid,
+    /// Every signature valid, some without revocation status: exit 4, amber.
+    ValidRevocationNotChecked,
+    /// No signature invalid, some intact but untrusted: exit 3, amber.
+    Untrusted,
+    /// Some signature invalid (changed or forged): exit 1, red.
+    Invalid,
+    /// The file has no signature at all: exit 5. Not "invalid" (nothing was forged), not
+    /// "valid" (nothing vouches for it); its own answer so a script can tell it apart.
+    NoSignatures,
+}
+
+impl BottomLine {
+    /// The process exit code `hoso verify` ends with (2 is kept for usage and input errors).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Self::Valid => 0,
+            Self::Invalid => 1,
+            Self::Untrusted => 3,
+            Self::ValidRevocationNotChecked => 4,
+            Self::NoSignatures => 5,
+        }
+    }
 }
 
 /// A verified timestamp.
@@ -164,6 +198,21 @@ pub struct TimestampReport {
     pub trusted: bool,
 }
 
+/// The signer's certificate as a clerk files it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateSummary {
+    /// Subject.
+    pub subject: String,
+    /// Issuer.
+    pub issuer: String,
+    /// notBefore, ISO 8601 in Vietnam time.
+    pub valid_from: String,
+    /// notAfter, ISO 8601 in Vietnam time.
+    pub valid_until: String,
+    /// SHA-256 of the DER certificate, lowercase hex.
+    pub sha256: String,
+}
+
 /// Everything established about one signature.
 #[derive(Debug, Clone, Serialize)]
 pub struct SignatureReport {
@@ -173,6 +222,8 @@ pub struct SignatureReport {
     pub sub_filter: String,
     /// Signer certificate subject.
     pub signer: Option<String>,
+    /// The signer's (or the TSA's, for a document timestamp) certificate.
+    pub certificate: Option<CertificateSummary>,
     /// `/M`, as claimed by the signer (not proof of time).
     pub claimed_time: Option<String>,
     /// The signature timestamp, if any and valid.
@@ -205,6 +256,8 @@ pub struct VerificationReport {
     pub revisions: usize,
     /// Whether the demo root was allowed (`--demo`).
     pub demo_trusted: bool,
+    /// The document's bottom line (the same as [`VerificationReport::bottom_line`]).
+    pub bottom_line: BottomLine,
     /// One entry per signature field with a value.
     pub signatures: Vec<SignatureReport>,
 }
@@ -249,6 +302,8 @@ impl SignatureReport {
             Verdict::Invalid
         } else if failed(CheckKind::CertificateChain) || !passed(CheckKind::CertificateChain) {
             Verdict::Untrusted
+        } else if !passed(CheckKind::Revocation) {
+            Verdict::ValidRevocationNotChecked
         } else {
             Verdict::Valid
         };
@@ -256,26 +311,20 @@ impl SignatureReport {
 }
 
 impl VerificationReport {
-    /// The document verdict: valid only if there is at least one signature and every one is
-    /// valid; otherwise the worst.
-    pub fn verdict(&self) -> Verdict {
+    /// The document's bottom line: no signature at all is its own answer; otherwise the worst
+    /// signature verdict (invalid, then untrusted, then revocation not checked).
+    pub fn bottom_line(&self) -> BottomLine {
+        let any = |v: Verdict| self.signatures.iter().any(|s| s.verdict == v);
         if self.signatures.is_empty() {
-            return Verdict::Invalid;
-        }
-        if self
-            .signatures
-            .iter()
-            .any(|s| s.verdict == Verdict::Invalid)
-        {
-            Verdict::Invalid
-        } else if self
-            .signatures
-            .iter()
-            .any(|s| s.verdict == Verdict::Untrusted)
-        {
-            Verdict::Untrusted
+            BottomLine::NoSignatures
+        } else if any(Verdict::Invalid) {
+            BottomLine::Invalid
+        } else if any(Verdict::Untrusted) {
+            BottomLine::Untrusted
+        } else if any(Verdict::ValidRevocationNotChecked) {
+            BottomLine::ValidRevocationNotChecked
         } else {
-            Verdict::Valid
+            BottomLine::Valid
         }
     }
 }
