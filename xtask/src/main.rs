@@ -20,11 +20,11 @@ mod demo_images;
 mod demo_sign;
 mod deps;
 mod env;
+mod fuzz;
 /// The OCR tests' character error rate, compiled from their one copy (xtask uses part of it).
 #[allow(dead_code)]
 #[path = "../../tests/support/text_accuracy.rs"]
 mod text_accuracy;
-mod fuzz;
 
 use std::process::ExitCode;
 

@@ -28,8 +28,7 @@ pub use ltv::{
 };
 pub use report::{
     BottomLine, CertificateSummary, Change, ChangeKind, Check, CheckKind, CheckStatus, Coverage,
-    ModificationLevel,
-    SignatureReport, TimestampReport, Verdict, VerificationReport,
+    ModificationLevel, SignatureReport, TimestampReport, Verdict, VerificationReport,
 };
 
 /// What to trust and when.
