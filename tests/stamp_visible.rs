@@ -320,8 +320,10 @@ fn signer_block_is_found_in_the_ocr_layer_of_a_scanned_dossier() {
     let r = widget_rects(&out)[0];
     let page_h = 841.89f32;
     let (top, bottom) = (page_h - r[3], page_h - r[1]);
+    // 1.5 pt: the OCR layer's line boxes (font size from Tesseract's row height) and
+    // pdftotext's word boxes (the font's ascent) differ by a fraction of a point.
     assert!(
-        top >= title.1 - 1.0 && bottom <= name.0 + 1.0,
+        top >= title.1 - 1.5 && bottom <= name.0 + 1.5,
         "{r:?} between {title:?} and {name:?}"
     );
     let (pdfa_ok, rep) = hoso_e2e::pdfa_check(&out);

@@ -33,7 +33,7 @@ pub fn hash(oid: &Oid, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
         oids::SHA256 => sha2::Sha256::digest(data).to_vec(),
         oids::SHA384 => sha2::Sha384::digest(data).to_vec(),
         oids::SHA512 => sha2::Sha512::digest(data).to_vec(),
-        oids::SHAKE256 => {
+        oids::SHAKE256 | oids::SHAKE256_LEN => {
             use sha3::digest::{ExtendableOutput, Update};
             let mut h = sha3::Shake256::default();
             h.update(data);

@@ -56,6 +56,10 @@ pub const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
 pub const ED448: Oid = Oid::new_unwrap("1.3.101.113");
 /// id-shake256 (RFC 8419 §2.3: 512-bit output as the message digest for Ed448).
 pub const SHAKE256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.12");
+/// id-shake256-len (RFC 8419 §2.3, ISO 32002): SHAKE256 with its output length as a parameter,
+/// 512 bits for Ed448; pyHanko names the digest this way. A parameter other than 512 gives a
+/// digest that does not match, so such a signature is invalid, never wrongly valid.
+pub const SHAKE256_LEN: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.18");
 /// adbe-revocationInfoArchival (ISO 32000-1 §12.8.3.3.2): revocation data in a signed attribute.
 pub const ADBE_REVOCATION_INFO_ARCHIVAL: Oid = Oid::new_unwrap("1.2.840.113583.1.1.8");
 /// id-ri-ocsp-response (RFC 5940 §4.1): an OCSPResponse as CMS OtherRevocationInfoFormat.

@@ -665,7 +665,7 @@ fn hash_ranges<S: Source + ?Sized>(
         oids::SHA256 => H::S256(sha2::Sha256::new()),
         oids::SHA384 => H::S384(sha2::Sha384::new()),
         oids::SHA512 => H::S512(sha2::Sha512::new()),
-        oids::SHAKE256 => H::Shake(sha3::Shake256::default()),
+        oids::SHAKE256 | oids::SHAKE256_LEN => H::Shake(sha3::Shake256::default()),
         other => {
             return Err(crate::crypto::CryptoError::UnsupportedAlgorithm(
                 other.to_string(),
