@@ -191,10 +191,10 @@ pub fn render(report: &VerificationReport, now: std::time::SystemTime) -> Option
             let _ = write!(
                 x,
                 "<vr:ValidationObject id=\"C-{}\"><vr:ObjectType>\
-                 urn:etsi:019102:validationObject:certificate</vr:ObjectType><vr:ValidationObject>\
+                 urn:etsi:019102:validationObject:certificate</vr:ObjectType><vr:ValidationObjectRepresentation>\
                  <vr:DigestAlgAndValue><ds:DigestMethod Algorithm=\"{SHA256}\"/>\
                  <ds:DigestValue>{digest}</ds:DigestValue></vr:DigestAlgAndValue>\
-                 </vr:ValidationObject></vr:ValidationObject>",
+                 </vr:ValidationObjectRepresentation></vr:ValidationObject>",
                 i + 1
             );
         }
