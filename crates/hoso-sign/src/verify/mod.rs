@@ -4,8 +4,13 @@
 //! that its gap is exactly the `/Contents` hex string of the signature dictionary found through
 //! the signed revision's own cross-reference data; that this dictionary was not redefined later;
 //! the digest and CMS signature; the PAdES attributes; what changed after the signed revision
-//! (with DocMDP); the timestamp; and the certificate path to a configured root. `Err` is returned
-//! only when the file cannot be read as a PDF at all.
+//! (with DocMDP) and how the touched pages render; the timestamp; and the certificate path to a
+//! configured root. Each check is one function (`check_byte_range_shape`,
+//! `open_signed_revision`, `check_signature_dictionary`, `check_modifications`, `decode_cms`,
+//! `check_cms_signature`, `check_pades_profile`, `check_signature_timestamp`,
+//! `check_certificate_chain`, then revocation in [`ltv`]) that pushes its outcome into the
+//! signature's report; the verdict follows from those outcomes alone. `Err` is returned only when
+//! not even an earlier revision of the file can be read as a PDF.
 
 pub mod ltv;
 mod modifications;
