@@ -73,6 +73,31 @@ pub enum OfficeError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// The file could not be verified at all (not a readable PDF).
+    #[error("không kiểm tra được {path}: {source} / cannot verify the file")]
+    Verify {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: hoso_sign::verify::VerifyError,
+    },
+    /// The text is not a hoso QR payload.
+    #[error("mã QR không đúng dạng HS1:…: {0} / not a hoso QR payload")]
+    BadQr(#[source] hoso_register::qr::QrError),
+    /// No register exists yet at the configured place.
+    #[error("chưa có sổ đăng ký tại {0} / no register at this path yet")]
+    NoRegister(PathBuf),
+    /// A report file could not be written; nothing was left behind.
+    #[error("không ghi được {path}: {source} / cannot write the report")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// An ETSI validation report needs at least one signature.
+    #[error("tệp không có chữ ký: không có gì để lập báo cáo ETSI / the file has no signature: no ETSI report to write")]
+    NoSignaturesToReport,
     /// The person cancelled; nothing was written or registered.
     #[error("đã hủy, không tạo tệp / cancelled, nothing written")]
     Cancelled,

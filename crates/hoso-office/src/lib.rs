@@ -9,7 +9,10 @@
 //! - [`build::build`]: a dossier (cleanup, OCR, progress per page, cancel) — registered;
 //! - [`sign::sign_one`], [`sign::sign_many`]: PAdES signatures — every signed file registered;
 //! - [`copy::copy`], [`copy::copy_many`]: Decree 30 certified copies — numbered and registered;
-//! - [`extend::extend`]: B-LT / B-LTA — the extended file registered.
+//! - [`extend::extend`]: B-LT / B-LTA — the extended file registered;
+//! - [`check::check_file`], [`check::check_qr`]: a file or a QR payload → signature report +
+//!   register line + one [`check::Verdict`] (exit code in the CLI, colour in the app), and the
+//!   report a clerk files ([`check::pdf`], [`check::etsi`], words in [`check::words`]).
 //!
 //! Long flows take a [`Watch`]: [`Event`]s out (bars in the CLI, page events in the app) and a
 //! [`Cancel`] flag in (Ctrl-C, the Cancel button).
@@ -29,6 +32,7 @@
 #![forbid(unsafe_code)]
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod copy;
 mod error;
