@@ -291,6 +291,55 @@ fn self_referencing_graphs_end() {
     check("self_references", &pdf(&objs, ""));
 }
 
+/// A sane page tree whose page uses a Type0 font that is its own `/DescendantFonts`, and an
+/// image that is its own `/SMask` (and a second image whose mask is the first): the importer
+/// behind `hoso build`, reopening for OCR and verification all end their walks.
+#[test]
+fn self_referencing_descendant_fonts_and_soft_masks() {
+    let image = |own: u32, mask: u32| {
+        stream(
+            &format!("/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /SMask {mask} 0 R /Own {own}"),
+            &[0x80],
+        )
+    };
+    let objs = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".to_owned(),
+        // Page 1: text in a Type0 font whose descendant is itself.
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F0 5 0 R >> >> /Contents 6 0 R >>".to_owned(),
+        // Page 2: only images, as a scan: reopening follows their soft masks.
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /XObject << /Im0 7 0 R /Im1 8 0 R >> >> /Contents 9 0 R >>".to_owned(),
+        "<< /Type /Font /Subtype /Type0 /BaseFont /Loop /Encoding /Identity-H /DescendantFonts [5 0 R] >>".to_owned(),
+        stream("", b"BT /F0 12 Tf 10 10 Td <0001> Tj ET"),
+        image(7, 7),
+        image(8, 7),
+        stream("", b"q 200 0 0 100 0 100 cm /Im0 Do Q q 200 0 0 100 0 0 cm /Im1 Do Q"),
+    ];
+    let bytes = pdf(&objs, "");
+
+    // The library walks themselves, directly.
+    let mut imp = hoso_pdf::import::PdfImporter::load(&bytes).expect("the file opens");
+    assert_eq!(imp.page_count(), 2);
+    let mut w = hoso_pdf::DossierWriter::new(std::io::sink()).unwrap();
+    match imp.import_page(&mut w, 1) {
+        Err(hoso_pdf::PdfError::Pdfa(hoso_pdf::PdfaViolation::UnembeddedFont { font, .. })) => {
+            assert_eq!(font, "Loop")
+        }
+        other => panic!("a self-descended Type0 font is not embedded: {other:?}"),
+    }
+    let existing = hoso_pdf::reopen::read_existing(&bytes).expect("reopen reads it");
+    assert_eq!(existing.pages.len(), 2);
+    assert!(
+        existing
+            .pages
+            .iter()
+            .all(|p| matches!(p, hoso_pdf::reopen::ExistingPage::Keep)),
+        "a page whose image is its own soft mask is kept as it is"
+    );
+
+    check("self_descendant_font_and_smask", &bytes);
+}
+
 #[test]
 fn dictionary_with_millions_of_keys() {
     let mut keys = String::with_capacity(2_000_000 * 10);

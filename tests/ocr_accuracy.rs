@@ -263,10 +263,20 @@ fn hoso_ocr_adds_a_layer_to_an_existing_dossier_without_touching_images() {
         .contains("GIẤY CHỨNG SINH"));
 
     // A signed file is refused: adding a layer would break its signature.
-    let mut doc = lopdf::Document::load(&plain).unwrap();
-    doc.add_object(lopdf::dictionary! { "Type" => "Sig", "Filter" => "Adobe.PPKLite" });
+    // An incremental update adding one signature dictionary (ISO 32000-1 §12.8.1).
+    let mut bytes = std::fs::read(&plain).unwrap();
+    let file = hoso_pdf::read::PdfFile::open(bytes.as_slice()).unwrap();
+    let mut update = hoso_pdf::read::update::IncrementalUpdate::new(&file).unwrap();
+    let sig = update.allocate();
+    let mut d = hoso_pdf::read::Dict::new();
+    d.set("Type", hoso_pdf::read::Object::name("Sig"))
+        .set("Filter", hoso_pdf::read::Object::name("Adobe.PPKLite"));
+    update.put(sig, &hoso_pdf::read::Object::Dict(d));
+    let appended = update.finish().bytes;
+    drop(file);
+    bytes.extend_from_slice(&appended);
     let signed = dir.path().join("signed.pdf");
-    doc.save(&signed).unwrap();
+    std::fs::write(&signed, &bytes).unwrap();
     let err = hoso_dossier::ocr_existing(&signed, &dir.path().join("x.pdf"), &options, &mut |_| {})
         .unwrap_err();
     assert!(

@@ -330,15 +330,7 @@ fn a_copy_of_a_copy_keeps_the_first_copy_valid() {
         "pdfsig: {sig}"
     );
     // The newer block sits beside the first one in the top margin, not over it.
-    let doc = lopdf::Document::load(&second).expect("lopdf");
-    let page = *doc.get_pages().get(&1).expect("page 1");
-    let rects: Vec<Vec<f32>> = doc
-        .get_page_annotations(page)
-        .expect("annotations")
-        .iter()
-        .filter_map(|a| a.get(b"Rect").ok()?.as_array().ok())
-        .map(|r| r.iter().filter_map(|v| v.as_float().ok()).collect())
-        .collect();
+    let rects = hoso_e2e::annot_rects(&second, 0);
     assert_eq!(rects.len(), 2, "{rects:?}");
     assert!(
         rects[1][2] < rects[0][0],

@@ -13,19 +13,10 @@ use stamp_common::*;
 
 const DPI: u32 = 150;
 
-/// `/Rect`s of the signature widgets on page 1, in `/Annots` order.
+/// `/Rect`s of the annotations (hoso's signature widgets) on page 1, in `/Annots` order, as
+/// pikepdf reads them.
 fn widget_rects(pdf: &Path) -> Vec<[f32; 4]> {
-    let doc = lopdf::Document::load(pdf).expect("lopdf reads the output");
-    let page = *doc.get_pages().get(&1).expect("page 1");
-    doc.get_page_annotations(page)
-        .expect("annotations")
-        .into_iter()
-        .filter_map(|a| {
-            let r = a.get(b"Rect").ok()?.as_array().ok()?;
-            let v: Vec<f32> = r.iter().filter_map(|x| x.as_float().ok()).collect();
-            (v.len() == 4).then(|| [v[0], v[1], v[2], v[3]])
-        })
-        .collect()
+    hoso_e2e::annot_rects(pdf, 0)
 }
 
 fn pt_to_px(pt: f32) -> f32 {

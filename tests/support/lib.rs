@@ -83,6 +83,29 @@ pub fn pdfa_check(pdf: &Path) -> (bool, String) {
     (o.status.success(), format!("{}{}", stdout(&o), stderr(&o)))
 }
 
+/// The `/Rect` of every annotation on page `index` (0-based), in `/Annots` order, as pikepdf
+/// (qpdf) reads them: an independent reader of hoso's output.
+pub fn annot_rects(pdf: &Path, index: usize) -> Vec<[f32; 4]> {
+    const SCRIPT: &str = "import json, sys, pikepdf\n\
+        pdf = pikepdf.open(sys.argv[1])\n\
+        page = pdf.pages[int(sys.argv[2])].obj\n\
+        out = []\n\
+        for a in page.get('/Annots', []):\n\
+        \x20   r = a.get('/Rect')\n\
+        \x20   if r is not None and len(r) == 4:\n\
+        \x20       out.append([float(x) for x in r])\n\
+        print(json.dumps(out))\n";
+    let py = venv_python("pikepdf");
+    let o = output(
+        Command::new(py)
+            .args(["-c", SCRIPT])
+            .arg(pdf)
+            .arg(index.to_string()),
+    );
+    assert!(o.status.success(), "pikepdf: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("pikepdf output: {e}"))
+}
+
 /// `qpdf --check` with exit 0 (no errors, no warnings).
 pub fn assert_qpdf_clean(pdf: &Path) {
     let o = output(tool("qpdf", "qpdf").arg("--check").arg(pdf));

@@ -185,7 +185,7 @@ fn summarise(target: &str, secs: u64, log: &str, ok: bool) -> String {
     let done = log
         .lines()
         .rev()
-        .find(|l| l.contains(" DONE ") || l.contains(" pulse "))
+        .find(|l| matches!(l.split_whitespace().nth(1), Some("DONE" | "pulse")))
         .unwrap_or("");
     let field = |key: &str| {
         let mut it = done.split_whitespace();
@@ -215,7 +215,7 @@ mod tests {
     #[test]
     fn summary_reads_libfuzzer_final_lines() {
         let log = "#2 INITED cov: 10 ft: 11 corp: 1/1b exec/s: 0 rss: 30Mb\n\
-                   #9000 DONE   cov: 1234 ft: 5678 corp: 321/45Kb lim: 4096 exec/s: 15 rss: 400Mb\n\
+                   #9000\tDONE   cov: 1234 ft: 5678 corp: 321/45Kb lim: 4096 exec/s: 15 rss: 400Mb\n\
                    Done 9000 runs in 601 second(s)\n\
                    stat::number_of_executed_units: 9000\n\
                    stat::average_exec_per_sec:     14\n\
