@@ -216,7 +216,7 @@ fn b_lt_and_b_lta_hold_their_own_validation_data() {
             .arg("--demo"));
         let table = text(&o);
         assert!(
-            table.contains(&format!("Kiểm tra dài hạn / long-term validation: {level}")),
+            table.contains(&format!("Kiểm tra dài hạn: {level} (")),
             "{table}"
         );
 
