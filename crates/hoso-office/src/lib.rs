@@ -34,12 +34,16 @@ pub mod copy;
 mod error;
 pub mod extend;
 pub mod keys;
+pub mod pdfa;
 pub mod progress;
 pub mod register;
+pub mod scan;
+pub mod search;
 pub mod sign;
 
 pub use config::Config;
 pub use error::OfficeError;
+pub use hoso_ocr::limit_openmp_threads;
 pub use progress::{Cancel, Event, Watch};
 pub use register::Registered;
 

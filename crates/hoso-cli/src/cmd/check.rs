@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use hoso_pdf::pdfa::{self, Level};
+use hoso_office::pdfa::{self, Level};
 
 /// Kiểm tra PDF/A / check PDF/A conformance.
 ///

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use hoso_scan::clean::{clean_files, CleanOptions, FailureKind, OutputMode};
+use hoso_office::scan::clean::{clean_files, CleanOptions, FailureKind, OutputMode};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Output mode on the command line.
@@ -39,7 +39,7 @@ pub struct Args {
     #[arg(long, value_parser = clap::value_parser!(u32).range(50..=2400))]
     dpi: Option<u32>,
     /// Chất lượng JPEG / JPEG quality.
-    #[arg(long, default_value_t = hoso_scan::clean::DEFAULT_JPEG_QUALITY,
+    #[arg(long, default_value_t = hoso_office::scan::clean::DEFAULT_JPEG_QUALITY,
           value_parser = clap::value_parser!(u8).range(30..=100))]
     quality: u8,
     /// Không chỉnh nghiêng / do not deskew.
@@ -79,7 +79,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} trang / pages  {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let progress = |p: hoso_scan::clean::Progress<'_>| {
+    let progress = |p: hoso_office::scan::clean::Progress<'_>| {
         bar.set_position(p.done as u64);
         bar.set_message(
             p.input

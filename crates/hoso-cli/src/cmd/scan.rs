@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use anyhow::bail;
-use hoso_scan::device::{scan_batch, BatchEnd, ColorMode, ScanEvent, ScanSettings, Source};
-use hoso_scan::sane::Sane;
-use hoso_scan::ScanError;
+use hoso_office::scan::device::{scan_batch, BatchEnd, ColorMode, ScanEvent, ScanSettings, Source};
+use hoso_office::scan::sane::Sane;
+use hoso_office::scan::ScanError;
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
