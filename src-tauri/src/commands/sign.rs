@@ -90,6 +90,9 @@ pub struct SignedFile {
     pub qr: String,
     /// B-B … B-LTA.
     pub level: String,
+    /// The signer's certificate could not be checked for revocation before signing (responder
+    /// unreachable): signed anyway, and the officer must see why. Vietnamese first.
+    pub revocation_warning: Option<String>,
 }
 
 /// One file that could not be signed; its original is untouched and no output exists.
@@ -189,6 +192,7 @@ pub fn sign_ids(
             .into_iter()
             .map(|s| {
                 let from = by_input(&s.input);
+                let revocation_warning = s.revocation_warning();
                 SignedFile {
                     document: office.add_document(
                         s.path.clone(),
@@ -200,6 +204,7 @@ pub fn sign_ids(
                     seq: s.registered.seq,
                     qr: s.registered.qr,
                     level: s.level,
+                    revocation_warning,
                 }
             })
             .collect(),
