@@ -9,7 +9,13 @@
 //! - [`build::build`]: a dossier (cleanup, OCR, progress per page, cancel) — registered;
 //! - [`sign::sign_one`], [`sign::sign_many`]: PAdES signatures — every signed file registered;
 //! - [`copy::copy`], [`copy::copy_many`]: Decree 30 certified copies — numbered and registered;
-//! - [`extend::extend`]: B-LT / B-LTA — the extended file registered.
+//! - [`extend::extend`]: B-LT / B-LTA — the extended file registered;
+//! - [`register`]: opening the register as this station, registering what a flow wrote, what a
+//!   new file inherits from its input's oldest entry ([`register::InputRecord`]), and the
+//!   register desk's own flows (append by hand, lookup by file/hash/QR, consistency proof,
+//!   audit, export, bundle check, browse);
+//! - [`keys::list_tokens`], [`search::search`], [`pdfa::check_file`], [`scan`]: the tools that
+//!   write nothing to keep (`hoso token list`, `search`, `check`, `scan`, `clean`).
 //!
 //! Long flows take a [`Watch`]: [`Event`]s out (bars in the CLI, page events in the app) and a
 //! [`Cancel`] flag in (Ctrl-C, the Cancel button).
@@ -47,12 +53,5 @@ pub use hoso_ocr::limit_openmp_threads;
 pub use progress::{Cancel, Event, Watch};
 pub use register::Registered;
 
-/// Lower-case hex of any bytes (hashes, fingerprints).
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
+/// Lower-case hex of any bytes (hashes, fingerprints): the workspace's one helper.
+pub use hoso_pdf::hex;
