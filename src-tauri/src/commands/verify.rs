@@ -207,10 +207,7 @@ pub async fn pick_pdf_to_verify(app: AppHandle) -> Result<Option<Document>, AppE
 /// Looks a QR payload (`HS1:…`, typed or from a barcode reader) up in the register.
 #[tauri::command]
 pub async fn lookup_qr(office: State<'_, Office>, payload: String) -> Result<VerifyCard, AppError> {
-    let parsed: QrPayload = payload
-        .trim()
-        .parse()
-        .map_err(|e| AppError::BadQr(format!("{e}")))?;
+    let parsed: QrPayload = payload.trim().parse().map_err(AppError::BadQr)?;
     let Some(reg) = open_register(&office) else {
         return Err(AppError::NoRegister(office.register_path()));
     };

@@ -59,8 +59,8 @@ pub struct Args {
     jobs: Option<usize>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let opts = CleanOptions {
+fn options(args: &Args) -> CleanOptions {
+    CleanOptions {
         deskew: !args.no_deskew,
         crop: !args.no_crop,
         orient: !args.no_orient,
@@ -73,7 +73,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         jpeg_quality: args.quality,
         ..CleanOptions::default()
-    };
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let opts = options(&args);
     let bar = ProgressBar::new(args.images.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} trang / pages  {msg}")
@@ -98,7 +102,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             )
         })?;
     bar.finish_and_clear();
+    print_report(&report, &args)?;
+    Ok(if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
 
+fn print_report(report: &hoso_office::scan::clean::CleanReport, args: &Args) -> anyhow::Result<()> {
     let written = report.pages.iter().filter(|p| p.output.is_some()).count();
     println!(
         "Đã làm sạch {written} trang vào {} / cleaned {written} pages into it",
@@ -126,11 +138,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         })?;
         println!("Báo cáo / report: {}", path.display());
     }
-    Ok(if report.failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    })
+    Ok(())
 }
 
 fn vietnamese(kind: FailureKind) -> &'static str {

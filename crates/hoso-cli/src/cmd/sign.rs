@@ -213,23 +213,7 @@ fn print_batch(
             b.signed.len(),
             register.display()
         );
-        if !b.failed.is_empty() {
-            println!("Không ký được / failed ({}):", b.failed.len());
-            for f in &b.failed {
-                println!("  {}: {}", f.input.display(), f.message);
-            }
-        }
-        for f in &b.signed {
-            if let Some(w) = f.revocation_warning() {
-                eprintln!("{}: {w}", f.input.display());
-            }
-        }
-        if b.not_started > 0 {
-            println!(
-                "Đã hủy / cancelled: {} tệp chưa ký / files not signed",
-                b.not_started
-            );
-        }
+        print_batch_notes(b);
     }
     if let Some(e) = &b.register_error {
         anyhow::bail!(
@@ -242,4 +226,25 @@ fn print_batch(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Failures, revocation warnings and what a cancel left unsigned.
+fn print_batch_notes(b: &SignedBatch) {
+    if !b.failed.is_empty() {
+        println!("Không ký được / failed ({}):", b.failed.len());
+        for f in &b.failed {
+            println!("  {}: {}", f.input.display(), f.message);
+        }
+    }
+    for f in &b.signed {
+        if let Some(w) = f.revocation_warning() {
+            eprintln!("{}: {w}", f.input.display());
+        }
+    }
+    if b.not_started > 0 {
+        println!(
+            "Đã hủy / cancelled: {} tệp chưa ký / files not signed",
+            b.not_started
+        );
+    }
 }

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod lookup;
 
 pub use append::{append_file, AppendKind, AppendRequest, AppendedEntry};
+pub use hoso_register::qr::QrError;
 pub use hoso_register::{
     AuditReport, CopyForm, Entry, EntryKind, Finding, LookupResult, QrPayload, Register,
 };
