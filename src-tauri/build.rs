@@ -21,6 +21,7 @@ fn main() {
         "sign_documents",
         "verify_document",
         "pick_pdf_to_verify",
+        "save_verify_report",
         "lookup_qr",
         "register_page",
         "register_audit",

@@ -335,8 +335,9 @@ fn bytes_appended_after_eof_without_a_revision_are_an_unsigned_change() {
         );
     }
     // With a startxref that points at no cross-reference section, poppler rebuilds the table
-    // and shows the new content while pdfsig still calls the signature valid. hoso cannot read
-    // the final revision and refuses the file as unreadable (exit 2), never valid.
+    // and shows the new content while pdfsig still calls the signature valid. hoso verifies the
+    // last readable revision (the signed one) and judges the bytes after it an unsigned change:
+    // INVALID (exit 1), naming the appended bytes.
     let mut broken = data.clone();
     let at = broken.len() + 1;
     broken.extend_from_slice(object.as_bytes());
@@ -346,8 +347,19 @@ fn bytes_appended_after_eof_without_a_revision_are_an_unsigned_change() {
         pixels_changed(&signed, &f) > 100,
         "poppler applies the appended object"
     );
+    let (code, v) = hoso_verify(&f, &["--demo"]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(v["verdict"], "Invalid", "{v:#}");
+    assert_eq!(v["signatures"][0]["modifications"], "Illegal", "{v:#}");
+    let appended = v["signatures"][0]["changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|c| c["kind"] == "AppendedBytes");
+    assert!(appended, "{v:#}");
+    // The text output says the same.
     let o = run(Command::new(hoso()).args(["verify", "--demo"]).arg(&f));
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let pdfsig = pdfsig_output(dir.path(), &f);
     assert!(pdfsig.contains("Signature is Valid."), "{pdfsig}");
     let (code, out) = pyhanko_validate(&f);

@@ -182,7 +182,9 @@ impl From<hoso_office::OfficeError> for AppError {
             O::Trust(t) => AppError::Trust(t),
             O::Stamp(s) => AppError::Stamp(s),
             O::MissingSetting(m) => AppError::MissingSetting(m),
+            O::Verify { source, .. } => AppError::Verify(source),
             O::BadQr(q) => AppError::BadQr(q),
+            O::NoRegister(p) => AppError::NoRegister(p),
             e => AppError::Office(e),
         }
     }

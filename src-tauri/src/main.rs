@@ -144,6 +144,7 @@ fn run(args: Args, started: SystemTime) -> anyhow::Result<()> {
             commands::verify::verify_document,
             commands::verify::pick_pdf_to_verify,
             commands::verify::lookup_qr,
+            commands::verify::save_verify_report,
             commands::register::register_page,
             commands::register::register_audit,
             commands::register::register_export,

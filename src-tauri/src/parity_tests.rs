@@ -212,3 +212,137 @@ fn the_app_and_the_cli_write_the_same_register_entries() {
         }
     }
 }
+
+/// `hoso verify --json` in `ws` (its settings and register): (exit code, JSON).
+fn cli_verify(ws: &Path, args: &[&std::ffi::OsStr]) -> (i32, serde_json::Value) {
+    let o = Command::new(hoso_e2e::sign_support::hoso())
+        .arg("verify")
+        .args(args)
+        .arg("--json")
+        .env("HOSO_WORKSPACE", ws)
+        .env("HOSO_STATION", "quay-1")
+        .env_remove("HOSO_REGISTER")
+        .env_remove("HOSO_SETTINGS")
+        .output()
+        .expect("hoso runs");
+    let v = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("hoso verify {args:?} printed no JSON ({e}): {o:?}"));
+    (o.status.code().unwrap_or(-1), v)
+}
+
+/// Issue 16: checking a file or a QR payload through the app's verify commands (hoso-office's
+/// check flow, called without a window) and through `hoso verify` gives the same one verdict
+/// and exit code, with the same register line: a signed file, a registered unsigned file, a
+/// tampered signed file, a QR payload and a QR payload that matches nothing.
+#[test]
+fn the_app_and_the_cli_give_the_same_verdicts() {
+    use crate::commands::verify::{check_document, check_payload};
+    use hoso_office::check::Verdict;
+    use hoso_register::{EntryKind, NewEntry};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path();
+    let register = ws.join("register.sqlite");
+    let overrides = Overrides {
+        workspace: Some(ws.to_path_buf()),
+        register: Some(register.clone()),
+        station: Some("quay-1".into()),
+    };
+    // The settings both shells read: the DEMO root trusted.
+    let settings = Settings {
+        demo_trust: true,
+        ..Settings::default()
+    };
+    settings
+        .save(&ws.join("hoso-settings.json"))
+        .expect("settings");
+    let config = Config::from_parts(
+        &overrides,
+        ws.to_path_buf(),
+        Origin::Flag,
+        ws.join("hoso-settings.json"),
+        settings,
+    );
+    let office = Office::with_config(config.clone(), overrides);
+
+    let unsigned = hoso_e2e::sign_support::pdfs::classic(ws, "to-khai.pdf", "Pay 100 VND");
+    let reg = hoso_office::register::register_one(
+        &config,
+        &unsigned,
+        NewEntry::new(EntryKind::Dossier, [0; 32]),
+    )
+    .expect("registered");
+    let signed = ws.join("to-khai-da-ky.pdf");
+    let pin = hoso_e2e::sign_support::pin_file(ws);
+    let o = Command::new(hoso_e2e::sign_support::hoso())
+        .arg("sign")
+        .arg(&unsigned)
+        .arg("--p12")
+        .arg(p12())
+        .arg("--pin-file")
+        .arg(&pin)
+        .args(["--level", "B-B", "--out"])
+        .arg(&signed)
+        .env("HOSO_WORKSPACE", ws)
+        .env("HOSO_STATION", "quay-1")
+        .env_remove("HOSO_REGISTER")
+        .env_remove("HOSO_SETTINGS")
+        .output()
+        .expect("hoso sign");
+    assert!(o.status.success(), "{o:?}");
+    let mut bytes = std::fs::read(&signed).expect("signed");
+    let at = bytes
+        .windows(7)
+        .position(|w| w == b"Pay 100")
+        .expect("signed text");
+    bytes[at + 4] = b'9';
+    let tampered = ws.join("to-khai-da-sua.pdf");
+    std::fs::write(&tampered, &bytes).expect("tampered");
+
+    for (file, expected) in [
+        (&signed, Verdict::RevocationNotChecked),
+        (&unsigned, Verdict::Registered),
+        (&tampered, Verdict::Invalid),
+    ] {
+        let id = office.add_document(file.clone(), None, None).id;
+        let app = check_document(&office, id).expect("app check");
+        let (code, cli) = cli_verify(ws, &[file.as_os_str()]);
+        assert_eq!(app.verdict, expected, "{}", file.display());
+        assert_eq!(
+            cli["check_verdict"],
+            serde_json::to_value(app.verdict).expect("json"),
+            "{}: {cli:#}",
+            file.display()
+        );
+        assert_eq!(
+            code,
+            i32::from(app.verdict.exit_code()),
+            "{}",
+            file.display()
+        );
+        assert_eq!(
+            cli["register"]["seq"],
+            serde_json::to_value(app.register.as_ref().map(|r| r.seq)).expect("json"),
+            "{}",
+            file.display()
+        );
+    }
+    let bad_qr = reg.qr.replacen(":0:", ":7:", 1);
+    assert_ne!(bad_qr, reg.qr, "{}", reg.qr);
+    for (qr, expected) in [(&reg.qr, Verdict::Registered), (&bad_qr, Verdict::NoMatch)] {
+        let app = check_payload(&office, qr).expect("app lookup");
+        let (code, cli) = cli_verify(ws, &["--qr".as_ref(), qr.as_ref()]);
+        assert_eq!(app.verdict, expected, "{qr}");
+        assert_eq!(
+            cli["verdict"],
+            serde_json::to_value(app.verdict).expect("json"),
+            "{cli:#}"
+        );
+        assert_eq!(code, i32::from(app.verdict.exit_code()), "{qr}");
+        assert_eq!(
+            serde_json::to_value(&app.register).expect("json"),
+            cli["register"],
+            "{qr}"
+        );
+    }
+}

@@ -2,10 +2,11 @@
 // a QR payload; green / amber / red; the full technical report one click away.
 
 import { invoke, listen, errorText } from "./api.js";
-import { t } from "./i18n.js";
+import { t, currentLang } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 let last = null; // the last card, redrawn when the language changes
+let lastDoc = null; // the document behind the last file card (for the report button)
 
 function line(label, value) {
   const p = document.createElement("p");
@@ -50,11 +51,31 @@ function drawCard(card) {
     w.textContent = t("vDemo");
     parts.push(w);
   }
+  if (card.file && lastDoc && !document.body.classList.contains("kiosk")) parts.push(saveReportButton(lastDoc));
   box.replaceChildren(...parts);
   const details = $("verify-details");
   details.hidden = !card.report;
   $("verify-report").textContent = card.report ? JSON.stringify(card.report, null, 2) : "";
   box.focus();
+}
+
+/** "Lưu biên bản kiểm tra (PDF)": the report a clerk files, in the page's language. */
+function saveReportButton(doc) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.id = "btn-save-report";
+  b.textContent = t("vSaveReport");
+  const note = document.createElement("span");
+  note.className = "note";
+  b.addEventListener("click", async () => {
+    try {
+      const path = await invoke("save_verify_report", { id: doc.id, lang: currentLang() });
+      if (path) note.textContent = ` ${t("vReportSaved", { path })}`;
+    } catch (e) { note.textContent = ` ${errorText(e)}`; }
+  });
+  const p = document.createElement("p");
+  p.append(b, note);
+  return p;
 }
 
 function drawError(e) {
@@ -80,6 +101,7 @@ function drawBusy() {
 
 /** Checks a document the app holds and shows its card. */
 export async function verifyDocument(doc) {
+  lastDoc = doc;
   drawBusy();
   try { drawCard(await invoke("verify_document", { id: doc.id })); } catch (e) { drawError(e); }
 }
@@ -102,6 +124,7 @@ export function initVerify(info, showScreen) {
     drawBusy();
     let draw;
     try {
+      lastDoc = null;
       const card = await invoke("lookup_qr", { payload });
       draw = () => drawCard(card);
     } catch (e) {

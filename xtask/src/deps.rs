@@ -48,6 +48,10 @@ pub const APT: &[(&str, &str)] = &[
     ),
     ("sqlite3", "hand edits of the register in the tamper tests"),
     (
+        "libxml2-utils",
+        "xmllint: validates `hoso verify --etsi-xml` against the ETSI TS 119 102-2 schema",
+    ),
+    (
         "build-essential",
         "C toolchain for the desktop app's GTK/WebKit bindings",
     ),

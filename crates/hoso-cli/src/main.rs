@@ -5,7 +5,8 @@
 //! nothing to keep: scan, clean, search, token, check, verify, register) and prints. Configuration
 //! (workspace, register, station, key, TSA, level) comes from hoso-office's resolver and the
 //! settings file shared with the desktop app (`hoso config show`). Exit codes: 0 ok, 1 verification failed,
-//! 2 usage or input error.
+//! 2 usage or input error; `hoso verify` has its own (see its `--help`: 3 untrusted, 4 revocation
+//! not checked, 5 no signatures, 6 page changed visually, 7 another register's QR).
 
 mod cmd;
 mod ui;

@@ -85,12 +85,34 @@ pub enum OfficeError {
     /// A typed hash is not 64 hex digits.
     #[error("mã băm SHA-256 phải là 64 chữ số hex / a SHA-256 must be 64 hex digits")]
     BadSha256,
-    /// A QR payload cannot be read.
-    #[error("mã QR không đọc được: {0} / the QR payload cannot be read")]
-    BadQr(#[from] hoso_register::qr::QrError),
     /// A verifier key cannot be read.
     #[error("khóa kiểm tra không đọc được: {0} / the verifier key cannot be read")]
     BadVerifierKey(#[source] hoso_register::note::NoteError),
+    /// The file could not be verified at all (not a readable PDF).
+    #[error("không kiểm tra được {path}: {source} / cannot verify the file")]
+    Verify {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: hoso_sign::verify::VerifyError,
+    },
+    /// The text is not a hoso QR payload.
+    #[error("mã QR không đúng dạng HS1:…: {0} / not a hoso QR payload")]
+    BadQr(#[source] hoso_register::qr::QrError),
+    /// No register exists yet at the configured place.
+    #[error("chưa có sổ đăng ký tại {0} / no register at this path yet")]
+    NoRegister(PathBuf),
+    /// A report file could not be written; nothing was left behind.
+    #[error("không ghi được {path}: {source} / cannot write the report")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// An ETSI validation report needs at least one signature.
+    #[error("tệp không có chữ ký: không có gì để lập báo cáo ETSI / the file has no signature: no ETSI report to write")]
+    NoSignaturesToReport,
     /// The person cancelled; nothing was written or registered.
     #[error("đã hủy, không tạo tệp / cancelled, nothing written")]
     Cancelled,

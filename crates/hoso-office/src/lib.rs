@@ -15,7 +15,10 @@
 //!   register desk's own flows (append by hand, lookup by file/hash/QR, consistency proof,
 //!   audit, export, bundle check, browse);
 //! - [`keys::list_tokens`], [`search::search`], [`pdfa::check_file`], [`scan`]: the tools that
-//!   write nothing to keep (`hoso token list`, `search`, `check`, `scan`, `clean`).
+//!   write nothing to keep (`hoso token list`, `search`, `check`, `scan`, `clean`);
+//! - [`check::check_file`], [`check::check_qr`]: a file or a QR payload → signature report +
+//!   register line + one [`check::Verdict`] (exit code in the CLI, colour in the app), and the
+//!   report a clerk files ([`check::pdf`], [`check::etsi`], words in [`check::words`]).
 //!
 //! Long flows take a [`Watch`]: [`Event`]s out (bars in the CLI, page events in the app) and a
 //! [`Cancel`] flag in (Ctrl-C, the Cancel button).
@@ -35,6 +38,7 @@
 #![forbid(unsafe_code)]
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod copy;
 mod error;

@@ -63,7 +63,7 @@ impl Lookup {
 pub fn lookup(reg: &Register, query: &Query) -> Result<Lookup, OfficeError> {
     let sha = match query {
         Query::Qr(qr) => {
-            let payload: QrPayload = qr.parse()?;
+            let payload: QrPayload = qr.parse().map_err(OfficeError::BadQr)?;
             return Ok(match reg.lookup_qr(&payload)? {
                 QrLookup::Found(r) => Lookup::Found {
                     results: vec![*r],

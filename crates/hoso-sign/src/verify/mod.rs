@@ -4,8 +4,13 @@
 //! that its gap is exactly the `/Contents` hex string of the signature dictionary found through
 //! the signed revision's own cross-reference data; that this dictionary was not redefined later;
 //! the digest and CMS signature; the PAdES attributes; what changed after the signed revision
-//! (with DocMDP); the timestamp; and the certificate path to a configured root. `Err` is returned
-//! only when the file cannot be read as a PDF at all.
+//! (with DocMDP) and how the touched pages render; the timestamp; and the certificate path to a
+//! configured root. Each check is one function (`check_byte_range_shape`,
+//! `open_signed_revision`, `check_signature_dictionary`, `check_modifications`, `decode_cms`,
+//! `check_cms_signature`, `check_pades_profile`, `check_signature_timestamp`,
+//! `check_certificate_chain`, then revocation in [`ltv`]) that pushes its outcome into the
+//! signature's report; the verdict follows from those outcomes alone. `Err` is returned only when
+//! not even an earlier revision of the file can be read as a PDF.
 
 pub mod ltv;
 mod modifications;
@@ -86,13 +91,120 @@ pub fn verify_source<S: Source>(
 }
 
 /// As [`verify_source`], with the LTV options.
+///
+/// When the final revision cannot be read (bytes appended after `%%EOF` whose `startxref`
+/// points at no cross-reference data), the last readable revision is verified and the bytes
+/// after it are reported as an unsigned change of every signature (issue 14: such bytes are
+/// never "unchanged", and readers that rebuild the cross-reference table do show them).
 pub fn verify_source_ltv<S: Source>(
     src: S,
     opts: &VerifyOptions,
     ltv_opts: &LtvOptions,
 ) -> Result<VerificationReport, VerifyError> {
-    let file = PdfFile::open(src)?;
-    let mut ltv_ctx = ltv::Ctx::new(&file, ltv_opts.clone())?;
+    let err = match PdfFile::open(&src) {
+        Ok(file) => return verify_file(&file, opts, ltv_opts),
+        Err(e) => e,
+    };
+    let Some(readable) = last_readable_revision(&src) else {
+        return Err(err.into());
+    };
+    let file = PdfFile::open(Prefix {
+        inner: &src,
+        len: readable,
+    })?;
+    let mut report = verify_file(&file, opts, ltv_opts)?;
+    report_unreadable_tail(&mut report, readable, src.len(), &err);
+    Ok(report)
+}
+
+/// How far back from the end the search for an earlier readable revision looks.
+const TAIL_SEARCH: u64 = 8 << 20;
+/// At most this many `%%EOF` markers are tried.
+const TAIL_CANDIDATES: usize = 32;
+
+/// The end of the last revision (after its `%%EOF` and end-of-line) that opens on its own,
+/// searching the last [`TAIL_SEARCH`] bytes; `None` when there is none before the end.
+fn last_readable_revision<S: Source + ?Sized>(src: &S) -> Option<u64> {
+    let len = src.len();
+    let from = len.saturating_sub(TAIL_SEARCH);
+    let mut tail = vec![0u8; usize::try_from(len - from).ok()?];
+    let n = src.read_at(from, &mut tail).ok()?;
+    tail.truncate(n);
+    let mut ends: Vec<usize> = tail
+        .windows(5)
+        .enumerate()
+        .filter(|(_, w)| *w == b"%%EOF")
+        .map(|(i, _)| {
+            let mut end = i + 5;
+            if tail.get(end) == Some(&b'\r') {
+                end += 1;
+            }
+            if tail.get(end) == Some(&b'\n') {
+                end += 1;
+            }
+            end
+        })
+        .collect();
+    ends.reverse();
+    ends.into_iter()
+        .map(|e| from + e as u64)
+        .filter(|&e| e < len)
+        .take(TAIL_CANDIDATES)
+        .find(|&e| PdfFile::open(Prefix { inner: src, len: e }).is_ok())
+}
+
+/// Every signature of a report made over the first `readable` bytes learns that the bytes up to
+/// `file_len` are an unsigned change that is not even a readable revision.
+fn report_unreadable_tail(
+    report: &mut VerificationReport,
+    readable: u64,
+    file_len: u64,
+    why: &PdfError,
+) {
+    let detail = format!(
+        "bytes {readable}–{file_len} after the last readable revision are not a readable \
+         revision ({why}); readers that rebuild the cross-reference table show what they define"
+    );
+    for s in &mut report.signatures {
+        let signed_len = match s.coverage {
+            Coverage::WholeFile => readable,
+            Coverage::Revision { signed_len, .. } => signed_len,
+            Coverage::Unknown => {
+                s.conclude();
+                continue;
+            }
+        };
+        s.coverage = Coverage::Revision {
+            signed_len,
+            file_len,
+        };
+        s.modifications = ModificationLevel::Illegal;
+        s.changes.push(Change {
+            kind: ChangeKind::AppendedBytes,
+            level: ModificationLevel::Illegal,
+            page: None,
+            rect: None,
+            object: None,
+            detail: detail.clone(),
+        });
+        s.push(
+            CheckKind::Modifications,
+            CheckStatus::Failed,
+            detail.clone(),
+        );
+        s.conclude();
+    }
+    report.file_len = file_len;
+    report.bottom_line = report.bottom_line();
+}
+
+/// Verifies every signature of an opened file.
+fn verify_file<S: Source>(
+    file: &PdfFile<S>,
+    opts: &VerifyOptions,
+    ltv_opts: &LtvOptions,
+) -> Result<VerificationReport, VerifyError> {
+    let mut ltv_ctx = ltv::Ctx::new(file, ltv_opts.clone())?;
     let catalog = file
         .get(file.catalog_ref()?)?
         .as_dict()
@@ -102,11 +214,11 @@ pub fn verify_source_ltv<S: Source>(
     if let Some(af) = catalog.get("AcroForm") {
         if let Some(af) = file.dict_of(af)? {
             if let Some(f) = af.get("Fields") {
-                crate::sign::collect_fields(&file, f, &mut fields, 0)?;
+                crate::sign::collect_fields(file, f, &mut fields, 0)?;
             }
         }
     }
-    let docmdp = certification_sig(&file, &catalog)?;
+    let docmdp = certification_sig(file, &catalog)?;
     let mut todo = Vec::new();
     for (_, field) in fields {
         if field.name("FT") != Some(b"Sig") {
@@ -139,7 +251,7 @@ pub fn verify_source_ltv<S: Source>(
     let mut done: Vec<Option<SignatureReport>> = vec![None; todo.len()];
     for i in order {
         let (_, _, _, name, v) = &todo[i];
-        done[i] = Some(verify_one(&file, name, v, docmdp, opts, &mut ltv_ctx)?);
+        done[i] = Some(verify_one(file, name, v, docmdp, opts, &mut ltv_ctx)?);
     }
     let signatures: Vec<SignatureReport> = done.into_iter().flatten().collect();
     let mut report = VerificationReport {
@@ -192,6 +304,28 @@ fn new_report(field: &str) -> SignatureReport {
     }
 }
 
+/// Byte offsets of one signature: the `/ByteRange` `[0 b c d]` and where the signed revision
+/// ends (`c + d`).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    b: u64,
+    c: u64,
+    signed_len: u64,
+}
+
+impl Span {
+    /// The two signed ranges, `[0, b)` and `[c, signed_len)`.
+    fn ranges(self) -> [(u64, u64); 2] {
+        [(0, self.b), (self.c, self.signed_len)]
+    }
+}
+
+/// `Ok(None)` from a check: the signature failed it decisively (the failure is in the report)
+/// and no later check can change that.
+type Step<T> = Result<Option<T>, VerifyError>;
+
+/// One signature, check by check; each check pushes its outcome, the verdict follows from them
+/// ([`SignatureReport::conclude`]).
 fn verify_one<S: Source>(
     file: &PdfFile<S>,
     field: &str,
@@ -201,14 +335,26 @@ fn verify_one<S: Source>(
     ltv_ctx: &mut ltv::Ctx,
 ) -> Result<SignatureReport, VerifyError> {
     let mut rep = new_report(field);
+    run_checks(file, v, docmdp, opts, ltv_ctx, &mut rep)?;
+    rep.conclude();
+    Ok(rep)
+}
+
+fn run_checks<S: Source>(
+    file: &PdfFile<S>,
+    v: &Object,
+    docmdp: Option<(ObjRef, i64)>,
+    opts: &VerifyOptions,
+    ltv_ctx: &mut ltv::Ctx,
+    rep: &mut SignatureReport,
+) -> Result<(), VerifyError> {
     let Some(sig_ref) = v.as_ref() else {
         rep.push(
             CheckKind::SignatureDictionary,
             CheckStatus::Failed,
             "the signature dictionary is not an indirect object, so it cannot lie in the signed bytes",
         );
-        rep.conclude();
-        return Ok(rep);
+        return Ok(());
     };
     let sig_now = file.get(sig_ref)?.as_dict().cloned().unwrap_or_default();
     rep.sub_filter = sig_now
@@ -216,15 +362,91 @@ fn verify_one<S: Source>(
         .map(|n| String::from_utf8_lossy(n).into_owned())
         .unwrap_or_default();
     rep.certification = docmdp.filter(|(r, _)| *r == sig_ref).map(|(_, p)| p);
+    let Some(span) = check_byte_range_shape(&sig_now, file.len(), rep) else {
+        return Ok(());
+    };
+    let prefix = Prefix {
+        inner: file.source(),
+        len: span.signed_len,
+    };
+    let Some(signed) = open_signed_revision(file, prefix, rep) else {
+        return Ok(());
+    };
+    let Some(sig_signed) = check_signature_dictionary(file, &signed, sig_ref, sig_now, span, rep)?
+    else {
+        return Ok(());
+    };
+    check_modifications(file, &signed, span.signed_len, docmdp, rep)?;
+    let contents = sig_signed
+        .get("Contents")
+        .and_then(Object::as_string)
+        .unwrap_or_default();
+    let vri_key = crate::dss::vri_key(contents);
+    if rep.sub_filter == "ETSI.RFC3161" {
+        ltv::verify_doc_timestamp(
+            file,
+            rep,
+            contents,
+            span.ranges(),
+            span.signed_len,
+            &vri_key,
+            opts,
+            ltv_ctx,
+        );
+        return Ok(());
+    }
+    let Some(sd) = decode_cms(contents, rep) else {
+        return Ok(());
+    };
+    let Some(verified) = check_cms_signature(file.source(), &sd, span, rep) else {
+        return Ok(());
+    };
+    rep.signer = Some(chain::subject(&verified.signer));
+    rep.certificate = Some(certificate_summary(&verified.signer));
+    if check_pades_profile(&verified, rep).is_none() {
+        return Ok(());
+    }
+    let (mut validation_time, mut poe) = check_signature_timestamp(&verified, opts, rep);
+    // A trusted document timestamp covering this signature proves it existed by then.
+    if poe == ProofOfExistence::None {
+        if let Some(t) = ltv_ctx.doc_timestamp_poe(span.signed_len) {
+            if t < validation_time {
+                validation_time = t;
+                poe = ProofOfExistence::DocumentTimestamp;
+            }
+        }
+    }
+    let level = if rep.timestamp.as_ref().is_some_and(|t| t.trusted) {
+        PadesLevel::BT
+    } else {
+        PadesLevel::BB
+    };
+    check_certificate_chain(&verified, opts, validation_time, rep);
+    let embedded = ltv::embedded_revocation(&sd, Some(&verified.info));
+    ltv::revocation_checks(
+        rep,
+        &verified.signer,
+        &verified.certificates,
+        &embedded,
+        validation_time,
+        poe,
+        &vri_key,
+        level,
+        opts,
+        ltv_ctx,
+    );
+    ltv::mark_lta(rep, span.signed_len, ltv_ctx);
+    Ok(())
+}
 
-    // 1. ByteRange shape.
+/// `/ByteRange` is `[0 b c d]` with `b < c` and `c + d` within the file (ISO 32000-1 §12.8.1).
+fn check_byte_range_shape(sig_now: &Dict, len: u64, rep: &mut SignatureReport) -> Option<Span> {
     let br: Vec<i64> = sig_now
         .get("ByteRange")
         .and_then(Object::as_array)
         .map(|a| a.iter().map(|o| o.as_i64().unwrap_or(-1)).collect())
         .unwrap_or_default();
     rep.byte_range = br.clone();
-    let len = file.len();
     let shape_ok = br.len() == 4
         && br[0] == 0
         && br.iter().all(|&x| x >= 0)
@@ -236,17 +458,32 @@ fn verify_one<S: Source>(
             CheckStatus::Failed,
             format!("/ByteRange {br:?} is not [0 b c d] with b < c and c + d ≤ file length {len}"),
         );
-        rep.conclude();
-        return Ok(rep);
+        return None;
     }
     let (b, c, d) = (br[1] as u64, br[2] as u64, br[3] as u64);
-    let signed_len = c + d;
-
-    // 2. The signed revision, read on its own, and its place in the file's history.
-    let prefix = Prefix {
-        inner: file.source(),
-        len: signed_len,
+    rep.coverage = if c + d == len {
+        Coverage::WholeFile
+    } else {
+        Coverage::Revision {
+            signed_len: c + d,
+            file_len: len,
+        }
     };
+    Some(Span {
+        b,
+        c,
+        signed_len: c + d,
+    })
+}
+
+/// The signed revision, read on its own, must be one of the file's revisions, with every later
+/// revision after it.
+fn open_signed_revision<'a, S: Source>(
+    file: &PdfFile<S>,
+    prefix: Prefix<'a, S>,
+    rep: &mut SignatureReport,
+) -> Option<PdfFile<Prefix<'a, S>>> {
+    let signed_len = prefix.len;
     let signed = match PdfFile::open(prefix) {
         Ok(p) => p,
         Err(e) => {
@@ -255,16 +492,14 @@ fn verify_one<S: Source>(
                 CheckStatus::Failed,
                 format!("the signed bytes do not end with a complete revision: {e}"),
             );
-            rep.conclude();
-            return Ok(rep);
+            return None;
         }
     };
-    let in_history = file
-        .revisions()
+    let revisions = file.revisions();
+    let in_history = revisions
         .iter()
         .any(|r| r.xref_offset == signed.startxref())
-        && file
-            .revisions()
+        && revisions
             .iter()
             .skip_while(|r| r.xref_offset != signed.startxref())
             .skip(1)
@@ -275,12 +510,22 @@ fn verify_one<S: Source>(
             CheckStatus::Failed,
             "the signed revision is not part of the document's revision chain",
         );
-        rep.conclude();
-        return Ok(rep);
+        return None;
     }
+    Some(signed)
+}
 
-    // 3. The signature dictionary as signed: found by the signed revision's xref, stored
-    // uncompressed, its /Contents exactly the ByteRange gap, its /ByteRange the one used.
+/// The signature dictionary as signed: found by the signed revision's xref, stored
+/// uncompressed, its `/Contents` exactly the ByteRange gap, its `/ByteRange` the one used, and
+/// not redefined since. Returns the dictionary as signed.
+fn check_signature_dictionary<S: Source, P: Source>(
+    file: &PdfFile<S>,
+    signed: &PdfFile<P>,
+    sig_ref: ObjRef,
+    sig_now: Dict,
+    span: Span,
+    rep: &mut SignatureReport,
+) -> Step<Dict> {
     let sig_signed = match signed.entry(sig_ref.num) {
         Some(XrefEntry::InFile { offset, .. }) => signed.load_at(offset, sig_ref)?,
         _ => {
@@ -289,11 +534,11 @@ fn verify_one<S: Source>(
                 CheckStatus::Failed,
                 "the signature dictionary is not an uncompressed object of the signed revision",
             );
-            rep.conclude();
-            return Ok(rep);
+            return Ok(None);
         }
     };
     let sig_signed = sig_signed.as_dict().cloned().unwrap_or_default();
+    let Span { b, c, signed_len } = span;
     let gap_ok = sig_signed.value_span("Contents") == Some((b, c)) && {
         let mut first = [0u8; 1];
         let mut last = [0u8; 1];
@@ -307,14 +552,13 @@ fn verify_one<S: Source>(
         .and_then(Object::as_array)
         .map(|a| a.iter().map(|o| o.as_i64().unwrap_or(-1)).collect())
         .unwrap_or_default();
-    if !gap_ok || br_signed != br {
+    if !gap_ok || br_signed != rep.byte_range {
         rep.push(
             CheckKind::ByteRange,
             CheckStatus::Failed,
             "the excluded bytes are not exactly the /Contents hex string of the signed signature dictionary",
         );
-        rep.conclude();
-        return Ok(rep);
+        return Ok(None);
     }
     rep.push(
         CheckKind::ByteRange,
@@ -340,23 +584,34 @@ fn verify_one<S: Source>(
         .map(decode_text)
         .and_then(|m| crate::time::parse_pdf_date(&m))
         .map(crate::time::iso8601_vn);
-    rep.coverage = if signed_len == len {
-        Coverage::WholeFile
-    } else {
-        Coverage::Revision {
-            signed_len,
-            file_len: len,
-        }
-    };
+    Ok(Some(sig_signed))
+}
 
-    // 4. Modifications after the signed revision, and DocMDP.
-    let level_report = modifications::analyse(&signed, file, signed_len)?;
+/// What changed after the signed revision (judged by role), the rendered comparison of the
+/// pages later revisions touched, and DocMDP.
+fn check_modifications<S: Source, P: Source>(
+    file: &PdfFile<S>,
+    signed: &PdfFile<P>,
+    signed_len: u64,
+    docmdp: Option<(ObjRef, i64)>,
+    rep: &mut SignatureReport,
+) -> Result<(), VerifyError> {
+    let level_report = modifications::analyse(signed, file, signed_len)?;
     rep.modifications = level_report.level;
     rep.changes = level_report.changes.clone();
-    if let Some(warning) =
-        modifications::visual_check(file.source(), signed_len, &level_report, &mut rep.changes)
-    {
-        rep.push(CheckKind::Modifications, CheckStatus::Warning, warning);
+    match modifications::visual_check(file.source(), signed_len, &level_report, &mut rep.changes) {
+        modifications::VisualOutcome::Skipped => {}
+        modifications::VisualOutcome::Same => rep.push(
+            CheckKind::VisualComparison,
+            CheckStatus::Passed,
+            "the pages later revisions touched render as they did when signed",
+        ),
+        modifications::VisualOutcome::Differs(d) => {
+            rep.push(CheckKind::VisualComparison, CheckStatus::Failed, d)
+        }
+        modifications::VisualOutcome::NotDone(d) => {
+            rep.push(CheckKind::VisualComparison, CheckStatus::Warning, d)
+        }
     }
     let (status, detail) = match level_report.level {
         ModificationLevel::None => (CheckStatus::Passed, "no changes after signing".to_owned()),
@@ -390,27 +645,11 @@ fn verify_one<S: Source>(
             "annotations were added after an approval signature",
         );
     }
+    Ok(())
+}
 
-    // 5. The CMS.
-    let contents = sig_signed
-        .get("Contents")
-        .and_then(Object::as_string)
-        .unwrap_or_default();
-    let vri_key = crate::dss::vri_key(contents);
-    if rep.sub_filter == "ETSI.RFC3161" {
-        ltv::verify_doc_timestamp(
-            file,
-            &mut rep,
-            contents,
-            [(0, b), (c, signed_len)],
-            signed_len,
-            &vri_key,
-            opts,
-            ltv_ctx,
-        );
-        rep.conclude();
-        return Ok(rep);
-    }
+/// `/Contents` is a CMS SignedData of a supported detached form without encapsulated content.
+fn decode_cms(contents: &[u8], rep: &mut SignatureReport) -> Option<cms::signed_data::SignedData> {
     let sd = match cms_mod::decode_signed_data(contents) {
         Ok(sd) => sd,
         Err(e) => {
@@ -419,8 +658,7 @@ fn verify_one<S: Source>(
                 CheckStatus::Failed,
                 format!("/Contents is not a CMS SignedData: {e}"),
             );
-            rep.conclude();
-            return Ok(rep);
+            return None;
         }
     };
     if !matches!(
@@ -432,8 +670,7 @@ fn verify_one<S: Source>(
             CheckStatus::Failed,
             format!("unsupported /SubFilter {}", rep.sub_filter),
         );
-        rep.conclude();
-        return Ok(rep);
+        return None;
     }
     if sd.encap_content_info.econtent.is_some() {
         // ISO 32000-1 §12.8.3.3.1: a detached signature's CMS has no content; content inside it
@@ -443,14 +680,23 @@ fn verify_one<S: Source>(
             CheckStatus::Failed,
             "the CMS of a detached signature carries encapsulated content",
         );
-        rep.conclude();
-        return Ok(rep);
+        return None;
     }
-    let src = file.source();
-    let verified = cms_mod::verify_signer_info(&sd, &oids::ID_DATA, |alg| {
-        hash_ranges(src, alg, &[(0, b), (c, signed_len)])
+    Some(sd)
+}
+
+/// The digest of the signed bytes equals the message-digest, and the signature over the signed
+/// attributes verifies with the signer's key (RFC 5652 §5.4, §5.6).
+fn check_cms_signature<S: Source + ?Sized>(
+    src: &S,
+    sd: &cms::signed_data::SignedData,
+    span: Span,
+    rep: &mut SignatureReport,
+) -> Option<cms_mod::VerifiedSignerInfo> {
+    let verified = cms_mod::verify_signer_info(sd, &oids::ID_DATA, |alg| {
+        hash_ranges(src, alg, &span.ranges())
     });
-    let verified = match verified {
+    match verified {
         Ok(v) => {
             rep.push(
                 CheckKind::Integrity,
@@ -462,7 +708,7 @@ fn verify_one<S: Source>(
                 CheckStatus::Passed,
                 "the CMS signature verifies with the signer's public key",
             );
-            v
+            Some(v)
         }
         Err(CmsError::MessageDigestMismatch) => {
             rep.push(
@@ -470,17 +716,21 @@ fn verify_one<S: Source>(
                 CheckStatus::Failed,
                 "digest mismatch: the signed bytes were changed",
             );
-            rep.conclude();
-            return Ok(rep);
+            None
         }
         Err(e) => {
             rep.push(CheckKind::CmsSignature, CheckStatus::Failed, e.to_string());
-            rep.conclude();
-            return Ok(rep);
+            None
         }
-    };
-    rep.signer = Some(chain::subject(&verified.signer));
-    rep.certificate = Some(certificate_summary(&verified.signer));
+    }
+}
+
+/// PAdES baseline attributes (ETSI EN 319 142-1 §6.3); `None` when a CAdES form lacks signed
+/// attributes altogether.
+fn check_pades_profile(
+    verified: &cms_mod::VerifiedSignerInfo,
+    rep: &mut SignatureReport,
+) -> Option<()> {
     if !verified.has_signed_attributes {
         if rep.sub_filter == "ETSI.CAdES.detached" {
             rep.push(
@@ -488,8 +738,7 @@ fn verify_one<S: Source>(
                 CheckStatus::Failed,
                 "ETSI.CAdES.detached requires signed attributes (ETSI EN 319 142-1 §6.3)",
             );
-            rep.conclude();
-            return Ok(rep);
+            return None;
         }
         rep.push(
             CheckKind::PadesProfile,
@@ -526,71 +775,73 @@ fn verify_one<S: Source>(
             );
         }
     }
+    Some(())
+}
 
-    // 6. Timestamp over the signature value.
-    let mut validation_time = opts.now;
-    let mut poe = ProofOfExistence::None;
+/// The RFC 3161 signature timestamp over the signature value (ETSI EN 319 122-1
+/// signature-time-stamp); returns the validation time and the proof of existence it gives.
+fn check_signature_timestamp(
+    verified: &cms_mod::VerifiedSignerInfo,
+    opts: &VerifyOptions,
+    rep: &mut SignatureReport,
+) -> (SystemTime, ProofOfExistence) {
     let tokens: Vec<_> = verified
         .info
         .unsigned_attrs
         .as_ref()
         .map(|u| cms_mod::attribute_values(u, &oids::SIGNATURE_TIME_STAMP_TOKEN))
         .unwrap_or_default();
-    if let Some(tok) = tokens.first() {
-        let checked = tok
-            .decode_as::<cms::content_info::ContentInfo>()
-            .map_err(|e| crate::tsp::TimestampError::Decode(e.to_string()))
-            .and_then(|ci| {
-                crate::tsp::verify_token(&ci, verified.info.signature.as_bytes(), &opts.trust)
-            });
-        match checked {
-            Ok(ts) => {
-                let trusted = ts.chain.is_ok();
-                rep.timestamp = Some(TimestampReport {
-                    time: crate::time::iso8601_vn(ts.gen_time),
-                    tsa: chain::subject(&ts.tsa_certificate),
-                    trusted,
-                });
-                match &ts.chain {
-                    Ok(_) => {
-                        validation_time = ts.gen_time;
-                        poe = ProofOfExistence::SignatureTimestamp;
-                        rep.push(
-                            CheckKind::Timestamp,
-                            CheckStatus::Passed,
-                            format!(
-                                "RFC 3161 timestamp over the signature at {}",
-                                crate::time::iso8601_vn(ts.gen_time)
-                            ),
-                        );
-                    }
-                    Err(e) => rep.push(
-                        CheckKind::Timestamp,
-                        CheckStatus::Warning,
-                        format!("the timestamp is intact but its TSA is not trusted: {e}"),
-                    ),
-                }
-            }
-            Err(e) => rep.push(CheckKind::Timestamp, CheckStatus::Failed, e.to_string()),
-        }
-    }
-
-    // A trusted document timestamp covering this signature proves it existed by then.
-    if poe == ProofOfExistence::None {
-        if let Some(t) = ltv_ctx.doc_timestamp_poe(signed_len) {
-            if t < validation_time {
-                validation_time = t;
-                poe = ProofOfExistence::DocumentTimestamp;
-            }
-        }
-    }
-    let level = if rep.timestamp.as_ref().is_some_and(|t| t.trusted) {
-        PadesLevel::BT
-    } else {
-        PadesLevel::BB
+    let Some(tok) = tokens.first() else {
+        return (opts.now, ProofOfExistence::None);
     };
+    let checked = tok
+        .decode_as::<cms::content_info::ContentInfo>()
+        .map_err(|e| crate::tsp::TimestampError::Decode(e.to_string()))
+        .and_then(|ci| {
+            crate::tsp::verify_token(&ci, verified.info.signature.as_bytes(), &opts.trust)
+        });
+    let ts = match checked {
+        Ok(ts) => ts,
+        Err(e) => {
+            rep.push(CheckKind::Timestamp, CheckStatus::Failed, e.to_string());
+            return (opts.now, ProofOfExistence::None);
+        }
+    };
+    rep.timestamp = Some(TimestampReport {
+        time: crate::time::iso8601_vn(ts.gen_time),
+        tsa: chain::subject(&ts.tsa_certificate),
+        trusted: ts.chain.is_ok(),
+    });
+    match &ts.chain {
+        Ok(_) => {
+            rep.push(
+                CheckKind::Timestamp,
+                CheckStatus::Passed,
+                format!(
+                    "RFC 3161 timestamp over the signature at {}",
+                    crate::time::iso8601_vn(ts.gen_time)
+                ),
+            );
+            (ts.gen_time, ProofOfExistence::SignatureTimestamp)
+        }
+        Err(e) => {
+            rep.push(
+                CheckKind::Timestamp,
+                CheckStatus::Warning,
+                format!("the timestamp is intact but its TSA is not trusted: {e}"),
+            );
+            (opts.now, ProofOfExistence::None)
+        }
+    }
+}
 
-    // 7. Certificate path at the timestamp's time (or now).
+/// A path from the signer to a configured root, valid at `validation_time` (RFC 5280 §6).
+fn check_certificate_chain(
+    verified: &cms_mod::VerifiedSignerInfo,
+    opts: &VerifyOptions,
+    validation_time: SystemTime,
+    rep: &mut SignatureReport,
+) {
     match chain::validate(
         &verified.signer,
         &verified.certificates,
@@ -616,22 +867,6 @@ fn verify_one<S: Source>(
             e.to_string(),
         ),
     }
-    let embedded = ltv::embedded_revocation(&sd, Some(&verified.info));
-    ltv::revocation_checks(
-        &mut rep,
-        &verified.signer,
-        &verified.certificates,
-        &embedded,
-        validation_time,
-        poe,
-        &vri_key,
-        level,
-        opts,
-        ltv_ctx,
-    );
-    ltv::mark_lta(&mut rep, signed_len, ltv_ctx);
-    rep.conclude();
-    Ok(rep)
 }
 
 /// Subject, issuer, validity period and fingerprint of `c`.

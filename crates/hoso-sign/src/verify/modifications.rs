@@ -1437,9 +1437,9 @@ pub(crate) fn visual_check<S: Source + ?Sized>(
     signed_len: u64,
     report: &LevelReport,
     changes: &mut Vec<Change>,
-) -> Option<String> {
+) -> VisualOutcome {
     if report.level == ModificationLevel::Illegal || report.touched_pages.is_empty() {
-        return None;
+        return VisualOutcome::Skipped;
     }
     let mut expected = report.later_signature_rects.clone();
     let mut new_annotations = Vec::new();
@@ -1463,7 +1463,7 @@ pub(crate) fn visual_check<S: Source + ?Sized>(
         new_annotations: &new_annotations,
     };
     match super::visual::compare(src, signed_len, &req) {
-        Ok(found) if found.is_empty() => None,
+        Ok(found) if found.is_empty() => VisualOutcome::Same,
         Ok(found) => {
             let text = found
                 .iter()
@@ -1471,12 +1471,25 @@ pub(crate) fn visual_check<S: Source + ?Sized>(
                 .collect::<Vec<_>>()
                 .join("; ");
             changes.extend(found);
-            Some(format!(
+            VisualOutcome::Differs(format!(
                 "visual comparison with the signed revision: {text}"
             ))
         }
-        Err(why) => Some(format!("visual comparison not done: {why}")),
+        Err(why) => VisualOutcome::NotDone(format!("visual comparison not done: {why}")),
     }
+}
+
+/// What the rendered comparison found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum VisualOutcome {
+    /// Not run: the structural analysis already said INVALID, or no page was touched.
+    Skipped,
+    /// The touched pages render as they did when signed (outside expected appearances).
+    Same,
+    /// Pixels, page count or a new annotation over signed content differ (the finding).
+    Differs(String),
+    /// The comparison could not run (too large, unreadable for the renderer).
+    NotDone(String),
 }
 
 #[cfg(test)]

@@ -27,6 +27,10 @@ pub enum CheckKind {
     Timestamp,
     /// Revocation (OCSP/CRL).
     Revocation,
+    /// The pages later revisions touched, rendered as signed and as they are now (EU DSS
+    /// VisualDifference / PageDifference / AnnotationOverlap). A difference fails this check and
+    /// makes the verdict [`Verdict::VisualChange`] unless something already made it invalid.
+    VisualComparison,
 }
 
 /// The outcome of one check.
@@ -153,6 +157,11 @@ pub enum Verdict {
     ValidRevocationNotChecked,
     /// Intact but not trusted (unknown or demo root, expired certificate, ...).
     Untrusted,
+    /// The structural analysis allows what changed after signing, but the rendered pages differ
+    /// from what was signed (a page added or removed, pixels changed outside later signatures,
+    /// a new annotation over signed content): look at the pages before trusting them. Never
+    /// green.
+    VisualChange,
     /// Broken, forged or modified in a forbidden way (or a certificate revoked before signing).
     Invalid,
 }
@@ -167,6 +176,9 @@ pub enum BottomLine {
     ValidRevocationNotChecked,
     /// No signature invalid, some intact but untrusted: exit 3, amber.
     Untrusted,
+    /// No signature invalid, but what some page shows changed after signing although the
+    /// structural analysis allowed the changes: exit 6, amber.
+    VisualChange,
     /// Some signature invalid (changed or forged): exit 1, red.
     Invalid,
     /// The file has no signature at all: exit 5. Not "invalid" (nothing was forged), not
@@ -183,6 +195,7 @@ impl BottomLine {
             Self::Untrusted => 3,
             Self::ValidRevocationNotChecked => 4,
             Self::NoSignatures => 5,
+            Self::VisualChange => 6,
         }
     }
 }
@@ -300,6 +313,8 @@ impl SignatureReport {
             || !passed(CheckKind::CmsSignature)
         {
             Verdict::Invalid
+        } else if failed(CheckKind::VisualComparison) {
+            Verdict::VisualChange
         } else if failed(CheckKind::CertificateChain) || !passed(CheckKind::CertificateChain) {
             Verdict::Untrusted
         } else if !passed(CheckKind::Revocation) {
@@ -312,19 +327,111 @@ impl SignatureReport {
 
 impl VerificationReport {
     /// The document's bottom line: no signature at all is its own answer; otherwise the worst
-    /// signature verdict (invalid, then untrusted, then revocation not checked).
+    /// signature verdict (invalid, then a visual change, then untrusted, then revocation not
+    /// checked).
     pub fn bottom_line(&self) -> BottomLine {
         let any = |v: Verdict| self.signatures.iter().any(|s| s.verdict == v);
         if self.signatures.is_empty() {
             BottomLine::NoSignatures
         } else if any(Verdict::Invalid) {
             BottomLine::Invalid
+        } else if any(Verdict::VisualChange) {
+            BottomLine::VisualChange
         } else if any(Verdict::Untrusted) {
             BottomLine::Untrusted
         } else if any(Verdict::ValidRevocationNotChecked) {
             BottomLine::ValidRevocationNotChecked
         } else {
             BottomLine::Valid
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A signature whose every check passed, plus `extra`.
+    fn signature(extra: &[(CheckKind, CheckStatus)]) -> SignatureReport {
+        let mut s = SignatureReport {
+            field: "Sig1".into(),
+            sub_filter: "ETSI.CAdES.detached".into(),
+            signer: None,
+            certificate: None,
+            claimed_time: None,
+            timestamp: None,
+            byte_range: Vec::new(),
+            coverage: Coverage::Unknown,
+            modifications: ModificationLevel::Annotations,
+            changes: Vec::new(),
+            certification: Some(3),
+            ltv: None,
+            checks: Vec::new(),
+            verdict: Verdict::Invalid,
+        };
+        for k in [
+            CheckKind::ByteRange,
+            CheckKind::SignatureDictionary,
+            CheckKind::Integrity,
+            CheckKind::CmsSignature,
+            CheckKind::Modifications,
+            CheckKind::DocMdp,
+            CheckKind::CertificateChain,
+            CheckKind::Revocation,
+        ] {
+            s.push(k, CheckStatus::Passed, "ok");
+        }
+        for (k, st) in extra {
+            s.push(*k, *st, "extra");
+        }
+        s.conclude();
+        s
+    }
+
+    fn document(signatures: Vec<SignatureReport>) -> VerificationReport {
+        let mut r = VerificationReport {
+            file_len: 1,
+            revisions: 2,
+            demo_trusted: false,
+            bottom_line: BottomLine::NoSignatures,
+            signatures,
+        };
+        r.bottom_line = r.bottom_line();
+        r
+    }
+
+    #[test]
+    fn a_visual_difference_the_structure_allowed_is_amber_with_exit_6_never_valid() {
+        let s = signature(&[(CheckKind::VisualComparison, CheckStatus::Failed)]);
+        assert_eq!(s.verdict, Verdict::VisualChange);
+        let r = document(vec![s]);
+        assert_eq!(r.bottom_line, BottomLine::VisualChange);
+        assert_eq!(r.bottom_line.exit_code(), 6);
+        // It outranks untrusted and revocation-not-checked signatures beside it.
+        let untrusted = signature(&[(CheckKind::CertificateChain, CheckStatus::Failed)]);
+        assert_eq!(untrusted.verdict, Verdict::Untrusted);
+        let r = document(vec![
+            untrusted,
+            signature(&[(CheckKind::VisualComparison, CheckStatus::Failed)]),
+        ]);
+        assert_eq!(r.bottom_line, BottomLine::VisualChange);
+    }
+
+    #[test]
+    fn a_structural_failure_stays_invalid_whatever_the_rendering_says() {
+        let s = signature(&[
+            (CheckKind::VisualComparison, CheckStatus::Failed),
+            (CheckKind::Modifications, CheckStatus::Failed),
+        ]);
+        assert_eq!(s.verdict, Verdict::Invalid);
+        assert_eq!(document(vec![s]).bottom_line.exit_code(), 1);
+    }
+
+    #[test]
+    fn a_comparison_that_could_not_run_or_found_nothing_does_not_change_the_verdict() {
+        for st in [CheckStatus::Warning, CheckStatus::Passed] {
+            let s = signature(&[(CheckKind::VisualComparison, st)]);
+            assert_eq!(s.verdict, Verdict::Valid, "{st:?}");
         }
     }
 }
