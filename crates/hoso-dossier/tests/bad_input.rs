@@ -123,32 +123,30 @@ fn missing_output_folder_is_an_error() {
     assert!(matches!(err, DossierError::OutputDir(_)), "{err}");
 }
 
-/// A PDF whose only font is an unembedded Helvetica.
+/// A PDF whose only font is an unembedded Helvetica (checked by qpdf before use).
 fn pdf_with_unembedded_font(path: &Path) {
-    use lopdf::{dictionary, Document, Object, Stream};
-    let mut doc = Document::with_version("1.4");
-    let pages_id = doc.new_object_id();
-    let font_id = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-    });
-    let content = doc.add_object(Stream::new(
-        dictionary! {},
-        b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET".to_vec(),
-    ));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content,
-        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        }),
+    let content = "BT /F1 12 Tf 72 720 Td (Hello) Tj ET";
+    let pdf = hoso_pdf::read::classic_pdf(
+        &[
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>",
+            "<< /Type /Page /Parent 2 0 R /Contents 5 0 R /Resources << /Font << /F1 4 0 R >> >> >>",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            &format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        ],
+        "",
     );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    doc.save(path).unwrap();
+    std::fs::write(path, pdf).unwrap();
+    let check = std::process::Command::new("qpdf")
+        .arg("--check")
+        .arg(path)
+        .output()
+        .expect("qpdf (apt-get install -y qpdf)");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
 }
 
 #[test]

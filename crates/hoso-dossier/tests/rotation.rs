@@ -18,13 +18,22 @@ fn jpeg(dir: &Path, name: &str, w: u32, h: u32) -> PathBuf {
     p
 }
 
+/// Each page's `/Rotate` as poppler's pdfinfo reads it (an independent reader).
 fn rotations(pdf: &Path) -> Vec<i64> {
-    let doc = lopdf::Document::load(pdf).unwrap();
-    doc.get_pages()
-        .values()
-        .map(|id| {
-            let page = doc.get_dictionary(*id).unwrap();
-            page.get(b"Rotate").and_then(|o| o.as_i64()).unwrap_or(0)
+    let o = std::process::Command::new("pdfinfo")
+        .args(["-f", "1", "-l", "9999"])
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo (apt-get install -y poppler-utils)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter(|l| l.starts_with("Page ") && l.contains(" rot:"))
+        .map(|l| {
+            l.rsplit("rot:")
+                .next()
+                .and_then(|r| r.trim().parse().ok())
+                .unwrap_or_else(|| panic!("pdfinfo line {l:?}"))
         })
         .collect()
 }

@@ -15,10 +15,10 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Write;
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
 use pdf_writer::Ref;
 
 use crate::error::{InputError, PdfError, PdfaViolation};
+use crate::read::{self, Dict, ObjRef, Object, PdfFile, Stream};
 use crate::writer::{compress, DossierWriter, PagePlacement};
 
 /// Keys never copied: PDF/A forbids them or they point outside the page.
@@ -99,16 +99,26 @@ impl std::fmt::Display for Repair {
     }
 }
 
-/// The object number standing for the generated CMYK profile while serialising.
-const CMYK_PLACEHOLDER: ObjectId = (u32::MAX, u16::MAX);
+/// The reference standing for the generated CMYK profile while serialising.
+const CMYK_PLACEHOLDER: ObjRef = ObjRef {
+    num: u32::MAX,
+    gen: u16::MAX,
+};
 
 /// An opened source PDF whose pages can be copied into one dossier; objects shared by several
-/// pages (fonts, images) are copied once.
+/// pages (fonts, images) are copied once. It is read with hoso's own reader ([`crate::read`]):
+/// objects are loaded as they are needed, under the reader's limits.
 pub struct PdfImporter {
-    doc: Document,
-    pages: Vec<ObjectId>,
-    map: HashMap<ObjectId, Ref>,
+    file: PdfFile<Vec<u8>>,
+    pages: Vec<(ObjRef, Dict)>,
+    map: HashMap<ObjRef, Ref>,
     repairs: Vec<Repair>,
+}
+
+fn bad_pdf(e: read::PdfError) -> InputError {
+    InputError::BadPdf {
+        reason: e.to_string(),
+    }
 }
 
 impl PdfImporter {
@@ -117,29 +127,18 @@ impl PdfImporter {
         if data.is_empty() {
             return Err(InputError::Empty);
         }
-        // lopdf parses every object with no resource limits: hoso's reader checks them first.
-        crate::read::file::preflight(data).map_err(|e| InputError::BadPdf {
-            reason: e.to_string(),
-        })?;
-        let doc = Document::load_mem(data).map_err(|e| {
-            let msg = e.to_string();
-            if msg.to_lowercase().contains("encrypt") || msg.to_lowercase().contains("password") {
-                InputError::EncryptedPdf
-            } else {
-                InputError::BadPdf { reason: msg }
-            }
-        })?;
-        if doc.was_encrypted() || doc.is_encrypted() || doc.trailer.get(b"Encrypt").is_ok() {
+        let file = PdfFile::open(data.to_vec()).map_err(bad_pdf)?;
+        if file.trailer().get("Encrypt").is_some() {
             return Err(InputError::EncryptedPdf);
         }
-        let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+        let pages = file.pages().map_err(bad_pdf)?;
         if pages.is_empty() {
             return Err(InputError::BadPdf {
                 reason: "the document has no pages".into(),
             });
         }
         Ok(Self {
-            doc,
+            file,
             pages,
             map: HashMap::new(),
             repairs: Vec::new(),
@@ -153,7 +152,7 @@ impl PdfImporter {
 
     /// Number of pages.
     pub fn page_count(&self) -> u32 {
-        self.pages.len() as u32
+        u32::try_from(self.pages.len()).unwrap_or(u32::MAX)
     }
 
     /// Copies page `page_no` (1-based) into the dossier.
@@ -166,62 +165,66 @@ impl PdfImporter {
             page: page_no,
             reason: reason.to_owned(),
         };
-        let page_id = *self
-            .pages
-            .get(page_no as usize - 1)
+        let bad_read = |e: read::PdfError| InputError::BadPdfPage {
+            page: page_no,
+            reason: e.to_string(),
+        };
+        let (page_id, page) = (page_no as usize)
+            .checked_sub(1)
+            .and_then(|i| self.pages.get(i))
+            .cloned()
             .ok_or_else(|| bad("no such page"))?;
-        let page = self
-            .doc
-            .get_dictionary(page_id)
-            .map_err(|e| bad(&e.to_string()))?
-            .clone();
         let media_box = self
-            .inherited(&page, b"MediaBox")
+            .file
+            .inherited(&page, "MediaBox")
+            .map_err(bad_read)?
             .and_then(|o| self.number_array(&o))
             .filter(|b| b.len() == 4)
             .ok_or_else(|| bad("missing or malformed /MediaBox"))?;
         let crop_box = self
-            .inherited(&page, b"CropBox")
+            .file
+            .inherited(&page, "CropBox")
+            .map_err(bad_read)?
             .and_then(|o| self.number_array(&o))
             .filter(|b| b.len() == 4);
         let rotate = self
-            .inherited(&page, b"Rotate")
-            .and_then(|o| o.as_i64().ok())
+            .file
+            .inherited(&page, "Rotate")
+            .map_err(bad_read)?
+            .and_then(|o| o.as_i64())
             .unwrap_or(0)
             .saturating_add(i64::from(writer.rotation()))
             .rem_euclid(360);
-        let mut resources = match self.inherited(&page, b"Resources") {
-            Some(Object::Reference(id)) => self
-                .doc
-                .get_dictionary(id)
-                .map_err(|e| bad(&e.to_string()))?
-                .clone(),
-            Some(Object::Dictionary(d)) => d,
-            _ => Dictionary::new(),
+        let mut resources = match self.file.inherited(&page, "Resources").map_err(bad_read)? {
+            Some(o) => o.as_dict().cloned().unwrap_or_default(),
+            None => Dict::new(),
         };
-        self.check_fonts(&resources, page_no, &mut HashSet::new())?;
+        self.check_fonts(&resources, page_no, &mut HashSet::new())
+            .map_err(|e| match e {
+                Checked::Violation(v) => PdfError::from(v),
+                Checked::Read(e) => PdfError::from(bad_read(e)),
+            })?;
 
         // /DefaultCMYK in the page's colour spaces (ISO 32000-1 §8.6.5.6).
         let cmyk = writer.cmyk_profile()?;
-        let mut spaces = match resources.get(b"ColorSpace") {
-            Ok(Object::Reference(id)) => self.doc.get_dictionary(*id).cloned().unwrap_or_default(),
-            Ok(Object::Dictionary(d)) => d.clone(),
-            _ => Dictionary::new(),
+        let mut spaces = match resources.get("ColorSpace") {
+            Some(o) => self.dict(o).unwrap_or_default(),
+            None => Dict::new(),
         };
         spaces.set(
             "DefaultCMYK",
             Object::Array(vec![
-                Object::Name(b"ICCBased".to_vec()),
-                Object::Reference(CMYK_PLACEHOLDER),
+                Object::name("ICCBased"),
+                Object::Ref(CMYK_PLACEHOLDER),
             ]),
         );
-        resources.set("ColorSpace", Object::Dictionary(spaces));
+        resources.set("ColorSpace", Object::Dict(spaces));
 
         for key in NOTED_DROPS {
-            if page.get(key).is_ok() {
+            if page.get_bytes(key).is_some() {
                 self.repairs.push(Repair {
                     page: page_no,
-                    object: page_id.0,
+                    object: page_id.num,
                     kind: RepairKind::Dropped {
                         key: String::from_utf8_lossy(key).into_owned(),
                     },
@@ -243,14 +246,14 @@ impl PdfImporter {
         }
         body.extend(b" /Resources ");
         self.serialize(
-            &Object::Dictionary(resources),
+            &Object::Dict(resources),
             &mut body,
             writer,
             &mut queue,
             cmyk,
         );
         for key in [b"Contents".as_slice(), b"Group"] {
-            if let Ok(v) = page.get(key) {
+            if let Some(v) = page.get_bytes(key) {
                 body.push(b' ');
                 write_name(&mut body, key);
                 body.push(b' ');
@@ -264,8 +267,8 @@ impl PdfImporter {
         writer.push_page_ref(page_ref);
 
         let (w, h) = (
-            f64::from(media_box[2] - media_box[0]).abs(),
-            f64::from(media_box[3] - media_box[1]).abs(),
+            (media_box[2] - media_box[0]).abs(),
+            (media_box[3] - media_box[1]).abs(),
         );
         let (w, h) = if rotate % 180 == 90 { (h, w) } else { (w, h) };
         Ok(PagePlacement {
@@ -276,86 +279,59 @@ impl PdfImporter {
         })
     }
 
-    /// Follows `/Parent` for inheritable page attributes (ISO 32000-1 §7.7.3.4).
-    fn inherited(&self, page: &Dictionary, key: &[u8]) -> Option<Object> {
-        let mut dict = page.clone();
-        for _ in 0..64 {
-            if let Ok(v) = dict.get(key) {
-                return Some(v.clone());
-            }
-            let parent = dict.get(b"Parent").ok()?.as_reference().ok()?;
-            dict = self.doc.get_dictionary(parent).ok()?.clone();
-        }
-        None
+    /// Resolves one level; a reference that does not load is null (§7.3.10).
+    fn resolve(&self, obj: &Object) -> Object {
+        self.file.resolve(obj).unwrap_or(Object::Null)
     }
 
-    fn resolve<'a>(&'a self, obj: &'a Object) -> &'a Object {
-        let mut o = obj;
-        for _ in 0..32 {
-            match o {
-                Object::Reference(id) => match self.doc.get_object(*id) {
-                    Ok(next) => o = next,
-                    Err(_) => return &Object::Null,
-                },
-                _ => return o,
-            }
-        }
-        &Object::Null
-    }
-
-    fn number_array(&self, obj: &Object) -> Option<Vec<f32>> {
+    fn number_array(&self, obj: &Object) -> Option<Vec<f64>> {
         match self.resolve(obj) {
-            Object::Array(items) => items
-                .iter()
-                .map(|i| match self.resolve(i) {
-                    Object::Integer(n) => Some(*n as f32),
-                    Object::Real(r) => Some(*r),
-                    _ => None,
-                })
-                .collect(),
+            Object::Array(items) => items.iter().map(|i| self.number(i)).collect(),
             _ => None,
         }
     }
 
-    fn dict<'a>(&'a self, obj: &'a Object) -> Option<&'a Dictionary> {
+    fn number(&self, obj: &Object) -> Option<f64> {
         match self.resolve(obj) {
-            Object::Dictionary(d) => Some(d),
-            Object::Stream(s) => Some(&s.dict),
+            Object::Integer(n) => Some(n as f64),
+            Object::Real(r) if r.is_finite() => Some(r),
             _ => None,
         }
+    }
+
+    fn dict(&self, obj: &Object) -> Option<Dict> {
+        self.resolve(obj).as_dict().cloned()
     }
 
     /// ISO 19005-2 §6.2.11.4.1: font programs embedded, in fonts and in form XObjects' fonts.
+    /// `seen` holds every font, descendant font and form entered: each is checked once, so a
+    /// self-referencing `/DescendantFonts` or `/Resources` ends the walk.
     fn check_fonts(
         &self,
-        resources: &Dictionary,
+        resources: &Dict,
         page: u32,
-        seen: &mut HashSet<ObjectId>,
-    ) -> Result<(), PdfaViolation> {
-        if let Some(fonts) = resources.get(b"Font").ok().and_then(|f| self.dict(f)) {
+        seen: &mut HashSet<ObjRef>,
+    ) -> Result<(), Checked> {
+        if let Some(fonts) = resources.get("Font").and_then(|f| self.dict(f)) {
             for (_, font) in fonts.iter() {
-                if let Object::Reference(id) = font {
-                    if !seen.insert(*id) {
-                        continue;
-                    }
+                if !first_visit(seen, font)? {
+                    continue;
                 }
                 let Some(font) = self.dict(font) else {
                     continue;
                 };
-                self.check_font(font, page, seen)?;
+                self.check_font(&font, page, seen)?;
             }
         }
-        if let Some(xobjects) = resources.get(b"XObject").ok().and_then(|x| self.dict(x)) {
+        if let Some(xobjects) = resources.get("XObject").and_then(|x| self.dict(x)) {
             for (_, xo) in xobjects.iter() {
-                if let Object::Reference(id) = xo {
-                    if !seen.insert(*id) {
-                        continue;
-                    }
+                if !first_visit(seen, xo)? {
+                    continue;
                 }
                 let Some(form) = self.dict(xo) else { continue };
-                if form.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form".as_slice()) {
-                    if let Some(res) = form.get(b"Resources").ok().and_then(|r| self.dict(r)) {
-                        self.check_fonts(res, page, seen)?;
+                if form.name("Subtype") == Some(b"Form") {
+                    if let Some(res) = form.get("Resources").and_then(|r| self.dict(r)) {
+                        self.check_fonts(&res, page, seen)?;
                     }
                 }
             }
@@ -365,54 +341,59 @@ impl PdfImporter {
 
     fn check_font(
         &self,
-        font: &Dictionary,
+        font: &Dict,
         page: u32,
-        seen: &mut HashSet<ObjectId>,
-    ) -> Result<(), PdfaViolation> {
-        let subtype = font
-            .get(b"Subtype")
-            .and_then(Object::as_name)
-            .unwrap_or(b"");
+        seen: &mut HashSet<ObjRef>,
+    ) -> Result<(), Checked> {
+        let subtype = font.name("Subtype").unwrap_or(b"");
         let name = || {
-            font.get(b"BaseFont")
-                .and_then(Object::as_name)
+            font.name("BaseFont")
                 .map(|n| String::from_utf8_lossy(n).into_owned())
-                .unwrap_or_else(|_| "?".into())
+                .unwrap_or_else(|| "?".into())
         };
         match subtype {
             b"Type3" => {
-                if let Some(res) = font.get(b"Resources").ok().and_then(|r| self.dict(r)) {
-                    self.check_fonts(res, page, seen)?;
+                if let Some(res) = font.get("Resources").and_then(|r| self.dict(r)) {
+                    self.check_fonts(&res, page, seen)?;
                 }
                 Ok(())
             }
             b"Type0" => {
-                let descendant =
-                    font.get(b"DescendantFonts")
-                        .ok()
-                        .and_then(|d| match self.resolve(d) {
-                            Object::Array(a) => a.first().and_then(|f| self.dict(f)),
-                            _ => None,
-                        });
-                match descendant {
-                    Some(d) => self.check_font(d, page, seen),
-                    None => Err(PdfaViolation::UnembeddedFont { page, font: name() }),
+                let first = font
+                    .get("DescendantFonts")
+                    .map(|d| self.resolve(d))
+                    .and_then(|d| d.as_array().and_then(|a| a.first().cloned()));
+                let Some(first) = first else {
+                    return Err(PdfaViolation::UnembeddedFont { page, font: name() }.into());
+                };
+                // ISO 32000-1 §9.7.6: the descendant is a CIDFont. A Type0 there — this very
+                // font through a self-reference, or another one — is never followed: the walk
+                // ends and the font counts as not embedded. A CIDFont already checked (shared
+                // by several Type0 fonts) is not checked again.
+                match self.dict(&first) {
+                    Some(d) if d.name("Subtype") != Some(b"Type0") => {
+                        if first_visit(seen, &first)? {
+                            self.check_font(&d, page, seen)
+                        } else {
+                            Ok(())
+                        }
+                    }
+                    _ => Err(PdfaViolation::UnembeddedFont { page, font: name() }.into()),
                 }
             }
             _ => {
                 let embedded = font
-                    .get(b"FontDescriptor")
-                    .ok()
+                    .get("FontDescriptor")
                     .and_then(|d| self.dict(d))
                     .is_some_and(|d| {
-                        [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"]
+                        ["FontFile", "FontFile2", "FontFile3"]
                             .iter()
-                            .any(|k| d.get(k).is_ok())
+                            .any(|k| d.get(k).is_some())
                     });
                 if embedded {
                     Ok(())
                 } else {
-                    Err(PdfaViolation::UnembeddedFont { page, font: name() })
+                    Err(PdfaViolation::UnembeddedFont { page, font: name() }.into())
                 }
             }
         }
@@ -424,16 +405,16 @@ impl PdfImporter {
         obj: &Object,
         out: &mut Vec<u8>,
         writer: &mut DossierWriter<W>,
-        queue: &mut VecDeque<(ObjectId, Ref)>,
+        queue: &mut VecDeque<(ObjRef, Ref)>,
         cmyk: Ref,
     ) {
         match obj {
             Object::Null => out.extend(b"null"),
-            Object::Boolean(b) => out.extend(if *b { b"true".as_slice() } else { b"false" }),
+            Object::Bool(b) => out.extend(if *b { b"true".as_slice() } else { b"false" }),
             Object::Integer(i) => out.extend(i.to_string().as_bytes()),
             Object::Real(r) => write_real(out, *r),
             Object::Name(n) => write_name(out, n),
-            Object::String(s, _) => {
+            Object::String(s) => {
                 out.push(b'<');
                 for b in s {
                     out.extend(format!("{b:02X}").as_bytes());
@@ -450,14 +431,14 @@ impl PdfImporter {
                 }
                 out.push(b']');
             }
-            Object::Dictionary(d) => self.serialize_dict(d, None, out, writer, queue, cmyk),
+            Object::Dict(d) => self.serialize_dict(d, None, out, writer, queue, cmyk),
             Object::Stream(s) => {
                 // A stream can only be an indirect object; reached directly it is serialised
                 // as its dictionary by `drain`.
                 self.serialize_dict(&s.dict, None, out, writer, queue, cmyk)
             }
-            Object::Reference(id) if *id == CMYK_PLACEHOLDER => write_ref(out, cmyk),
-            Object::Reference(id) => {
+            Object::Ref(id) if *id == CMYK_PLACEHOLDER => write_ref(out, cmyk),
+            Object::Ref(id) => {
                 let r = match self.map.get(id) {
                     Some(r) => *r,
                     None => {
@@ -474,18 +455,16 @@ impl PdfImporter {
 
     fn serialize_dict<W: Write>(
         &mut self,
-        d: &Dictionary,
+        d: &Dict,
         length: Option<usize>,
         out: &mut Vec<u8>,
         writer: &mut DossierWriter<W>,
-        queue: &mut VecDeque<(ObjectId, Ref)>,
+        queue: &mut VecDeque<(ObjRef, Ref)>,
         cmyk: Ref,
     ) {
         out.extend(b"<<");
         for (k, v) in d.iter() {
-            if DROPPED_KEYS.contains(&k.as_slice())
-                || (length.is_some() && k.as_slice() == b"Length")
-            {
+            if DROPPED_KEYS.contains(&k) || (length.is_some() && k == b"Length") {
                 continue;
             }
             out.push(b' ');
@@ -503,39 +482,48 @@ impl PdfImporter {
     fn drain<W: Write>(
         &mut self,
         writer: &mut DossierWriter<W>,
-        queue: &mut VecDeque<(ObjectId, Ref)>,
+        queue: &mut VecDeque<(ObjRef, Ref)>,
         page: u32,
         cmyk: Ref,
     ) -> Result<(), PdfError> {
+        let bad_read = |e: read::PdfError| InputError::BadPdfPage {
+            page,
+            reason: e.to_string(),
+        };
         while let Some((old, new)) = queue.pop_front() {
-            let obj = match self.doc.get_object(old) {
-                Ok(o) => o.clone(),
-                // ISO 32000-1 §7.3.10: a reference to a missing object is null.
+            let obj = match self.file.get(old) {
+                Ok(o) => o,
+                Err(e @ read::PdfError::LimitExceeded { .. }) => return Err(bad_read(e).into()),
+                // ISO 32000-1 §7.3.10: a reference to a missing object is null; an object
+                // that does not parse is treated the same.
                 Err(_) => Object::Null,
             };
             let mut body = Vec::new();
             let obj = match obj {
-                Object::Dictionary(mut d) => {
+                Object::Dict(mut d) => {
                     self.repair_dict(&mut d, old, page);
-                    Object::Dictionary(d)
+                    Object::Dict(d)
                 }
                 other => other,
             };
             match &obj {
                 Object::Stream(s) => {
                     let mut dict = s.dict.clone();
-                    let mut content = s.content.clone();
-                    if uses_lzw(&dict) {
-                        let plain = s.decompressed_content().map_err(|_| {
-                            PdfaViolation::UndecodableStream {
+                    let content = if uses_lzw(&dict) {
+                        let plain = self.file.stream_data(s).map_err(|e| match e {
+                            e @ read::PdfError::LimitExceeded { .. } => PdfError::from(bad_read(e)),
+                            _ => PdfaViolation::UndecodableStream {
                                 page,
                                 filter: "LZWDecode".into(),
                             }
+                            .into(),
                         })?;
-                        content = compress(&plain);
-                        dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-                        dict.remove(b"DecodeParms");
-                    }
+                        dict.set("Filter", Object::name("FlateDecode"));
+                        dict.remove("DecodeParms");
+                        compress(&plain)
+                    } else {
+                        self.file.stream_raw(s).map_err(bad_read)?
+                    };
                     self.serialize_dict(&dict, Some(content.len()), &mut body, writer, queue, cmyk);
                     body.extend(b"\nstream\n");
                     body.extend(&content);
@@ -549,32 +537,61 @@ impl PdfImporter {
     }
 }
 
+/// A font check's failure: a PDF/A violation, or the file could not be read.
+enum Checked {
+    Violation(PdfaViolation),
+    Read(read::PdfError),
+}
+
+impl From<PdfaViolation> for Checked {
+    fn from(v: PdfaViolation) -> Self {
+        Checked::Violation(v)
+    }
+}
+
+/// True the first time a referenced object is met (direct objects are always new); a walk
+/// that enters more than [`read::walk::DEFAULT_MAX_NODES`] objects is a limit error.
+fn first_visit(seen: &mut HashSet<ObjRef>, o: &Object) -> Result<bool, Checked> {
+    let Object::Ref(r) = o else { return Ok(true) };
+    if seen.contains(r) {
+        return Ok(false);
+    }
+    if seen.len() >= read::walk::DEFAULT_MAX_NODES {
+        return Err(Checked::Read(read::PdfError::limit(
+            "nodes of one walk",
+            read::walk::DEFAULT_MAX_NODES as u64,
+            format!("fonts and forms at object {} {}", r.num, r.gen),
+        )));
+    }
+    seen.insert(*r);
+    Ok(true)
+}
+
 impl PdfImporter {
     /// Repairs a dictionary about to be copied, recording what changed.
-    fn repair_dict(&mut self, d: &mut Dictionary, id: ObjectId, page: u32) {
+    fn repair_dict(&mut self, d: &mut Dict, id: ObjRef, page: u32) {
         for key in NOTED_DROPS {
-            if *key != b"Annots" && d.get(key).is_ok() {
+            if *key != b"Annots" && d.get_bytes(key).is_some() {
                 self.repairs.push(Repair {
                     page,
-                    object: id.0,
+                    object: id.num,
                     kind: RepairKind::Dropped {
                         key: String::from_utf8_lossy(key).into_owned(),
                     },
                 });
             }
         }
-        if d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"CIDFontType2".as_slice()) {
+        if d.name("Subtype") == Some(b"CIDFontType2") {
             self.repair_cid_truetype(d, id, page);
         }
     }
 
     /// ISO 19005-2 §6.2.11.3.2 and §6.2.11.5 for a TrueType CIDFont with an embedded program.
-    fn repair_cid_truetype(&mut self, d: &mut Dictionary, id: ObjectId, page: u32) {
+    fn repair_cid_truetype(&mut self, d: &mut Dict, id: ObjRef, page: u32) {
         let font = d
-            .get(b"BaseFont")
-            .and_then(Object::as_name)
+            .name("BaseFont")
             .map(|n| String::from_utf8_lossy(n).into_owned())
-            .unwrap_or_else(|_| "?".into());
+            .unwrap_or_else(|| "?".into());
         let Some(program) = self.font_program(d) else {
             return;
         };
@@ -583,22 +600,20 @@ impl PdfImporter {
         };
         let glyphs = face.number_of_glyphs();
         let widths = d
-            .get(b"W")
-            .ok()
-            .map(|w| self.resolve(w).clone())
-            .map(|w| parse_cid_widths(&self.resolve_numbers(&w)))
+            .get("W")
+            .map(|w| parse_cid_widths(&self.resolve_numbers(w)))
             .unwrap_or_default();
-        let identity = match d.get(b"CIDToGIDMap").map(|o| self.resolve(o)) {
-            Ok(Object::Name(n)) => n == b"Identity",
-            Ok(_) => false,
-            Err(_) => {
+        let identity = match d.get("CIDToGIDMap").map(|o| self.resolve(o)) {
+            Some(Object::Name(n)) => n == b"Identity",
+            Some(_) => false,
+            None => {
                 // Absent: ISO 32000-1 §9.7.4.2 already reads it as Identity, so writing it out
                 // changes nothing a viewer does, as long as the CIDs are glyphs of the program.
                 if widths.iter().all(|(cid, _)| *cid < u32::from(glyphs)) {
-                    d.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
+                    d.set("CIDToGIDMap", Object::name("Identity"));
                     self.repairs.push(Repair {
                         page,
-                        object: id.0,
+                        object: id.num,
                         kind: RepairKind::CidToGidMapAdded { font: font.clone() },
                     });
                     true
@@ -627,31 +642,26 @@ impl PdfImporter {
         for (cid, w) in &widths {
             let width = program_width(*cid).unwrap_or(*w);
             rebuilt.push(Object::Integer(i64::from(*cid)));
-            rebuilt.push(Object::Array(vec![Object::Real(width.round() as f32)]));
+            rebuilt.push(Object::Array(vec![Object::Real(f64::from(
+                width.round() as f32
+            ))]));
         }
         d.set("W", Object::Array(rebuilt));
         self.repairs.push(Repair {
             page,
-            object: id.0,
+            object: id.num,
             kind: RepairKind::WidthsRebuilt { font, mismatched },
         });
     }
 
     /// The decoded `/FontFile2` of a CIDFont's descriptor.
-    fn font_program(&self, font: &Dictionary) -> Option<Vec<u8>> {
-        let desc = font
-            .get(b"FontDescriptor")
-            .ok()
-            .and_then(|d| self.dict(d))?;
-        let file = match desc.get(b"FontFile2").ok().map(|f| self.resolve(f))? {
+    fn font_program(&self, font: &Dict) -> Option<Vec<u8>> {
+        let desc = font.get("FontDescriptor").and_then(|d| self.dict(d))?;
+        let file: Box<Stream> = match self.resolve(desc.get("FontFile2")?) {
             Object::Stream(s) => s,
             _ => return None,
         };
-        if file.dict.get(b"Filter").is_ok() {
-            file.decompressed_content().ok()
-        } else {
-            Some(file.content.clone())
-        }
+        self.file.stream_data(&file).ok()
     }
 
     /// An array with its references resolved one level (numbers and nested arrays).
@@ -662,15 +672,11 @@ impl PdfImporter {
         items
             .iter()
             .map(|i| match self.resolve(i) {
-                Object::Integer(n) => WItem::Num(*n as f64),
-                Object::Real(r) => WItem::Num(f64::from(*r)),
+                Object::Integer(n) => WItem::Num(n as f64),
+                Object::Real(r) => WItem::Num(r),
                 Object::Array(a) => WItem::List(
                     a.iter()
-                        .map(|x| match self.resolve(x) {
-                            Object::Integer(n) => *n as f64,
-                            Object::Real(r) => f64::from(*r),
-                            _ => f64::NAN,
-                        })
+                        .map(|x| self.number(x).unwrap_or(f64::NAN))
                         .collect(),
                 ),
                 _ => WItem::Num(f64::NAN),
@@ -722,12 +728,11 @@ fn parse_cid_widths(items: &[WItem]) -> Vec<(u32, f64)> {
     out
 }
 
-fn uses_lzw(d: &Dictionary) -> bool {
-    match d.get(b"Filter") {
-        Ok(Object::Name(n)) => n == b"LZWDecode",
-        Ok(Object::Array(a)) => a
-            .iter()
-            .any(|f| f.as_name().ok() == Some(b"LZWDecode".as_slice())),
+fn uses_lzw(d: &Dict) -> bool {
+    let lzw = |n: &[u8]| n == b"LZWDecode" || n == b"LZW";
+    match d.get("Filter") {
+        Some(Object::Name(n)) => lzw(n),
+        Some(Object::Array(a)) => a.iter().filter_map(Object::as_name).any(lzw),
         _ => false,
     }
 }
@@ -736,7 +741,7 @@ fn write_ref(out: &mut Vec<u8>, r: Ref) {
     out.extend(format!("{} 0 R", r.get()).as_bytes());
 }
 
-fn write_real(out: &mut Vec<u8>, r: f32) {
+fn write_real(out: &mut Vec<u8>, r: f64) {
     if !r.is_finite() {
         out.push(b'0');
         return;
@@ -746,7 +751,7 @@ fn write_real(out: &mut Vec<u8>, r: f32) {
     out.extend(if s.is_empty() || s == "-" { "0" } else { s }.as_bytes());
 }
 
-fn write_numbers(out: &mut Vec<u8>, nums: &[f32]) {
+fn write_numbers(out: &mut Vec<u8>, nums: &[f64]) {
     out.push(b'[');
     for (i, n) in nums.iter().enumerate() {
         if i > 0 {

@@ -3,10 +3,11 @@
 //! images is turned back into a [`RasterPage`] whose strips carry the original encoded streams,
 //! and each strip can be decoded to grey for OCR ([`strip_to_gray`]).
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
-
 use crate::error::InputError;
 use crate::raster::{Dpi, ImageColor, ImageEncoding, ImageStrip, RasterPage};
+use crate::read::content::{self, Event};
+use crate::read::object::decode_text;
+use crate::read::{Dict, Object, PdfFile, Stream, Visited};
 
 /// A page of an existing PDF.
 #[derive(Debug, Clone)]
@@ -17,31 +18,22 @@ pub enum ExistingPage {
     Keep,
 }
 
-fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
-    match o {
-        Object::Reference(id) => doc.get_object(*id).unwrap_or(&Object::Null),
-        other => other,
-    }
+type File = PdfFile<Vec<u8>>;
+
+fn resolve(file: &File, o: &Object) -> Object {
+    file.resolve(o).unwrap_or(Object::Null)
 }
 
-fn num(doc: &Document, o: &Object) -> Option<f64> {
-    match resolve(doc, o) {
-        Object::Integer(i) => Some(*i as f64),
-        Object::Real(r) => Some(f64::from(*r)),
+fn num(file: &File, o: &Object) -> Option<f64> {
+    match resolve(file, o) {
+        Object::Integer(i) => Some(i as f64),
+        Object::Real(r) if r.is_finite() => Some(r),
         _ => None,
     }
 }
 
-fn inherited(doc: &Document, page: ObjectId, key: &[u8]) -> Option<Object> {
-    let mut id = page;
-    for _ in 0..64 {
-        let dict = doc.get_dictionary(id).ok()?;
-        if let Ok(v) = dict.get(key) {
-            return Some(v.clone());
-        }
-        id = dict.get(b"Parent").ok()?.as_reference().ok()?;
-    }
-    None
+fn inherited(file: &File, page: &Dict, key: &str) -> Option<Object> {
+    file.inherited(page, key).ok().flatten()
 }
 
 /// What an existing PDF holds, page by page.
@@ -55,35 +47,39 @@ pub struct ExistingPdf {
     pub title: Option<String>,
 }
 
+fn bad_pdf(e: crate::read::PdfError) -> InputError {
+    InputError::BadPdf {
+        reason: e.to_string(),
+    }
+}
+
 /// Reads a PDF held in memory, refusing encrypted files.
 pub fn read_existing(data: &[u8]) -> Result<ExistingPdf, InputError> {
-    let doc = Document::load_mem(data).map_err(|e| InputError::BadPdf {
-        reason: e.to_string(),
-    })?;
-    if doc.was_encrypted() || doc.trailer.get(b"Encrypt").is_ok() {
+    let file = PdfFile::open(data.to_vec()).map_err(bad_pdf)?;
+    if file.trailer().get("Encrypt").is_some() {
         return Err(InputError::EncryptedPdf);
     }
-    let pages = doc
-        .get_pages()
-        .into_values()
-        .map(|id| classify(&doc, id).unwrap_or(ExistingPage::Keep))
+    let pages = file
+        .pages()
+        .map_err(bad_pdf)?
+        .iter()
+        .map(|(_, page)| classify(&file, page).unwrap_or(ExistingPage::Keep))
         .collect();
-    let signed = doc.objects.values().any(|o| match o {
-        Object::Dictionary(d) => {
-            let name = |k: &[u8]| d.get(k).and_then(Object::as_name).ok();
-            name(b"Type") == Some(b"Sig".as_slice()) || name(b"FT") == Some(b"Sig".as_slice())
-        }
-        _ => false,
-    });
-    let title = doc
-        .trailer
-        .get(b"Info")
-        .ok()
-        .map(|i| resolve(&doc, i))
-        .and_then(|i| i.as_dict().ok())
-        .and_then(|d| d.get(b"Title").ok())
-        .and_then(|t| t.as_str().ok())
-        .map(text_string);
+    // Any signature dictionary or signature field, wherever it is (ISO 32000-1 §12.8.1,
+    // §12.7.4.5): reopening must not break a signature.
+    let signed = file
+        .any_object(|o| match o {
+            Object::Dict(d) => d.name("Type") == Some(b"Sig") || d.name("FT") == Some(b"Sig"),
+            _ => false,
+        })
+        .map_err(bad_pdf)?;
+    let title = file
+        .trailer()
+        .get("Info")
+        .map(|i| resolve(&file, i))
+        .and_then(|i| i.as_dict().and_then(|d| d.get("Title").cloned()))
+        .map(|t| resolve(&file, &t))
+        .and_then(|t| t.as_string().map(decode_text));
     Ok(ExistingPdf {
         pages,
         signed,
@@ -91,37 +87,16 @@ pub fn read_existing(data: &[u8]) -> Result<ExistingPdf, InputError> {
     })
 }
 
-/// A PDF text string (ISO 32000-1 §7.9.2.2): UTF-16BE with BOM, else PDFDocEncoding read as
-/// Latin-1 (exact for the ASCII range, close enough for a title).
-fn text_string(b: &[u8]) -> String {
-    if b.starts_with(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = b[2..]
-            .chunks_exact(2)
-            .map(|c| u16::from_be_bytes([c[0], c[1]]))
-            .collect();
-        String::from_utf16_lossy(&units)
-    } else {
-        b.iter().map(|&c| char::from(c)).collect()
-    }
-}
-
-fn classify(doc: &Document, id: ObjectId) -> Option<ExistingPage> {
-    let media = match inherited(doc, id, b"MediaBox")? {
+fn classify(file: &File, page: &Dict) -> Option<ExistingPage> {
+    let media = match inherited(file, page, "MediaBox")? {
         Object::Array(a) if a.len() == 4 => a
             .iter()
-            .map(|o| num(doc, o))
+            .map(|o| num(file, o))
             .collect::<Option<Vec<f64>>>()?,
-        Object::Reference(r) => match doc.get_object(r).ok()? {
-            Object::Array(a) if a.len() == 4 => a
-                .iter()
-                .map(|o| num(doc, o))
-                .collect::<Option<Vec<f64>>>()?,
-            _ => return None,
-        },
         _ => return None,
     };
-    if inherited(doc, id, b"Rotate")
-        .and_then(|r| r.as_i64().ok())
+    if inherited(file, page, "Rotate")
+        .and_then(|r| r.as_i64())
         .unwrap_or(0)
         % 360
         != 0
@@ -129,38 +104,33 @@ fn classify(doc: &Document, id: ObjectId) -> Option<ExistingPage> {
         return None;
     }
     let (w_pt, h_pt) = ((media[2] - media[0]).abs(), (media[3] - media[1]).abs());
-    let content = doc.get_page_content(id);
+    let content = file.page_content(page).ok()?;
     // Text already there, or anything but image painting and graphics-state operators: keep.
-    let ops = lopdf::content::Content::decode(&content).ok()?.operations;
-    if ops
-        .iter()
-        .any(|op| !matches!(op.operator.as_str(), "q" | "Q" | "cm" | "Do"))
-    {
+    let mut names: Vec<Vec<u8>> = Vec::new();
+    let mut other = false;
+    content::walk(&content, |ev| match ev {
+        Event::Op(b"Do", args) => match args.first().and_then(content::Operand::name) {
+            Some(n) => names.push(n.to_vec()),
+            None => other = true,
+        },
+        Event::Op(b"q" | b"Q" | b"cm", _) => {}
+        _ => other = true,
+    });
+    if other || names.is_empty() {
         return None;
     }
-    let names: Vec<Vec<u8>> = ops
-        .iter()
-        .filter(|op| op.operator == "Do")
-        .filter_map(|op| op.operands.first()?.as_name().ok().map(<[u8]>::to_vec))
-        .collect();
-    if names.is_empty() {
-        return None;
-    }
-    let resources = match inherited(doc, id, b"Resources")? {
-        Object::Reference(r) => doc.get_dictionary(r).ok()?.clone(),
-        Object::Dictionary(d) => d,
-        _ => return None,
-    };
-    let xobjects = match resources.get(b"XObject").ok().map(|o| resolve(doc, o))? {
-        Object::Dictionary(d) => d.clone(),
-        _ => return None,
-    };
+    let resources = inherited(file, page, "Resources")?.as_dict()?.clone();
+    let xobjects = resolve(file, resources.get("XObject")?).as_dict()?.clone();
     let mut strips = Vec::with_capacity(names.len());
     for name in &names {
-        let Object::Stream(s) = resolve(doc, xobjects.get(name).ok()?) else {
+        let Object::Stream(s) = resolve(file, xobjects.get_bytes(name)?) else {
             return None;
         };
-        strips.push(strip_from_stream(doc, &s.dict, &s.content)?);
+        let mut masks = Visited::new("/SMask");
+        if let Some(Object::Ref(r)) = xobjects.get_bytes(name) {
+            masks.first_visit(*r).ok()?;
+        }
+        strips.push(strip_from_stream(file, &s, Some(&mut masks))?);
     }
     // Strips stacked top to bottom, all as wide as the page (hoso's and img2pdf's layout).
     let width = strips[0].width;
@@ -178,38 +148,40 @@ fn classify(doc: &Document, id: ObjectId) -> Option<ExistingPage> {
     }))
 }
 
-fn strip_from_stream(doc: &Document, dict: &Dictionary, data: &[u8]) -> Option<ImageStrip> {
-    if dict.get(b"Subtype").ok()?.as_name().ok()? != b"Image" || dict.get(b"ImageMask").is_ok() {
+/// An image XObject as a strip carrying its encoded bytes. `masks` holds the image's own
+/// reference: an `/SMask` pointing back at it (a self-referencing soft mask) makes the page one
+/// to keep as it is. A soft mask is read with `masks` `None`: its own `/SMask` is not followed,
+/// so no chain of masks is walked.
+fn strip_from_stream(file: &File, s: &Stream, masks: Option<&mut Visited>) -> Option<ImageStrip> {
+    let dict = &s.dict;
+    if dict.name("Subtype")? != b"Image" || dict.get("ImageMask").is_some() {
         return None;
     }
-    let get_int = |k: &[u8]| dict.get(k).ok().and_then(|o| num(doc, o)).map(|v| v as i64);
-    let width = u32::try_from(get_int(b"Width")?).ok()?;
-    let height = u32::try_from(get_int(b"Height")?).ok()?;
-    let bits = u8::try_from(get_int(b"BitsPerComponent").unwrap_or(1)).ok()?;
-    let filter = match dict.get(b"Filter").ok().map(|o| resolve(doc, o)) {
-        Some(Object::Name(n)) => Some(n.clone()),
-        Some(Object::Array(a)) if a.len() == 1 => Some(a[0].as_name().ok()?.to_vec()),
+    let get_int = |k: &str| dict.get(k).and_then(|o| num(file, o)).map(|v| v as i64);
+    let width = u32::try_from(get_int("Width")?).ok()?;
+    let height = u32::try_from(get_int("Height")?).ok()?;
+    let bits = u8::try_from(get_int("BitsPerComponent").unwrap_or(1)).ok()?;
+    let filter = match dict.get("Filter").map(|o| resolve(file, o)) {
+        Some(Object::Name(n)) => Some(n),
+        Some(Object::Array(a)) if a.len() == 1 => Some(a[0].as_name()?.to_vec()),
         None => None,
         _ => return None,
     };
-    let parms = match dict.get(b"DecodeParms").ok().map(|o| resolve(doc, o)) {
-        Some(Object::Dictionary(d)) => Some(d.clone()),
-        Some(Object::Array(a)) if a.len() == 1 => match resolve(doc, &a[0]) {
-            Object::Dictionary(d) => Some(d.clone()),
-            _ => None,
-        },
+    let parms = match dict.get("DecodeParms").map(|o| resolve(file, o)) {
+        Some(Object::Dict(d)) => Some(d),
+        Some(Object::Array(a)) if a.len() == 1 => resolve(file, &a[0]).as_dict().cloned(),
         _ => None,
     };
-    let parm = |k: &[u8]| {
+    let parm = |k: &str| {
         parms
             .as_ref()
-            .and_then(|p| p.get(k).ok())
-            .and_then(|o| num(doc, o))
+            .and_then(|p| p.get(k))
+            .and_then(|o| num(file, o))
     };
     let encoding = match filter.as_deref() {
         Some(b"DCTDecode") => ImageEncoding::Dct,
         Some(b"FlateDecode") => {
-            let predictor = parm(b"Predictor").unwrap_or(1.0) as i64;
+            let predictor = parm("Predictor").unwrap_or(1.0) as i64;
             if predictor != 1 && predictor < 10 {
                 return None;
             }
@@ -217,51 +189,58 @@ fn strip_from_stream(doc: &Document, dict: &Dictionary, data: &[u8]) -> Option<I
                 png_predictors: predictor >= 10,
             }
         }
-        Some(b"CCITTFaxDecode") if parm(b"K").unwrap_or(0.0) < 0.0 => ImageEncoding::CcittG4 {
+        Some(b"CCITTFaxDecode") if parm("K").unwrap_or(0.0) < 0.0 => ImageEncoding::CcittG4 {
             black_is_1: parms
                 .as_ref()
-                .and_then(|p| p.get(b"BlackIs1").ok())
-                .and_then(|o| o.as_bool().ok())
-                .unwrap_or(false),
+                .and_then(|p| p.get("BlackIs1"))
+                .is_some_and(|o| resolve(file, o) == Object::Bool(true)),
         },
         _ => return None,
     };
-    let color = match resolve(doc, dict.get(b"ColorSpace").ok()?) {
+    let color = match resolve(file, dict.get("ColorSpace")?) {
         Object::Name(n) if n == b"DeviceGray" => ImageColor::Gray,
         Object::Name(n) if n == b"DeviceRGB" => ImageColor::Rgb,
-        Object::Array(a) if a.first()?.as_name().ok()? == b"ICCBased" => {
-            let Object::Stream(s) = resolve(doc, a.get(1)?) else {
+        Object::Array(a) if a.first()?.as_name()? == b"ICCBased" => {
+            let Object::Stream(s) = resolve(file, a.get(1)?) else {
                 return None;
             };
-            match s.dict.get(b"N").ok().and_then(|o| num(doc, o))? as i64 {
+            match s.dict.get("N").and_then(|o| num(file, o))? as i64 {
                 1 => ImageColor::Gray,
                 3 => ImageColor::Rgb,
                 4 => ImageColor::Cmyk,
                 _ => return None,
             }
         }
-        Object::Array(a) if a.first()?.as_name().ok()? == b"Indexed" && a.len() == 4 => {
-            if resolve(doc, &a[1]).as_name().ok()? != b"DeviceRGB" {
+        Object::Array(a) if a.first()?.as_name()? == b"Indexed" && a.len() == 4 => {
+            if resolve(file, &a[1]).as_name()? != b"DeviceRGB" {
                 return None;
             }
-            let lookup = match resolve(doc, &a[3]) {
-                Object::String(s, _) => s.clone(),
-                Object::Stream(s) => s
-                    .decompressed_content()
-                    .unwrap_or_else(|_| s.content.clone()),
+            let lookup = match resolve(file, &a[3]) {
+                Object::String(s) => s,
+                Object::Stream(s) => file.stream_data(&s).or_else(|_| file.stream_raw(&s)).ok()?,
                 _ => return None,
             };
             ImageColor::Indexed(lookup)
         }
         _ => return None,
     };
-    let inverted = match dict.get(b"Decode").ok().map(|o| resolve(doc, o)) {
-        Some(Object::Array(a)) => a.first().and_then(|o| num(doc, o)) == Some(1.0),
+    let inverted = match dict.get("Decode").map(|o| resolve(file, o)) {
+        Some(Object::Array(a)) => a.first().and_then(|o| num(file, o)) == Some(1.0),
         _ => false,
     };
-    let soft_mask = match dict.get(b"SMask").ok().map(|o| resolve(doc, o)) {
-        Some(Object::Stream(s)) => Some(Box::new(strip_from_stream(doc, &s.dict, &s.content)?)),
-        _ => None,
+    let soft_mask = match (dict.get("SMask"), masks) {
+        // Entered as a mask: its own /SMask is not followed.
+        (Some(_), None) | (None, _) => None,
+        (Some(m), Some(masks)) => {
+            // The image itself or a mask met before on this walk: a cycle. Keep the page.
+            if !masks.first_visit_obj(m).ok()? {
+                return None;
+            }
+            match resolve(file, m) {
+                Object::Stream(ms) => Some(Box::new(strip_from_stream(file, &ms, None)?)),
+                _ => None,
+            }
+        }
     };
     Some(ImageStrip {
         width,
@@ -270,7 +249,7 @@ fn strip_from_stream(doc: &Document, dict: &Dictionary, data: &[u8]) -> Option<I
         bits,
         encoding,
         inverted,
-        data: data.to_vec(),
+        data: file.stream_raw(s).ok()?,
         soft_mask,
     })
 }

@@ -80,9 +80,10 @@ pub enum StampError {
     /// The text does not fit a QR code.
     #[error("nội dung quá dài cho mã QR / too much data for a QR code: {0}")]
     Qr(String),
-    /// The PDF could not be read to place the stamp.
+    /// The PDF could not be read to place the stamp (the reader's error says where, and which
+    /// limit a hostile file reached).
     #[error("không đọc được PDF để đặt chữ ký / cannot read the PDF to place the stamp: {0}")]
-    Pdf(String),
+    Pdf(#[from] hoso_pdf::read::PdfError),
     /// A page number beyond the document.
     #[error("không có trang {page} (tài liệu có {count} trang) / there is no page {page} (the document has {count})")]
     NoSuchPage {

@@ -8,9 +8,8 @@
 //! transformation matrix (§8.3.4): the lowest pair of right-column lines separated by a gap tall
 //! enough to sign in is taken as title (above) and name (below).
 
-use std::collections::BTreeMap;
-
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use hoso_pdf::read::content::{self, Event, Operand};
+use hoso_pdf::read::{Dict, ObjRef, Object, PdfFile};
 
 use crate::error::StampError;
 use crate::units::{mm, Rect};
@@ -42,10 +41,10 @@ pub struct SignerBlock {
     pub found: bool,
 }
 
-/// An opened document.
+/// An opened document, read with hoso's own reader ([`hoso_pdf::read`]) under its limits.
 pub struct PdfPages {
-    doc: Document,
-    pages: Vec<ObjectId>,
+    file: PdfFile<Vec<u8>>,
+    pages: Vec<(ObjRef, Dict)>,
 }
 
 impl std::fmt::Debug for PdfPages {
@@ -56,16 +55,12 @@ impl std::fmt::Debug for PdfPages {
     }
 }
 
-fn pdf_err(e: lopdf::Error) -> StampError {
-    StampError::Pdf(e.to_string())
-}
-
 impl PdfPages {
     /// Parses `pdf`.
     pub fn parse(pdf: &[u8]) -> Result<Self, StampError> {
-        let doc = Document::load_mem(pdf).map_err(pdf_err)?;
-        let pages = doc.get_pages().into_values().collect();
-        Ok(Self { doc, pages })
+        let file = PdfFile::open(pdf.to_vec())?;
+        let pages = file.pages()?;
+        Ok(Self { file, pages })
     }
 
     /// Number of pages.
@@ -73,43 +68,47 @@ impl PdfPages {
         self.pages.len()
     }
 
-    fn page_id(&self, index: usize) -> Result<ObjectId, StampError> {
+    fn page_dict(&self, index: usize) -> Result<&Dict, StampError> {
         self.pages
             .get(index)
-            .copied()
+            .map(|(_, d)| d)
             .ok_or(StampError::NoSuchPage {
                 page: index + 1,
                 count: self.pages.len(),
             })
     }
 
-    fn inherited(&self, mut id: ObjectId, key: &[u8]) -> Option<&Object> {
-        for _ in 0..32 {
-            let d = self.doc.get_dictionary(id).ok()?;
-            if let Ok(v) = d.get(key) {
-                return self.doc.dereference(v).ok().map(|(_, o)| o);
-            }
-            id = d.get(b"Parent").ok()?.as_reference().ok()?;
+    fn resolve(&self, o: &Object) -> Object {
+        self.file.resolve(o).unwrap_or(Object::Null)
+    }
+
+    fn number(&self, o: &Object) -> Option<f32> {
+        match self.resolve(o) {
+            Object::Integer(i) => Some(i as f32),
+            Object::Real(r) if r.is_finite() => Some(r as f32),
+            _ => None,
         }
-        None
     }
 
     /// Geometry of page `index` (0-based).
     pub fn page(&self, index: usize) -> Result<PageGeometry, StampError> {
-        let id = self.page_id(index)?;
+        let page = self.page_dict(index)?;
         let mb = self
-            .inherited(id, b"MediaBox")
-            .and_then(|o| o.as_array().ok())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| self.doc.dereference(v).ok()?.1.as_float().ok())
-                    .collect::<Vec<f32>>()
+            .file
+            .inherited(page, "MediaBox")?
+            .and_then(|o| {
+                o.as_array().map(|a| {
+                    a.iter()
+                        .filter_map(|v| self.number(v))
+                        .collect::<Vec<f32>>()
+                })
             })
             .filter(|v| v.len() == 4)
             .unwrap_or_else(|| vec![0.0, 0.0, 595.276, 841.89]);
         let rotate = self
-            .inherited(id, b"Rotate")
-            .and_then(|o| o.as_i64().ok())
+            .file
+            .inherited(page, "Rotate")?
+            .and_then(|o| o.as_i64())
             .unwrap_or(0);
         Ok(PageGeometry {
             index,
@@ -125,23 +124,26 @@ impl PdfPages {
 
     /// Rectangles of the visible signature widgets on page `index`, in `/Annots` order.
     pub fn signature_widgets(&self, index: usize) -> Result<Vec<Rect>, StampError> {
-        let id = self.page_id(index)?;
-        let annots = self.doc.get_page_annotations(id).unwrap_or_default();
+        let page = self.page_dict(index)?;
+        let annots = match page.get("Annots").map(|a| self.resolve(a)) {
+            Some(Object::Array(a)) => a,
+            _ => Vec::new(),
+        };
         let mut out = Vec::new();
-        for a in annots {
-            let is_sig = a.get(b"FT").ok().and_then(|o| o.as_name().ok()) == Some(b"Sig")
-                || a.get(b"Parent")
-                    .ok()
-                    .and_then(|p| self.doc.dereference(p).ok())
-                    .and_then(|(_, p)| p.as_dict().ok())
-                    .and_then(|p| p.get(b"FT").ok()?.as_name().ok())
+        for a in &annots {
+            let Some(a) = self.resolve(a).as_dict().cloned() else {
+                continue;
+            };
+            let is_sig = a.name("FT") == Some(b"Sig")
+                || a.get("Parent")
+                    .map(|p| self.resolve(p))
+                    .and_then(|p| p.as_dict().and_then(|p| p.name("FT").map(<[u8]>::to_vec)))
+                    .as_deref()
                     == Some(b"Sig");
-            let rect: Vec<f32> = a
-                .get(b"Rect")
-                .ok()
-                .and_then(|r| r.as_array().ok())
-                .map(|r| r.iter().filter_map(|v| v.as_float().ok()).collect())
-                .unwrap_or_default();
+            let rect: Vec<f32> = match a.get("Rect").map(|r| self.resolve(r)) {
+                Some(Object::Array(r)) => r.iter().filter_map(|v| self.number(v)).collect(),
+                _ => Vec::new(),
+            };
             if is_sig && rect.len() == 4 {
                 let r = Rect {
                     x: rect[0].min(rect[2]),
@@ -161,8 +163,7 @@ impl PdfPages {
     /// the right-hand column 60 mm above the bottom edge.
     pub fn signer_block(&self, index: usize) -> Result<SignerBlock, StampError> {
         let page = self.page(index)?;
-        let id = self.page_id(index)?;
-        let runs = self.text_runs(id);
+        let runs = self.text_runs(self.page_dict(index)?);
         Ok(find_signer_block(&runs, &page).unwrap_or(SignerBlock {
             page_index: index,
             centre: (
@@ -174,19 +175,28 @@ impl PdfPages {
         }))
     }
 
-    fn text_runs(&self, page: ObjectId) -> Vec<TextRun> {
-        let Ok(content) = self.doc.get_and_decode_page_content(page) else {
+    /// The text runs of a page; a page whose content or resources cannot be read has none (the
+    /// stamp then goes to the default position).
+    fn text_runs(&self, page: &Dict) -> Vec<TextRun> {
+        let Ok(content) = self.file.page_content(page) else {
             return Vec::new();
         };
-        let fonts: BTreeMap<Vec<u8>, &Dictionary> =
-            self.doc.get_page_fonts(page).unwrap_or_default();
+        let fonts = self
+            .file
+            .inherited(page, "Resources")
+            .ok()
+            .flatten()
+            .and_then(|r| r.as_dict().and_then(|r| r.get("Font").cloned()))
+            .map(|f| self.resolve(&f))
+            .and_then(|f| f.as_dict().cloned())
+            .unwrap_or_default();
         let two_byte = |name: &[u8]| {
             fonts
-                .get(name)
-                .and_then(|d| d.get(b"Subtype").ok()?.as_name().ok())
-                == Some(b"Type0")
+                .get_bytes(name)
+                .map(|f| self.resolve(f))
+                .is_some_and(|f| f.as_dict().and_then(|d| d.name("Subtype")) == Some(b"Type0"))
         };
-        interpret(&content.operations, two_byte)
+        interpret(&content, two_byte)
     }
 }
 
@@ -214,65 +224,69 @@ fn mul(a: &Matrix, b: &Matrix) -> Matrix {
 
 const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 
-fn nums(ops: &[Object]) -> Vec<f32> {
-    ops.iter().filter_map(|o| o.as_float().ok()).collect()
+fn nums(ops: &[Operand]) -> Vec<f32> {
+    ops.iter()
+        .filter_map(Operand::number)
+        .map(|n| n as f32)
+        .collect()
 }
 
 /// Text positioning and showing operators (ISO 32000-1 §9.4) under q/Q/cm (§8.4.4).
-fn interpret(ops: &[lopdf::content::Operation], two_byte: impl Fn(&[u8]) -> bool) -> Vec<TextRun> {
+fn interpret(content: &[u8], two_byte: impl Fn(&[u8]) -> bool) -> Vec<TextRun> {
     let mut runs = Vec::new();
     let mut ctm = IDENTITY;
     let mut stack: Vec<Matrix> = Vec::new();
     let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
     let (mut size, mut leading, mut wide) = (0.0f32, 0.0f32, false);
-    for op in ops {
-        let n = nums(&op.operands);
-        match op.operator.as_str() {
-            "q" => stack.push(ctm),
-            "Q" => ctm = stack.pop().unwrap_or(IDENTITY),
-            "cm" if n.len() == 6 => ctm = mul(&[n[0], n[1], n[2], n[3], n[4], n[5]], &ctm),
-            "BT" => {
+    content::walk(content, |ev| {
+        let Event::Op(op, operands) = ev else { return };
+        let n = nums(operands);
+        match op {
+            b"q" => stack.push(ctm),
+            b"Q" => ctm = stack.pop().unwrap_or(IDENTITY),
+            b"cm" if n.len() == 6 => ctm = mul(&[n[0], n[1], n[2], n[3], n[4], n[5]], &ctm),
+            b"BT" => {
                 tm = IDENTITY;
                 tlm = IDENTITY;
             }
-            "Tf" => {
+            b"Tf" => {
                 size = n.first().copied().unwrap_or(0.0);
-                wide = op
-                    .operands
+                wide = operands
                     .first()
-                    .and_then(|o| o.as_name().ok())
+                    .and_then(Operand::name)
                     .is_some_and(&two_byte);
             }
-            "TL" => leading = n.first().copied().unwrap_or(0.0),
-            "Tm" if n.len() == 6 => {
+            b"TL" => leading = n.first().copied().unwrap_or(0.0),
+            b"Tm" if n.len() == 6 => {
                 tlm = [n[0], n[1], n[2], n[3], n[4], n[5]];
                 tm = tlm;
             }
-            "Td" | "TD" if n.len() == 2 => {
-                if op.operator == "TD" {
+            b"Td" | b"TD" if n.len() == 2 => {
+                if op == b"TD" {
                     leading = -n[1];
                 }
                 tlm = mul(&[1.0, 0.0, 0.0, 1.0, n[0], n[1]], &tlm);
                 tm = tlm;
             }
-            "T*" => {
+            b"T*" => {
                 tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -leading], &tlm);
                 tm = tlm;
             }
-            "Tj" | "TJ" | "'" | "\"" => {
-                if op.operator == "'" || op.operator == "\"" {
+            b"Tj" | b"TJ" | b"'" | b"\"" => {
+                if op == b"'" || op == b"\"" {
                     tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -leading], &tlm);
                     tm = tlm;
                 }
-                let bytes: usize = op
-                    .operands
+                let bytes: usize = operands
                     .iter()
                     .map(|o| match o {
-                        Object::String(s, _) => s.len(),
-                        Object::Array(a) => a
+                        Operand::Str(s) => s.len(),
+                        Operand::Array(a) => a
                             .iter()
-                            .filter_map(|x| x.as_str().ok())
-                            .map(<[u8]>::len)
+                            .map(|x| match x {
+                                Operand::Str(s) => s.len(),
+                                _ => 0,
+                            })
                             .sum(),
                         _ => 0,
                     })
@@ -294,7 +308,7 @@ fn interpret(ops: &[lopdf::content::Operation], two_byte: impl Fn(&[u8]) -> bool
             }
             _ => {}
         }
-    }
+    });
     runs
 }
 

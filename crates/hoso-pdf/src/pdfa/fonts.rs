@@ -5,8 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::content::{self, Event, Operand};
 use super::{show, Checker, RuleId};
+use crate::read::content::{self, Event, Operand};
 use crate::read::{Dict, Object};
 
 /// Allowed difference between a dictionary width and the program's, in 1/1000 em.

@@ -5,8 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::content::{self, Event, Operand};
 use super::{show, Checker, IntentSpace, RuleId};
+use crate::read::content::{self, Event, Operand};
 use crate::read::{Dict, Object};
 
 const STANDARD_INTENTS: &[&[u8]] = &[

@@ -19,7 +19,6 @@
 // catch the passing case, so the lint's suggestion is not equivalent.
 #![allow(clippy::collapsible_match)]
 
-mod content;
 mod fonts;
 mod graphics;
 pub mod rules;

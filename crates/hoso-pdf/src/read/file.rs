@@ -904,25 +904,34 @@ impl<S: Source> PdfFile<S> {
     }
 }
 
-/// Checks a PDF against the reader's limits before an unbounded reader (lopdf, which parses every
-/// object eagerly) is given it: every object in the cross-reference table is parsed once with the
-/// default [`Limits`]. Only a limit reached is an error; files this reader cannot parse at all are
-/// left to the other reader's own judgement.
-pub fn preflight(data: &[u8]) -> Result<(), PdfError> {
-    let file = match PdfFile::open(data) {
-        Ok(f) => f,
-        Err(e @ PdfError::LimitExceeded { .. }) => return Err(e),
-        Err(_) => return Ok(()),
-    };
-    let mut nums: Vec<u32> = file.merged.keys().copied().collect();
-    nums.sort_unstable();
-    for num in nums {
-        match file.get(ObjRef::new(num)) {
-            Err(e @ PdfError::LimitExceeded { .. }) => return Err(e),
-            _ => continue,
+impl<S: Source> PdfFile<S> {
+    /// Whether any object of the file, in its newest version, satisfies `f` (the "is it signed?"
+    /// question of reopening). Each definition is read once: entries sharing a byte offset or an
+    /// object-stream slot are not read again. Objects that do not parse are skipped; a limit
+    /// reached is an error.
+    pub fn any_object(&self, mut f: impl FnMut(&Object) -> bool) -> Result<bool, PdfError> {
+        let mut nums: Vec<u32> = self.merged.keys().copied().collect();
+        nums.sort_unstable();
+        let mut seen = std::collections::HashSet::new();
+        for num in nums {
+            let key = match self.merged.get(&num) {
+                Some(&XrefEntry::InFile { offset, .. }) => (u64::MAX, offset),
+                Some(&XrefEntry::InStream { stream, index }) => {
+                    (u64::from(stream), u64::from(index))
+                }
+                _ => continue,
+            };
+            if !seen.insert(key) {
+                continue;
+            }
+            match self.get(ObjRef::new(num)) {
+                Ok(o) if f(&o) => return Ok(true),
+                Err(e @ PdfError::LimitExceeded { .. }) => return Err(e),
+                _ => {}
+            }
         }
+        Ok(false)
     }
-    Ok(())
 }
 
 /// Finds the last `startxref` in the file's tail (§7.5.5).

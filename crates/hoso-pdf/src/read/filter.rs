@@ -1,5 +1,6 @@
-//! Stream filters needed to read structure: FlateDecode (ISO 32000-1 §7.4.4) with PNG and TIFF
-//! predictors (§7.4.4.4). Other filters only appear on content and images, which are never read.
+//! Stream filters needed to read structure and content: FlateDecode (ISO 32000-1 §7.4.4) and
+//! LZWDecode (§7.4.4, which PDF/A forbids and the importer re-encodes), both with PNG and TIFF
+//! predictors (§7.4.4.4). Image filters (DCT, CCITT, JBIG2, JPX) are never decoded here.
 
 use std::io::Read;
 
@@ -47,6 +48,15 @@ pub fn decode(dict: &Dict, raw: Vec<u8>, offset: u64, max_len: u64) -> Result<Ve
                     None => out,
                 };
             }
+            b"LZWDecode" | b"LZW" => {
+                let p = parms.get(i).copied().flatten();
+                let early = p.is_none_or(|p| int(p, "EarlyChange", 1) != 0);
+                let out = lzw(&data, early, max_len, offset)?;
+                data = match p {
+                    Some(p) => unpredict(p, out, offset)?,
+                    None => out,
+                };
+            }
             _ => {
                 return Err(PdfError::BadStream {
                     what: "unsupported filter on a structural stream",
@@ -56,6 +66,43 @@ pub fn decode(dict: &Dict, raw: Vec<u8>, offset: u64, max_len: u64) -> Result<Ve
         }
     }
     Ok(data)
+}
+
+/// LZW (§7.4.4.2): 8-bit codes growing to 12 bits, MSB first; `early` is `/EarlyChange 1`
+/// (the code width grows one code early, as in TIFF). Output over `max_len` is refused while
+/// decoding; a missing end-of-data code ends the data where the input ends.
+fn lzw(data: &[u8], early: bool, max_len: u64, offset: u64) -> Result<Vec<u8>, PdfError> {
+    use weezl::{decode::Decoder, BitOrder, LzwStatus};
+    let mut dec = if early {
+        Decoder::with_tiff_size_switch(BitOrder::Msb, 8)
+    } else {
+        Decoder::new(BitOrder::Msb, 8)
+    };
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut input = data;
+    loop {
+        let r = dec.decode_bytes(input, &mut buf);
+        input = input.get(r.consumed_in..).unwrap_or(&[]);
+        out.extend_from_slice(&buf[..r.consumed_out]);
+        if out.len() as u64 > max_len {
+            return Err(PdfError::BadStream {
+                what: "decoded size",
+                offset,
+            });
+        }
+        match r.status {
+            Ok(LzwStatus::Done | LzwStatus::NoProgress) => return Ok(out),
+            Ok(LzwStatus::Ok) if r.consumed_in == 0 && r.consumed_out == 0 => return Ok(out),
+            Ok(LzwStatus::Ok) => {}
+            Err(_) => {
+                return Err(PdfError::BadStream {
+                    what: "LZWDecode",
+                    offset,
+                })
+            }
+        }
+    }
 }
 
 fn int(p: &Dict, key: &str, default: i64) -> i64 {
@@ -159,6 +206,54 @@ mod tests {
         p.set("Predictor", Object::Integer(12))
             .set("Columns", Object::Integer(3));
         assert_eq!(unpredict(&p, encoded, 0).unwrap(), vec![1, 2, 3, 2, 3, 4]);
+    }
+
+    /// LZW-encodes `data` with 9-bit codes only (clear, literals, EOD), which every decoder reads
+    /// the same way whatever `/EarlyChange` says as long as the table stays small.
+    fn lzw_literals(data: &[u8]) -> Vec<u8> {
+        let mut codes = vec![256u16];
+        codes.extend(data.iter().map(|&b| u16::from(b)));
+        codes.push(257);
+        let mut bits = 0u32;
+        let mut n = 0;
+        let mut out = Vec::new();
+        for c in codes {
+            bits = (bits << 9) | u32::from(c);
+            n += 9;
+            while n >= 8 {
+                out.push((bits >> (n - 8)) as u8);
+                n -= 8;
+                bits &= (1 << n) - 1;
+            }
+        }
+        if n > 0 {
+            out.push((bits << (8 - n)) as u8);
+        }
+        out
+    }
+
+    #[test]
+    fn lzw_streams_decode_and_respect_the_size_limit() {
+        let mut d = Dict::new();
+        d.set("Filter", Object::name("LZWDecode"));
+        let enc = lzw_literals(b"BT /F1 12 Tf ET");
+        assert_eq!(
+            decode(&d, enc.clone(), 0, 1 << 20).unwrap(),
+            b"BT /F1 12 Tf ET"
+        );
+        assert!(matches!(
+            decode(&d, enc, 5, 4),
+            Err(PdfError::BadStream {
+                what: "decoded size",
+                offset: 5
+            })
+        ));
+        // The ISO 32000-1 §7.4.4.2 example: 2D 2D 2D 2D 2D 41 2D 2D 2D 42 (EarlyChange 1).
+        let example = [0x80, 0x0B, 0x60, 0x50, 0x22, 0x0C, 0x0C, 0x85, 0x01];
+        assert_eq!(
+            decode(&d, example.to_vec(), 0, 1 << 20).unwrap(),
+            [0x2D, 0x2D, 0x2D, 0x2D, 0x2D, 0x41, 0x2D, 0x2D, 0x2D, 0x42]
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! structure, and an incremental-update writer. Nothing here knows about signatures (hoso-sign
 //! builds on it and re-exports it as `hoso_sign::pdf`).
 
+pub mod content;
 pub mod file;
 pub mod filter;
 pub mod object;

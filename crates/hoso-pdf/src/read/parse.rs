@@ -23,11 +23,32 @@ pub fn is_white(c: u8) -> bool {
     matches!(c, 0 | b'\t' | b'\n' | 0x0c | b'\r' | b' ')
 }
 
-fn is_delim(c: u8) -> bool {
+/// Whether a byte is a PDF delimiter (ISO 32000-1 Table 2).
+pub fn is_delim(c: u8) -> bool {
     matches!(
         c,
         b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
     )
+}
+
+/// The position of the first byte at or after `pos` that is neither white-space nor inside a
+/// comment (ISO 32000-1 §7.2.2, §7.2.3); `buf.len()` when there is none.
+pub fn skip_ws(buf: &[u8], mut pos: usize) -> usize {
+    while let Some(&c) = buf.get(pos) {
+        if is_white(c) {
+            pos += 1;
+        } else if c == b'%' {
+            while let Some(&c) = buf.get(pos) {
+                if c == b'\r' || c == b'\n' {
+                    break;
+                }
+                pos += 1;
+            }
+        } else {
+            break;
+        }
+    }
+    pos
 }
 
 impl<'a> Parser<'a> {
@@ -68,20 +89,7 @@ impl<'a> Parser<'a> {
 
     /// Skips white-space and comments.
     pub fn skip_ws(&mut self) {
-        while let Some(&c) = self.buf.get(self.pos) {
-            if is_white(c) {
-                self.pos += 1;
-            } else if c == b'%' {
-                while let Some(&c) = self.buf.get(self.pos) {
-                    if c == b'\r' || c == b'\n' {
-                        break;
-                    }
-                    self.pos += 1;
-                }
-            } else {
-                break;
-            }
-        }
+        self.pos = skip_ws(self.buf, self.pos);
     }
 
     fn peek(&self) -> Option<u8> {

@@ -125,6 +125,54 @@ impl<S: Source> PdfFile<S> {
         Ok(out)
     }
 
+    /// An inheritable page attribute (ISO 32000-1 §7.7.3.4, Table 30: `/Resources`,
+    /// `/MediaBox`, `/CropBox`, `/Rotate`): the page's own value, else the nearest ancestor's
+    /// through `/Parent`, resolved one level. Each ancestor is entered once and at most
+    /// [`MAX_TREE_DEPTH`] of them.
+    pub fn inherited(&self, page: &Dict, key: &str) -> Result<Option<Object>, PdfError> {
+        let mut seen = Visited::new("page tree (/Parent)");
+        let mut node = page.clone();
+        for _ in 0..MAX_TREE_DEPTH {
+            if let Some(v) = node.get(key) {
+                return self.resolve(v).map(Some);
+            }
+            let Some(parent) = node.get("Parent").and_then(Object::as_ref) else {
+                return Ok(None);
+            };
+            if !seen.first_visit(parent)? {
+                return Ok(None);
+            }
+            match self.dict_of(&Object::Ref(parent))? {
+                Some(d) => node = d,
+                None => return Ok(None),
+            }
+        }
+        Ok(None)
+    }
+
+    /// A page's content (§7.8.2): its `/Contents` stream, or the streams of its array joined by
+    /// a newline (the division between streams falls on token boundaries), decoded.
+    pub fn page_content(&self, page: &Dict) -> Result<Vec<u8>, PdfError> {
+        let mut out = Vec::new();
+        let contents = match page.get("Contents") {
+            Some(c) => self.resolve(c)?,
+            None => return Ok(out),
+        };
+        let parts = match contents {
+            Object::Array(a) => a,
+            one => vec![one],
+        };
+        for part in parts {
+            if let Object::Stream(s) = self.resolve(&part)? {
+                if !out.is_empty() {
+                    out.push(b'\n');
+                }
+                out.extend_from_slice(&self.stream_bytes(&s)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// The key/value pairs of a name tree (§7.9.6) rooted at `root`, leaves in order; each node
     /// is entered once.
     pub fn name_tree(&self, root: &Object) -> Result<Vec<(Vec<u8>, Object)>, PdfError> {
@@ -217,6 +265,40 @@ mod tests {
                 .len(),
             1
         );
+    }
+
+    #[test]
+    fn inherited_attributes_follow_parents_once() {
+        let pdf = crate::read::classic_pdf(
+            &[
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                "<< /Type /Pages /Kids [3 0 R] /Count 1 /Rotate 90 /Parent 4 0 R >>",
+                "<< /Type /Page /Parent 2 0 R /Contents [5 0 R 5 0 R] >>",
+                "<< /Type /Pages /Parent 2 0 R /MediaBox 6 0 R >>",
+                "<< /Length 3 >>\nstream\nq Q\nendstream",
+                "[0 0 10 20]",
+            ],
+            "",
+        );
+        let f = PdfFile::open(pdf).unwrap();
+        let (_, page) = f.pages().unwrap().remove(0);
+        assert_eq!(
+            f.inherited(&page, "Rotate").unwrap(),
+            Some(Object::Integer(90))
+        );
+        let mb = f.inherited(&page, "MediaBox").unwrap().unwrap();
+        assert_eq!(mb.as_array().map(<[Object]>::len), Some(4));
+        // 2 → 4 → 2 is a cycle: the walk ends instead of looping.
+        assert_eq!(f.inherited(&page, "CropBox").unwrap(), None);
+        assert_eq!(f.page_content(&page).unwrap(), b"q Q\nq Q");
+        let mut pages = 0;
+        assert!(!f
+            .any_object(|o| {
+                pages += usize::from(o.as_dict().and_then(|d| d.name("Type")) == Some(b"Page"));
+                false
+            })
+            .unwrap());
+        assert_eq!(pages, 1);
     }
 
     #[test]

@@ -1,28 +1,47 @@
 //! A content-stream lexer (ISO 32000-1 §7.8.2, §7.2): operands and operators, inline images
-//! skipped by their `ID … EI` data. It never fails: malformed bytes end the walk.
+//! skipped by their `ID … EI` data. It never fails: malformed bytes end the walk. The PDF/A
+//! checker, the importer, reopening for OCR and the stamp's text location all read content
+//! through it.
+
+use super::parse::{is_delim, is_white, skip_ws};
 
 /// One operand of a content-stream operator.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Operand {
+pub enum Operand {
+    /// An integer or real number.
     Number(f64),
+    /// A name, `#xx` escapes decoded.
     Name(Vec<u8>),
+    /// A literal or hexadecimal string's bytes.
     Str(Vec<u8>),
+    /// An array.
     Array(Vec<Operand>),
+    /// A dictionary (inline image parameters, marked-content properties), keys in order.
     Dict(Vec<(Vec<u8>, Operand)>),
+    /// Anything else (`true`, `false`, `null`, stray delimiters).
     Other,
 }
 
 impl Operand {
-    pub(crate) fn name(&self) -> Option<&[u8]> {
+    /// The name, when this is one.
+    pub fn name(&self) -> Option<&[u8]> {
         match self {
             Operand::Name(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The number, when this is one.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Operand::Number(n) => Some(*n),
             _ => None,
         }
     }
 }
 
 /// Something the walk reports.
-pub(crate) enum Event<'a> {
+pub enum Event<'a> {
     /// An operator with its operands.
     Op(&'a [u8], &'a [Operand]),
     /// An inline image: its dictionary (abbreviated keys as written).
@@ -31,17 +50,6 @@ pub(crate) enum Event<'a> {
 
 const MAX_OPERANDS: usize = 4096;
 const MAX_NEST: usize = 32;
-
-fn is_white(c: u8) -> bool {
-    matches!(c, 0 | b'\t' | b'\n' | 0x0c | b'\r' | b' ')
-}
-
-fn is_delim(c: u8) -> bool {
-    matches!(
-        c,
-        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
-    )
-}
 
 struct Lexer<'a> {
     buf: &'a [u8],
@@ -58,20 +66,7 @@ enum Tok {
 
 impl Lexer<'_> {
     fn skip_ws(&mut self) {
-        while let Some(&c) = self.buf.get(self.pos) {
-            if is_white(c) {
-                self.pos += 1;
-            } else if c == b'%' {
-                while let Some(&c) = self.buf.get(self.pos) {
-                    if c == b'\r' || c == b'\n' {
-                        break;
-                    }
-                    self.pos += 1;
-                }
-            } else {
-                break;
-            }
-        }
+        self.pos = skip_ws(self.buf, self.pos);
     }
 
     fn word(&mut self) -> Vec<u8> {
@@ -321,7 +316,7 @@ fn word_operand(_w: &[u8]) -> Operand {
 }
 
 /// Walks `content`, calling `f` for every operator and inline image.
-pub(crate) fn walk(content: &[u8], mut f: impl FnMut(Event<'_>)) {
+pub fn walk(content: &[u8], mut f: impl FnMut(Event<'_>)) {
     let mut lx = Lexer {
         buf: content,
         pos: 0,
