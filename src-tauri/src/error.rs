@@ -82,7 +82,7 @@ pub enum AppError {
     Cancelled,
     /// The scanner refused or failed (the officer's words).
     #[error("{}", .0.officer_message())]
-    Scan(#[from] hoso_scan::ScanError),
+    Scan(#[from] hoso_office::scan::ScanError),
     /// A visible signature or a copy needs an image or a name the settings do not have.
     #[error("chưa có {0} trong Cài đặt / {0} is not set in Settings")]
     MissingSetting(&'static str),
