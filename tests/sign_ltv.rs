@@ -216,7 +216,7 @@ fn b_lt_and_b_lta_hold_their_own_validation_data() {
             .arg("--demo"));
         let table = text(&o);
         assert!(
-            table.contains(&format!("Kiểm tra dài hạn / long-term validation: {level}")),
+            table.contains(&format!("Kiểm tra dài hạn: {level} (")),
             "{table}"
         );
 
@@ -790,4 +790,61 @@ fn earlier_signature_stays_valid_under_a_later_b_lta() {
     assert_eq!(trusted, 2, "pyhanko: {out}");
     let (code, out) = qpdf_check(&lta);
     assert_eq!(code, 0, "qpdf: {out}");
+}
+
+/// Issue 14 point 4: when the signer's own certificate cannot be checked (OCSP responder and CRL
+/// server down), signing goes on with a warning that the human output shows (Vietnamese first,
+/// English second) and the JSON carries as `signer_revocation`; with the services up, no warning.
+#[test]
+fn signing_with_the_responder_down_warns_in_the_human_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pki = LtvPki::new();
+    let signer = pki.issue(
+        "offline",
+        "DEMO LTV signer, responder down",
+        365,
+        false,
+        false,
+    );
+    let input = pdfs::classic(dir.path(), "in.pdf", "Responder down");
+    let warning_vi = "Cảnh báo: chưa kiểm tra được tình trạng thu hồi của chứng thư người ký";
+    let warning_en = "the revocation status of the signer's certificate could not be checked";
+
+    // Nothing started: both services unreachable.
+    let out = dir.path().join("down.pdf");
+    let o = sign_bb(dir.path(), &signer.p12, &input, &out);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(out.exists());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let vi = stderr.find(warning_vi);
+    let en = stderr.find(warning_en);
+    assert!(vi.is_some() && en.is_some(), "{}", text(&o));
+    assert!(vi < en, "Vietnamese first: {stderr}");
+
+    let out_json = dir.path().join("down-json.pdf");
+    let o = run(Command::new(hoso())
+        .arg("sign")
+        .arg(&input)
+        .arg("--p12")
+        .arg(&signer.p12)
+        .arg("--pin-file")
+        .arg(pin_file(dir.path()))
+        .arg("--out")
+        .arg(&out_json)
+        .args(["--level", "B-B", "--json"]));
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("no JSON ({e}): {}", text(&o)));
+    assert!(
+        v["signer_revocation"]["Unavailable"]["reason"].is_string(),
+        "{v:#}"
+    );
+
+    // Services up: the status is had, no warning.
+    pki.start();
+    let up = dir.path().join("up.pdf");
+    let o = sign_bb(dir.path(), &signer.p12, &input, &up);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains(warning_vi), "{}", text(&o));
+    pki.stop();
 }

@@ -82,7 +82,7 @@ pub enum AppError {
     Cancelled,
     /// The scanner refused or failed (the officer's words).
     #[error("{}", .0.officer_message())]
-    Scan(#[from] hoso_scan::ScanError),
+    Scan(#[from] hoso_office::scan::ScanError),
     /// A visible signature or a copy needs an image or a name the settings do not have.
     #[error("chưa có {0} trong Cài đặt / {0} is not set in Settings")]
     MissingSetting(&'static str),
@@ -101,9 +101,9 @@ pub enum AppError {
     /// No register exists yet at the configured place.
     #[error("chưa có sổ đăng ký tại {0} / no register at this path yet")]
     NoRegister(PathBuf),
-    /// The text is not a hoso QR payload.
+    /// The text is not a hoso QR payload; the source says which part is wrong.
     #[error("mã QR không đúng dạng HS1:…: {0} / not a hoso QR payload")]
-    BadQr(String),
+    BadQr(#[from] hoso_office::register::QrError),
     /// A file cannot be read.
     #[error("không đọc được {path}: {source} / cannot read the file")]
     Read {
@@ -183,7 +183,7 @@ impl From<hoso_office::OfficeError> for AppError {
             O::Stamp(s) => AppError::Stamp(s),
             O::MissingSetting(m) => AppError::MissingSetting(m),
             O::Verify { source, .. } => AppError::Verify(source),
-            O::BadQr(q) => AppError::BadQr(q.to_string()),
+            O::BadQr(q) => AppError::BadQr(q),
             O::NoRegister(p) => AppError::NoRegister(p),
             e => AppError::Office(e),
         }

@@ -8,8 +8,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use hoso_office::config::{ConfigError, Overrides};
 use hoso_office::keys::AnySigner;
+use hoso_office::keys::Signer;
 use hoso_office::{Cancel, Config};
-use hoso_sign::signer::Signer;
 use serde::Serialize;
 
 pub use hoso_office::config::Settings;
@@ -105,6 +105,33 @@ impl Office {
             *lock(&self.signer) = None;
         }
         Ok(())
+    }
+
+    /// The documents `ids`, in order; an unknown id is an error.
+    pub fn documents(&self, ids: &[u64]) -> Result<Vec<Document>, crate::error::AppError> {
+        ids.iter()
+            .map(|id| {
+                self.document(*id)
+                    .ok_or(crate::error::AppError::UnknownDocument(*id))
+            })
+            .collect()
+    }
+
+    /// A file a flow wrote from `input` (one of `docs`), as a document the page can use: it
+    /// keeps the input's code and title. Returns it and the input's name.
+    pub fn add_derived(
+        &self,
+        docs: &[Document],
+        input: &Path,
+        output: PathBuf,
+    ) -> (Document, String) {
+        let from = docs.iter().find(|d| d.file == input);
+        let doc = self.add_document(
+            output,
+            from.and_then(|d| d.code.clone()),
+            from.and_then(|d| d.title.clone()),
+        );
+        (doc, from.map(|d| d.name.clone()).unwrap_or_default())
     }
 
     /// The register file.

@@ -208,6 +208,7 @@ const MSG = {
   vChanged: ["Thay đổi sau khi ký", "Changed since signing"],
   vChangedYes: ["CÓ — nội dung đã bị sửa", "YES — the content was changed"],
   vChangedNo: ["không", "no"],
+  vChangedVisual: ["CÓ — trang hiển thị khác với lúc ký (xem báo cáo kỹ thuật: trang và vùng)", "YES — a page looks different from when it was signed (see the technical report: page and area)"],
   vChangedAllowed: ["chỉ thêm chữ ký hoặc dữ liệu kiểm tra lâu dài", "only later signatures or long-term validation data"],
   vRegister: ["Sổ đăng ký", "Register"],
   vTitle: ["Trích yếu", "Title"],

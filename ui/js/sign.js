@@ -182,6 +182,13 @@ function showResults(r) {
     check.setAttribute("aria-label", t("checkItLabel", { name: s.document.name }));
     check.addEventListener("click", () => document.dispatchEvent(new CustomEvent("hoso:verify", { detail: s.document })));
     el.append(name, meta, qr, " ", check);
+    if (s.revocation_warning) {
+      const warn = document.createElement("p");
+      warn.className = "warn banner";
+      warn.setAttribute("role", "alert");
+      warn.textContent = s.revocation_warning;
+      el.append(warn);
+    }
     return el;
   }));
   $("sign-failures").replaceChildren(...r.failed.map((f) => li(`${f.name}: ${f.message}`)));

@@ -35,7 +35,10 @@ function drawCard(card) {
   if (card.signers.length) {
     const changed = card.signers.some((s) => s.changed_after);
     const whole = card.signers[card.signers.length - 1].covers_whole_file;
-    parts.push(line(t("vChanged"), changed ? t("vChangedYes") : (whole ? t("vChangedNo") : t("vChangedAllowed"))));
+    const said = changed ? t("vChangedYes")
+      : card.reason === "visual_change" ? t("vChangedVisual")
+      : (whole ? t("vChangedNo") : t("vChangedAllowed"));
+    parts.push(line(t("vChanged"), said));
   }
   const r = card.register;
   if (r) {

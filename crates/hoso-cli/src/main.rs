@@ -54,7 +54,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    hoso_ocr::limit_openmp_threads();
+    hoso_office::limit_openmp_threads();
     let parsed = Cli::command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));

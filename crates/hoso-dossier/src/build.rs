@@ -320,14 +320,9 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(n)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Vietnam time (+07:00), the zone every hoso timestamp is shown in.
-pub fn vietnam_now() -> time::OffsetDateTime {
-    time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+7))
-}
+use hoso_pdf::hex;
+/// Vietnam time (+07:00), the zone every hoso timestamp is shown in (the workspace's one helper).
+pub use hoso_pdf::vietnam_now;
 
 fn nfc(s: &str) -> String {
     s.trim().nfc().collect()
@@ -363,12 +358,67 @@ impl BuildOptions {
 
 /// Builds the dossier at `out`. On any error nothing is left at `out` (an earlier file there is
 /// kept as it was) and no temporary file remains.
+///
+/// Stages: `check_output` → `plan_documents` (cleanup, page counts) → OCR (`run_ocr`) →
+/// `write_documents` (pages streamed into the PDF/A) → `finish_dossier` (manifest, XMP,
+/// commit).
 pub fn build_dossier(
     spec: &DossierSpec,
     out: &Path,
     options: &BuildOptions,
     progress: &mut dyn FnMut(BuildEvent),
 ) -> Result<BuildReport, DossierError> {
+    let dir = check_output(spec, out)?;
+    let mut warnings = Vec::new();
+    // Cleaned pages live in a temporary folder beside the output until the dossier is written.
+    let (mut plan, _clean_dir) = plan_documents(spec, options, &dir, progress, &mut warnings)?;
+    let total: usize = plan
+        .sources
+        .iter()
+        .flatten()
+        .map(|s| s.pages as usize)
+        .sum();
+    progress(BuildEvent::Planned { pages: total });
+    options.check_cancel()?;
+    let layers = match &options.ocr {
+        Some(ocr) => run_ocr(&plan.sources, ocr, options, progress, &mut warnings)?,
+        None => Vec::new(),
+    };
+    options.check_cancel()?;
+    let write_err = |e: io::Error| DossierError::Write {
+        path: out.to_path_buf(),
+        source: e,
+    };
+    let file = AtomicFile::create(out).map_err(write_err)?;
+    let mut writer = DossierWriter::new(file).map_err(write_err)?;
+    let mut stage = WriteStage {
+        options,
+        layers: layers.into_iter(),
+        warnings: &mut warnings,
+        progress,
+        done: 0,
+        total,
+    };
+    let documents = stage.write_documents(&mut writer, spec, &mut plan)?;
+    progress(BuildEvent::Finishing);
+    let (manifest, digest, bytes) = finish_dossier(writer, spec, documents, options, out)?;
+    Ok(BuildReport {
+        output: out.to_path_buf(),
+        sha256: hex(&digest),
+        bytes,
+        level: if options.embed_manifest {
+            PdfaLevel::A3b
+        } else {
+            PdfaLevel::A2b
+        },
+        manifest,
+        warnings,
+    })
+}
+
+/// Stage 1: the spec is valid, the output's folder exists, and the output is none of the inputs.
+/// Returns the output's folder.
+fn check_output(spec: &DossierSpec, out: &Path) -> Result<PathBuf, DossierError> {
     validate(spec)?;
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -383,25 +433,44 @@ pub fn build_dossier(
             return Err(DossierError::OutputIsInput(path.clone()));
         }
     }
-    // Cleaned pages live in a temporary folder beside the output until the dossier is written.
+    Ok(dir)
+}
+
+/// What stage 2 planned: per document, its sources (cleaned or not) and the blank pages cleanup
+/// dropped.
+struct DocumentPlan {
+    sources: Vec<Vec<PlannedSource>>,
+    dropped: Vec<Vec<ManifestSource>>,
+}
+
+/// Stage 2: cleans each document's pages when asked (into a temporary folder in `dir`, kept
+/// alive by the returned guard until the dossier is written) and reads every source's format
+/// and page count.
+fn plan_documents(
+    spec: &DossierSpec,
+    options: &BuildOptions,
+    dir: &Path,
+    progress: &mut dyn FnMut(BuildEvent),
+    warnings: &mut Vec<BuildWarning>,
+) -> Result<(DocumentPlan, Option<tempfile::TempDir>), DossierError> {
     let clean_dir = match &options.clean {
         Some(_) => Some(
             tempfile::Builder::new()
                 .prefix(".hoso-clean-")
-                .tempdir_in(&dir)
+                .tempdir_in(dir)
                 .map_err(|e| DossierError::Write {
-                    path: dir.clone(),
+                    path: dir.to_path_buf(),
                     source: e,
                 })?,
         ),
         None => None,
     };
-    let mut warnings = Vec::new();
-    let mut planned = Vec::with_capacity(spec.documents.len());
-    let mut dropped: Vec<Vec<ManifestSource>> = vec![Vec::new(); spec.documents.len()];
+    let mut plan = DocumentPlan {
+        sources: Vec::with_capacity(spec.documents.len()),
+        dropped: vec![Vec::new(); spec.documents.len()],
+    };
     for (i, doc) in spec.documents.iter().enumerate() {
         options.check_cancel()?;
-        let mut sources = Vec::with_capacity(doc.files.len());
         let cleaned = match (&options.clean, &clean_dir) {
             (Some(opts), Some(tmp)) => clean_document(
                 doc,
@@ -409,94 +478,125 @@ pub fn build_dossier(
                 opts,
                 tmp.path(),
                 progress,
-                &mut warnings,
-                &mut dropped[i],
+                warnings,
+                &mut plan.dropped[i],
             )?,
             _ => doc.files.iter().map(|f| (f.clone(), None)).collect(),
         };
+        let mut sources = Vec::with_capacity(cleaned.len());
         for (path, origin) in cleaned {
             let mut src = plan_source(&path)?;
             src.origin = origin;
             sources.push(src);
         }
-        planned.push(sources);
+        plan.sources.push(sources);
     }
-    let total: usize = planned.iter().flatten().map(|s| s.pages as usize).sum();
-    progress(BuildEvent::Planned { pages: total });
-    options.check_cancel()?;
-    let mut layers = match &options.ocr {
-        Some(ocr) => run_ocr(&planned, ocr, options, progress, &mut warnings)?,
-        None => Vec::new(),
-    }
-    .into_iter();
-    options.check_cancel()?;
+    Ok((plan, clean_dir))
+}
 
+/// Stage 4's state: the OCR layers still to place, the warnings, and the page count for progress.
+struct WriteStage<'a, L: Iterator<Item = Option<TextLayer>>> {
+    options: &'a BuildOptions,
+    layers: L,
+    warnings: &'a mut Vec<BuildWarning>,
+    progress: &'a mut dyn FnMut(BuildEvent),
+    done: usize,
+    total: usize,
+}
+
+impl<L: Iterator<Item = Option<TextLayer>>> WriteStage<'_, L> {
+    /// Stage 4: every document as a section of pages, with its manifest record.
+    fn write_documents<W: Write>(
+        &mut self,
+        writer: &mut DossierWriter<W>,
+        spec: &DossierSpec,
+        plan: &mut DocumentPlan,
+    ) -> Result<Vec<ManifestDocument>, DossierError> {
+        let mut documents = Vec::with_capacity(spec.documents.len());
+        for (i, (doc, sources)) in spec.documents.iter().zip(&plan.sources).enumerate() {
+            let name = nfc(&doc.name);
+            writer.start_section(&name);
+            let first_page = writer.page_count() + 1;
+            let mut page_text = Vec::new();
+            let manifest_sources = sources
+                .iter()
+                .map(|src| self.write_one(writer, src, &mut page_text))
+                .collect::<Result<Vec<_>, _>>()?;
+            documents.push(ManifestDocument {
+                number: i + 1,
+                name,
+                first_page,
+                last_page: writer.page_count(),
+                metadata: doc.metadata.clone(),
+                sources: manifest_sources,
+                page_text: if self.options.ocr.is_some() {
+                    page_text
+                } else {
+                    Vec::new()
+                },
+                dropped_blank_pages: std::mem::take(&mut plan.dropped[i]),
+            });
+        }
+        Ok(documents)
+    }
+
+    /// One source's pages, and how the manifest names it.
+    fn write_one<W: Write>(
+        &mut self,
+        writer: &mut DossierWriter<W>,
+        src: &PlannedSource,
+        page_text: &mut Vec<String>,
+    ) -> Result<ManifestSource, DossierError> {
+        self.options.check_cancel()?;
+        let original = src.origin.as_ref().map_or(&src.path, |(p, _)| p);
+        writer.set_rotation(self.options.rotate.get(original).copied().unwrap_or(0));
+        let (done, total, progress) = (&mut self.done, self.total, &mut self.progress);
+        let sha = write_source(
+            writer,
+            src,
+            &mut self.layers,
+            page_text,
+            self.warnings,
+            &mut |file| {
+                *done += 1;
+                progress(BuildEvent::Page {
+                    done: *done,
+                    total,
+                    file: file.to_path_buf(),
+                });
+            },
+        )?;
+        Ok(match &src.origin {
+            // The manifest names and hashes what the officer gave, and says how it was cleaned.
+            Some((original, report)) => ManifestSource {
+                cleaning: Some(report.clone()),
+                ..describe_file(original, src.pages)?
+            },
+            None => ManifestSource {
+                file: file_name(&src.path),
+                format: src.format.name().into(),
+                sha256: sha,
+                bytes: src.bytes,
+                pages: src.pages,
+                cleaning: None,
+            },
+        })
+    }
+}
+
+/// Stage 5: the manifest (embedded for PDF/A-3), the document information and XMP, and the
+/// atomic commit. Returns the manifest, the file's SHA-256 and its length.
+fn finish_dossier(
+    writer: DossierWriter<AtomicFile>,
+    spec: &DossierSpec,
+    documents: Vec<ManifestDocument>,
+    options: &BuildOptions,
+    out: &Path,
+) -> Result<(Manifest, [u8; 32], u64), DossierError> {
     let write_err = |e: io::Error| DossierError::Write {
         path: out.to_path_buf(),
         source: e,
     };
-    let file = AtomicFile::create(out).map_err(write_err)?;
-    let mut writer = DossierWriter::new(file).map_err(write_err)?;
-    let mut documents = Vec::with_capacity(spec.documents.len());
-    let mut done = 0usize;
-    for (i, (doc, sources)) in spec.documents.iter().zip(&planned).enumerate() {
-        let name = nfc(&doc.name);
-        writer.start_section(&name);
-        let first_page = writer.page_count() + 1;
-        let mut manifest_sources = Vec::with_capacity(sources.len());
-        let mut page_text = Vec::new();
-        for src in sources {
-            options.check_cancel()?;
-            let original = src.origin.as_ref().map_or(&src.path, |(p, _)| p);
-            writer.set_rotation(options.rotate.get(original).copied().unwrap_or(0));
-            let sha = write_source(
-                &mut writer,
-                src,
-                &mut layers,
-                &mut page_text,
-                &mut warnings,
-                &mut |file| {
-                    done += 1;
-                    progress(BuildEvent::Page {
-                        done,
-                        total,
-                        file: file.to_path_buf(),
-                    });
-                },
-            )?;
-            manifest_sources.push(match &src.origin {
-                // The manifest names and hashes what the officer gave, and says how it was cleaned.
-                Some((original, report)) => ManifestSource {
-                    cleaning: Some(report.clone()),
-                    ..describe_file(original, src.pages)?
-                },
-                None => ManifestSource {
-                    file: file_name(&src.path),
-                    format: src.format.name().into(),
-                    sha256: sha,
-                    bytes: src.bytes,
-                    pages: src.pages,
-                    cleaning: None,
-                },
-            });
-        }
-        documents.push(ManifestDocument {
-            number: i + 1,
-            name,
-            first_page,
-            last_page: writer.page_count(),
-            metadata: doc.metadata.clone(),
-            sources: manifest_sources,
-            page_text: if options.ocr.is_some() {
-                page_text
-            } else {
-                Vec::new()
-            },
-            dropped_blank_pages: std::mem::take(&mut dropped[i]),
-        });
-    }
-    progress(BuildEvent::Finishing);
-
     let created = options.created.unwrap_or_else(vietnam_now);
     let title = nfc(&spec.title);
     let manifest = Manifest {
@@ -536,19 +636,7 @@ pub fn build_dossier(
         .finish(&info, attachment.as_ref())
         .map_err(write_err)?;
     let (digest, bytes) = file.commit_hashed().map_err(write_err)?;
-    let sha256 = hex(&digest);
-    Ok(BuildReport {
-        output: out.to_path_buf(),
-        sha256,
-        bytes,
-        level: if options.embed_manifest {
-            PdfaLevel::A3b
-        } else {
-            PdfaLevel::A2b
-        },
-        manifest,
-        warnings,
-    })
+    Ok((manifest, digest, bytes))
 }
 
 fn creator_tool() -> String {

@@ -24,6 +24,10 @@
 //! println!("{} {}", report.output.display(), report.sha256);
 //! # Ok(()) }
 //! ```
+//!
+//! Where it sits: building and registering a dossier is hoso-office's build flow
+//! (`crates/hoso-office/src/build.rs`: progress, cancel, the register entry); the shells call that
+//! flow, which calls this crate.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]

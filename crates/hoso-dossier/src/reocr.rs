@@ -45,30 +45,97 @@ pub fn ocr_existing(
     options: &OcrOptions,
     progress: &mut dyn FnMut(BuildEvent),
 ) -> Result<OcrExistingReport, DossierError> {
-    let input_err = |page: Option<u32>, e: InputError| DossierError::Input {
+    let existing = read_input(input, out)?;
+    progress(BuildEvent::Planned {
+        pages: existing.pdf.pages.len(),
+    });
+    let mut warnings = Vec::new();
+    let layers = recognise_pages(input, &existing.pdf.pages, options, progress, &mut warnings)?;
+    let write_err = |e: std::io::Error| DossierError::Write {
+        path: out.to_path_buf(),
+        source: e,
+    };
+    let mut writer =
+        DossierWriter::new(AtomicFile::create(out).map_err(write_err)?).map_err(write_err)?;
+    let page_text = write_pages(
+        &mut writer,
+        (input, out),
+        &existing,
+        &layers,
+        progress,
+        &mut warnings,
+    )?;
+    progress(BuildEvent::Finishing);
+    let pages = &existing.pdf.pages;
+    let report = OcrExistingReport {
+        output: out.to_path_buf(),
+        sha256: String::new(),
+        pages: pages.len(),
+        pages_with_layer: layers.iter().filter(|l| l.is_some()).count(),
+        pages_kept: pages
+            .iter()
+            .filter(|p| matches!(p, ExistingPage::Keep))
+            .count(),
+        level: if existing.manifest.is_some() {
+            PdfaLevel::A3b
+        } else {
+            PdfaLevel::A2b
+        },
+        warnings,
+    };
+    let sha256 = finish_reocr(writer, existing, page_text, options, out)?;
+    Ok(OcrExistingReport { sha256, ..report })
+}
+
+/// The input as stage 1 read it: its bytes, pages and the manifest it carries.
+struct ExistingInput {
+    data: Vec<u8>,
+    pdf: hoso_pdf::reopen::ExistingPdf,
+    manifest: Option<Manifest>,
+}
+
+fn input_error(input: &Path, page: Option<u32>, e: InputError) -> DossierError {
+    DossierError::Input {
         path: input.to_path_buf(),
         page,
         source: PdfError::Input(e),
-    };
+    }
+}
+
+/// Stage 1: refuses to overwrite the input or to touch a signed file; reads the pages and the
+/// embedded manifest.
+fn read_input(input: &Path, out: &Path) -> Result<ExistingInput, DossierError> {
     if out.canonicalize().ok().is_some() && out.canonicalize().ok() == input.canonicalize().ok() {
         return Err(DossierError::OutputIsInput(input.to_path_buf()));
     }
-    let data = std::fs::read(input).map_err(|e| input_err(None, InputError::Io(e)))?;
-    let existing = read_existing(&data).map_err(|e| input_err(None, e))?;
-    if existing.signed {
+    let data = std::fs::read(input).map_err(|e| input_error(input, None, InputError::Io(e)))?;
+    let pdf = read_existing(&data).map_err(|e| input_error(input, None, e))?;
+    if pdf.signed {
         return Err(DossierError::SignedInput(input.to_path_buf()));
     }
-    let (pages, info_title) = (existing.pages, existing.title);
     let manifest: Option<Manifest> =
         hoso_pdf::attachment::read_embedded_file(&data, "manifest.json")
-            .map_err(|e| input_err(None, e))?
+            .map_err(|e| input_error(input, None, e))?
             .and_then(|j| serde_json::from_slice(&j).ok());
+    Ok(ExistingInput {
+        data,
+        pdf,
+        manifest,
+    })
+}
 
+/// Stage 2: OCR of every image page (one engine per worker); unreadable pages become warnings.
+fn recognise_pages(
+    input: &Path,
+    pages: &[ExistingPage],
+    options: &OcrOptions,
+    progress: &mut dyn FnMut(BuildEvent),
+    warnings: &mut Vec<BuildWarning>,
+) -> Result<Vec<Option<TextLayer>>, DossierError> {
     let raster: Vec<usize> = (0..pages.len())
         .filter(|i| matches!(pages[*i], ExistingPage::Raster(_)))
         .collect();
     let total = raster.len();
-    progress(BuildEvent::Planned { pages: pages.len() });
     let decode = |k: usize| -> Result<(GrayImage, u32), String> {
         let ExistingPage::Raster(page) = &pages[raster[k]] else {
             return Err("not an image page".into());
@@ -93,7 +160,6 @@ pub fn ocr_existing(
     )
     .unwrap_or(Err(OcrError::Recognize))?;
 
-    let mut warnings = Vec::new();
     let mut layers: Vec<Option<TextLayer>> = vec![None; pages.len()];
     for (k, r) in raster.iter().zip(results) {
         if let Some(reason) = r.problem {
@@ -106,21 +172,39 @@ pub fn ocr_existing(
         }
         layers[*k] = Some(r.into_layer());
     }
+    Ok(layers)
+}
 
+/// Stage 3: every page again, image pages with their text layer, other pages copied; returns
+/// each page's recognised text.
+fn write_pages(
+    writer: &mut DossierWriter<AtomicFile>,
+    (input, out): (&Path, &Path),
+    existing: &ExistingInput,
+    layers: &[Option<TextLayer>],
+    progress: &mut dyn FnMut(BuildEvent),
+    warnings: &mut Vec<BuildWarning>,
+) -> Result<Vec<String>, DossierError> {
+    let pages = &existing.pdf.pages;
     let write_err = |e: std::io::Error| DossierError::Write {
         path: out.to_path_buf(),
         source: e,
     };
-    let mut writer =
-        DossierWriter::new(AtomicFile::create(out).map_err(write_err)?).map_err(write_err)?;
     let mut importer = None;
-    let sections: Vec<(usize, String)> = match &manifest {
+    let sections: Vec<(usize, String)> = match &existing.manifest {
         Some(m) => m
             .documents
             .iter()
             .map(|d| (d.first_page, d.name.clone()))
             .collect(),
-        None => vec![(1, info_title.clone().unwrap_or_else(|| "Tài liệu".into()))],
+        None => vec![(
+            1,
+            existing
+                .pdf
+                .title
+                .clone()
+                .unwrap_or_else(|| "Tài liệu".into()),
+        )],
     };
     let mut page_text = vec![String::new(); pages.len()];
     for (i, page) in pages.iter().enumerate() {
@@ -142,16 +226,18 @@ pub fn ocr_existing(
             }
             ExistingPage::Keep => {
                 if importer.is_none() {
-                    importer = Some(PdfImporter::load(&data).map_err(|e| input_err(None, e))?);
+                    importer = Some(
+                        PdfImporter::load(&existing.data)
+                            .map_err(|e| input_error(input, None, e))?,
+                    );
                 }
                 if let Some(imp) = importer.as_mut() {
-                    imp.import_page(&mut writer, i as u32 + 1).map_err(|e| {
-                        DossierError::Input {
+                    imp.import_page(writer, i as u32 + 1)
+                        .map_err(|e| DossierError::Input {
                             path: input.to_path_buf(),
                             page: Some(i as u32 + 1),
                             source: e,
-                        }
-                    })?;
+                        })?;
                 }
             }
         }
@@ -161,14 +247,31 @@ pub fn ocr_existing(
             file: input.to_path_buf(),
         });
     }
-    progress(BuildEvent::Finishing);
+    Ok(page_text)
+}
+
+/// Stage 4: the manifest gets the recognised text, the Info/XMP are written, the file is
+/// committed atomically; returns its SHA-256.
+fn finish_reocr(
+    writer: DossierWriter<AtomicFile>,
+    existing: ExistingInput,
+    page_text: Vec<String>,
+    options: &OcrOptions,
+    out: &Path,
+) -> Result<String, DossierError> {
+    let write_err = |e: std::io::Error| DossierError::Write {
+        path: out.to_path_buf(),
+        source: e,
+    };
+    let pages = existing.pdf.pages.len();
+    let info_title = existing.pdf.title;
     let created = vietnam_now();
-    let mut manifest = manifest;
+    let mut manifest = existing.manifest;
     if let Some(m) = manifest.as_mut() {
         m.ocr_languages = Some(options.languages.clone());
         for d in &mut m.documents {
             let first = d.first_page.saturating_sub(1);
-            let last = d.last_page.min(pages.len());
+            let last = d.last_page.min(pages);
             d.page_text = page_text
                 .get(first..last)
                 .map(<[String]>::to_vec)
@@ -201,24 +304,7 @@ pub fn ocr_existing(
         .finish(&info, attachment.as_ref())
         .map_err(write_err)?;
     file.commit().map_err(write_err)?;
-    let sha256: String = Sha256::digest(std::fs::read(out).map_err(write_err)?)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok(OcrExistingReport {
-        output: out.to_path_buf(),
-        sha256,
-        pages: pages.len(),
-        pages_with_layer: layers.iter().filter(|l| l.is_some()).count(),
-        pages_kept: pages
-            .iter()
-            .filter(|p| matches!(p, ExistingPage::Keep))
-            .count(),
-        level: if manifest.is_some() {
-            PdfaLevel::A3b
-        } else {
-            PdfaLevel::A2b
-        },
-        warnings,
-    })
+    Ok(hoso_pdf::hex(&Sha256::digest(
+        std::fs::read(out).map_err(write_err)?,
+    )))
 }

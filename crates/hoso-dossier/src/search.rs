@@ -192,10 +192,7 @@ impl SearchIndex {
             source: hoso_pdf::InputError::Io(e),
         })?;
         use sha2::Digest;
-        let sha: String = sha2::Sha256::digest(&data)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha = hoso_pdf::hex(&sha2::Sha256::digest(&data));
         let known: Option<String> = self
             .conn
             .query_row("SELECT sha256 FROM files WHERE sha256 = ?1", [&sha], |r| {

@@ -7,6 +7,9 @@
 //! writes no PDF; see hoso-dossier for the build flow that joins them.
 //!
 //! Missing language data is a clear [`OcrError::MissingLanguage`] naming the Debian package.
+//!
+//! Where it sits: OCR runs inside hoso-dossier's build and re-OCR, which hoso-office's flows call
+//! (`hoso build --ocr`, `hoso ocr`, the app's Số hóa screen).
 
 #![deny(missing_docs)]
 

@@ -3,7 +3,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use hoso_dossier::{BuildOptions, DossierSpec, OcrOptions};
+use hoso_dossier::{BuildOptions, OcrOptions};
+
+pub use hoso_dossier::{
+    AccessRegime, DocumentMetadata, DocumentSpec, DossierMetadata, DossierSpec, MetadataError,
+    Retention,
+};
 use hoso_register::{EntryKind, NewEntry};
 use serde::Serialize;
 
@@ -167,22 +172,11 @@ pub fn ocr_existing(
     watch: &Watch,
 ) -> Result<Recognised, OfficeError> {
     let mut reg = crate::register::open_register(config)?;
-    let input_sha = hoso_register::sha256_file(input).map_err(|source| OfficeError::Read {
-        path: input.to_path_buf(),
-        source,
-    })?;
-    let mut entry = NewEntry::new(EntryKind::Dossier, [0; 32]);
-    if let Some(r) = reg
-        .lookup_sha256(&input_sha)?
-        .into_iter()
-        .min_by_key(|r| r.entry.seq)
-    {
-        entry.dossier_code = r.entry.dossier_code;
-        entry.title = r.entry.title;
-    }
+    let input_rec = crate::register::InputRecord::read(&reg, input)?;
+    let mut entry = input_rec.derived_entry(EntryKind::Dossier);
     entry
         .extra
-        .insert("ocr_of".into(), crate::hex(&input_sha).into());
+        .insert("ocr_of".into(), crate::hex(&input_rec.sha256).into());
     let options = OcrOptions {
         languages: languages.to_owned(),
         threads: 0,

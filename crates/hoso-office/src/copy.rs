@@ -18,7 +18,9 @@ use serde::Serialize;
 
 use hoso_stamp::locate::PdfPages;
 use hoso_stamp::visible::widget;
-use hoso_stamp::{decree, Appearance, CopyKind, StampError};
+use hoso_stamp::{decree, Appearance, StampError};
+
+pub use hoso_stamp::CopyKind;
 
 /// What to copy and how.
 #[derive(Debug, Clone)]

@@ -13,6 +13,9 @@ pub enum OfficeError {
     /// The key could not be opened.
     #[error(transparent)]
     Key(#[from] crate::keys::KeyError),
+    /// The search index failed.
+    #[error("chỉ mục tìm kiếm / search index: {0}")]
+    Search(#[from] hoso_dossier::SearchError),
     /// The dossier could not be built.
     #[error(transparent)]
     Dossier(#[from] hoso_dossier::DossierError),
@@ -73,6 +76,18 @@ pub enum OfficeError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// `--extra` is not JSON.
+    #[error("thông tin khác không phải JSON: {0} / the extra metadata is not JSON")]
+    ExtraNotJson(#[source] serde_json::Error),
+    /// `--extra` is JSON but not an object.
+    #[error("thông tin khác phải là đối tượng JSON / the extra metadata must be a JSON object")]
+    ExtraNotObject,
+    /// A typed hash is not 64 hex digits.
+    #[error("mã băm SHA-256 phải là 64 chữ số hex / a SHA-256 must be 64 hex digits")]
+    BadSha256,
+    /// A verifier key cannot be read.
+    #[error("khóa kiểm tra không đọc được: {0} / the verifier key cannot be read")]
+    BadVerifierKey(#[source] hoso_register::note::NoteError),
     /// The file could not be verified at all (not a readable PDF).
     #[error("không kiểm tra được {path}: {source} / cannot verify the file")]
     Verify {

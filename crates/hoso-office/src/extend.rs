@@ -4,16 +4,17 @@
 
 use std::path::Path;
 
-use hoso_register::{EntryKind, NewEntry};
+use hoso_register::EntryKind;
 use hoso_sign::doc_timestamp::DocTimestampError;
-use hoso_sign::ltv::{extend as ltv_extend, ExtendOutcome, LtvError, LtvLevel};
+use hoso_sign::ltv::{extend as ltv_extend, ExtendOutcome, LtvError};
+
+pub use hoso_sign::ltv::LtvLevel;
 use hoso_sign::revocation::RevocationClient;
 use hoso_sign::tsp::TsaClient;
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::error::OfficeError;
-use crate::progress::file_name;
 use crate::register::{open_register, register_file, Registered};
 
 /// Vietnamese first, English second.
@@ -56,30 +57,16 @@ pub fn extend(
         return Err(OfficeError::NoTsa { level: "B-LTA" });
     }
     let mut reg = open_register(config)?;
-    let input_sha = hoso_register::sha256_file(input).map_err(|source| OfficeError::Read {
-        path: input.to_path_buf(),
-        source,
-    })?;
-    let mut entry = NewEntry::new(EntryKind::Signed, [0; 32]);
-    if let Some(r) = reg
-        .lookup_sha256(&input_sha)?
-        .into_iter()
-        .min_by_key(|r| r.entry.seq)
-    {
-        entry.dossier_code = r.entry.dossier_code;
-        entry.title = r.entry.title;
-        entry.signer_fingerprint = r.entry.signer_fingerprint;
-    }
-    if entry.title.is_none() {
-        entry.title = Some(file_name(input));
-    }
+    let input_rec = crate::register::InputRecord::read(&reg, input)?;
+    let mut entry = input_rec.derived_entry(EntryKind::Signed);
+    entry.signer_fingerprint = input_rec.signer_fingerprint();
     let name = match level {
         LtvLevel::BLt => "B-LT",
         _ => "B-LTA",
     };
     entry
         .extra
-        .insert("extended_from".into(), crate::hex(&input_sha).into());
+        .insert("extended_from".into(), crate::hex(&input_rec.sha256).into());
     entry.extra.insert("level".into(), name.into());
     let outcome = ltv_extend(input, out, level, tsa, &RevocationClient::new())?;
     let registered =

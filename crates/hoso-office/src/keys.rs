@@ -5,13 +5,16 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use hoso_sign::signer::{Pkcs12Signer, Signer, SignerError};
+use hoso_sign::signer::{Pkcs12Signer, SignerError};
 use hoso_token::{Login, Module, SlotSelector, TokenError};
 use serde::Serialize;
 use sha2::Digest;
 use x509_cert::der::Encode;
 use x509_cert::Certificate;
 use zeroize::Zeroizing;
+
+pub use hoso_sign::signer::Signer;
+pub use hoso_token::{CertificateInfo, KeyUsageBit, SlotInfo};
 
 /// An unlocked key: a PKCS#12 key in memory or a logged-in token session.
 pub type AnySigner = Box<dyn Signer + Send + Sync>;
@@ -63,6 +66,9 @@ pub enum KeyError {
     /// The key holds no certificate.
     #[error("khóa không có chứng thư / the key has no certificate")]
     NoCertificate,
+    /// No PKCS#11 module is given or registered on this machine.
+    #[error("không tìm thấy module PKCS#11 nào; dùng --pkcs11 MODULE / no PKCS#11 module found; use --pkcs11 MODULE")]
+    NoModule,
 }
 
 impl From<TokenError> for KeyError {
@@ -211,5 +217,103 @@ impl CertificateSummary {
             .first()
             .map(Self::of)
             .ok_or(KeyError::NoCertificate)
+    }
+}
+
+/// One PKCS#11 module as `hoso token list` shows it: its slots, tokens and the certificates on
+/// them, or why it could not be read.
+#[derive(Debug, Serialize)]
+pub struct ModuleListing {
+    /// The module's path.
+    pub module: PathBuf,
+    /// Its description and slots, or the error (Vietnamese first, English second).
+    #[serde(flatten)]
+    pub listed: Listed,
+}
+
+/// What a module listing found.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Listed {
+    /// The module loaded.
+    Slots {
+        /// The module's own description.
+        description: String,
+        /// Its slots.
+        slots: Vec<SlotInfo>,
+    },
+    /// It did not.
+    Error {
+        /// Why, Vietnamese first.
+        error: String,
+    },
+}
+
+/// Lists `modules` (else the modules registered with p11-kit and `HOSO_PKCS11_MODULE`), so
+/// staff can see which certificate they are about to sign with. `Err` when there is no module
+/// at all.
+pub fn list_tokens(modules: &[PathBuf]) -> Result<Vec<ModuleListing>, KeyError> {
+    let modules = if modules.is_empty() {
+        hoso_token::default_modules()
+    } else {
+        modules.to_vec()
+    };
+    if modules.is_empty() {
+        return Err(KeyError::NoModule);
+    }
+    Ok(modules
+        .into_iter()
+        .map(|module| {
+            let listed = Module::load(&module).and_then(|m| Ok((m.description()?, m.slots()?)));
+            let listed = match listed {
+                Ok((description, slots)) => Listed::Slots { description, slots },
+                Err(e) => {
+                    let en = e.to_string();
+                    Listed::Error {
+                        error: format!("{} / {en}", explain(&e.into())),
+                    }
+                }
+            };
+            ModuleListing { module, listed }
+        })
+        .collect())
+}
+
+/// The name RFC 5280 §4.2.1.3 gives a key usage bit.
+pub fn key_usage_name(k: KeyUsageBit) -> &'static str {
+    match k {
+        KeyUsageBit::DigitalSignature => "digitalSignature",
+        KeyUsageBit::NonRepudiation => "nonRepudiation",
+        KeyUsageBit::KeyEncipherment => "keyEncipherment",
+        KeyUsageBit::DataEncipherment => "dataEncipherment",
+        KeyUsageBit::KeyAgreement => "keyAgreement",
+        KeyUsageBit::KeyCertSign => "keyCertSign",
+        KeyUsageBit::CrlSign => "cRLSign",
+        KeyUsageBit::EncipherOnly => "encipherOnly",
+        KeyUsageBit::DecipherOnly => "decipherOnly",
+    }
+}
+
+#[cfg(test)]
+mod listing_tests {
+    use super::*;
+
+    #[test]
+    fn a_module_that_does_not_load_is_listed_with_its_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fake = dir.path().join("not-a-module.so");
+        std::fs::write(&fake, b"not a shared library").expect("write");
+        let listed = list_tokens(std::slice::from_ref(&fake)).expect("listing");
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].module, fake);
+        let Listed::Error { error } = &listed[0].listed else {
+            panic!("{listed:?}")
+        };
+        assert!(error.contains(" / "), "{error}");
+        let json = serde_json::to_value(&listed[0]).expect("json");
+        assert!(
+            json["error"].is_string() && json["module"].is_string(),
+            "{json}"
+        );
     }
 }

@@ -10,6 +10,12 @@
 //! - [`sign::sign_one`], [`sign::sign_many`]: PAdES signatures — every signed file registered;
 //! - [`copy::copy`], [`copy::copy_many`]: Decree 30 certified copies — numbered and registered;
 //! - [`extend::extend`]: B-LT / B-LTA — the extended file registered;
+//! - [`register`]: opening the register as this station, registering what a flow wrote, what a
+//!   new file inherits from its input's oldest entry ([`register::InputRecord`]), and the
+//!   register desk's own flows (append by hand, lookup by file/hash/QR, consistency proof,
+//!   audit, export, bundle check, browse);
+//! - [`keys::list_tokens`], [`search::search`], [`pdfa::check_file`], [`scan`]: the tools that
+//!   write nothing to keep (`hoso token list`, `search`, `check`, `scan`, `clean`);
 //! - [`check::check_file`], [`check::check_qr`]: a file or a QR payload → signature report +
 //!   register line + one [`check::Verdict`] (exit code in the CLI, colour in the app), and the
 //!   report a clerk files ([`check::pdf`], [`check::etsi`], words in [`check::words`]).
@@ -38,21 +44,18 @@ pub mod copy;
 mod error;
 pub mod extend;
 pub mod keys;
+pub mod pdfa;
 pub mod progress;
 pub mod register;
+pub mod scan;
+pub mod search;
 pub mod sign;
 
 pub use config::Config;
 pub use error::OfficeError;
+pub use hoso_ocr::limit_openmp_threads;
 pub use progress::{Cancel, Event, Watch};
 pub use register::Registered;
 
-/// Lower-case hex of any bytes (hashes, fingerprints).
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
+/// Lower-case hex of any bytes (hashes, fingerprints): the workspace's one helper.
+pub use hoso_pdf::hex;

@@ -6,18 +6,22 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use hoso_register::{EntryKind, NewEntry, Register};
-use hoso_sign::batch::{sign_batch, BatchJob, BatchResult};
-use hoso_sign::sign::{sign_pdf, SignError, SignOptions};
+use hoso_sign::batch::{sign_batch, BatchResult};
+
+pub use hoso_sign::batch::BatchJob;
+pub use hoso_sign::sign::DocMdpPermission;
+use hoso_sign::sign::{sign_pdf, SignError, SignOptions, SignerRevocation};
 use hoso_sign::signer::Signer;
 use hoso_sign::tsp::{TsaClient, TsaError};
-use hoso_stamp::visible::{self, Placement, VisibleKind};
+use hoso_stamp::visible;
+pub use hoso_stamp::visible::{Placement, VisibleKind};
 use serde::Serialize;
 
 use crate::config::{trust_store, Config, SignLevel};
 use crate::error::OfficeError;
 use crate::keys::signer_fingerprint;
 use crate::progress::{file_name, Event, Watch};
-use crate::register::{open_register, Registered};
+use crate::register::{open_register, InputRecord, Registered};
 
 /// Files are signed (in parallel) and registered (in one transaction) in groups of this many;
 /// cancel takes effect between groups, and a crash loses at most one group's registrations.
@@ -144,6 +148,25 @@ impl SignPlan {
     }
 }
 
+/// The jobs of a batch: every PDF in `inputs` (files, or folders of PDFs) and its output in
+/// `out_dir` (created here).
+pub fn plan_batch(inputs: &[PathBuf], out_dir: &Path) -> Result<Vec<BatchJob>, OfficeError> {
+    let jobs = hoso_sign::batch::plan(inputs, out_dir)?;
+    std::fs::create_dir_all(out_dir).map_err(|source| OfficeError::Folder {
+        path: out_dir.to_path_buf(),
+        source,
+    })?;
+    Ok(jobs)
+}
+
+/// The default number of signing threads: twice the cores, since each file also waits on
+/// fsync and on its turn at the token, and a second worker per core fills those waits
+/// (measured on 2 cores, 200 one-page files: 0.33–0.51 s with 4 workers against 0.54–0.99 s
+/// with 2).
+pub fn default_threads() -> usize {
+    2 * std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// One signed and registered file.
 #[derive(Debug, Clone, Serialize)]
 pub struct SignedFile {
@@ -161,8 +184,32 @@ pub struct SignedFile {
     pub capacity: usize,
     /// The visible signature was placed at the signer block found in the text.
     pub placed_from_text: bool,
+    /// What the check of the signer's own certificate found before signing (Circular
+    /// 15/2025/TT-BKHCN: OCSP, then CRL); see [`SignedFile::revocation_warning`].
+    pub signer_revocation: SignerRevocation,
     /// Its register entry.
     pub registered: Registered,
+}
+
+impl SignedFile {
+    /// The warning a person must see when the signer's certificate could not be checked for
+    /// revocation (responder unreachable): the file is signed, but nobody knows whether the
+    /// certificate was revoked. Vietnamese first, English second.
+    pub fn revocation_warning(&self) -> Option<String> {
+        revocation_warning(&self.signer_revocation)
+    }
+}
+
+/// The warning for a signer revocation status that could not be had, else `None`.
+pub fn revocation_warning(status: &SignerRevocation) -> Option<String> {
+    match status {
+        SignerRevocation::Unavailable { reason } => Some(format!(
+            "Cảnh báo: chưa kiểm tra được tình trạng thu hồi của chứng thư người ký ({reason}); \
+             tệp vẫn được ký / warning: the revocation status of the signer's certificate could \
+             not be checked ({reason}); the file was signed anyway"
+        )),
+        _ => None,
+    }
 }
 
 /// One file that could not be signed: its original is untouched and no output exists.
@@ -189,22 +236,12 @@ pub struct SignedBatch {
     pub register_error: Option<String>,
 }
 
-/// The register entry of a signed copy of `input`: code and title from the input's own entry.
-fn signed_entry(reg: &Register, input: &Path, fingerprint: &str) -> NewEntry {
-    let mut e = NewEntry::new(EntryKind::Signed, [0; 32]);
+/// The register entry of a signed copy of `input`: code and title from the input's oldest
+/// entry ([`InputRecord`]), the signer's fingerprint.
+fn signed_entry(reg: &Register, input: &Path, fingerprint: &str) -> Result<NewEntry, OfficeError> {
+    let mut e = InputRecord::read(reg, input)?.derived_entry(EntryKind::Signed);
     e.signer_fingerprint = Some(fingerprint.to_owned());
-    let found = hoso_register::sha256_file(input)
-        .ok()
-        .and_then(|sha| reg.lookup_sha256(&sha).ok())
-        .and_then(|v| v.into_iter().min_by_key(|r| r.entry.seq));
-    if let Some(r) = found {
-        e.dossier_code = r.entry.dossier_code;
-        e.title = r.entry.title;
-    }
-    if e.title.is_none() {
-        e.title = Some(file_name(input));
-    }
-    e
+    Ok(e)
 }
 
 /// Signs `input` into `out` and registers the signed file.
@@ -217,7 +254,7 @@ pub fn sign_one(
 ) -> Result<SignedFile, OfficeError> {
     let fingerprint = signer_fingerprint(signer)?;
     let mut reg = open_register(config)?;
-    let entry = signed_entry(&reg, input, &fingerprint);
+    let entry = signed_entry(&reg, input, &fingerprint)?;
     let (opts, placed) = plan.options_for(input, SystemTime::now())?;
     let done = sign_pdf(input, out, &opts, signer, plan.tsa.as_ref())?;
     let registered = crate::register::register_file(&mut reg, &done.path, entry).map_err(|e| {
@@ -234,6 +271,7 @@ pub fn sign_one(
         cms_len: done.cms_len,
         capacity: done.capacity,
         placed_from_text: placed,
+        signer_revocation: done.signer_revocation,
         registered,
     })
 }
@@ -262,7 +300,12 @@ pub fn sign_many(
         }
         let entries: Vec<NewEntry> = group
             .iter()
-            .map(|j| signed_entry(&reg, &j.input, &fingerprint))
+            .map(|j| {
+                // An input that cannot be read fails to sign below and is listed there; its
+                // entry is never written.
+                signed_entry(&reg, &j.input, &fingerprint)
+                    .unwrap_or_else(|_| NewEntry::new(EntryKind::Signed, [0; 32]))
+            })
             .collect();
         let results = sign_group(plan, signer, group, threads, &mut |i, ok| {
             done_count += 1;
@@ -303,6 +346,7 @@ pub fn sign_many(
                         cms_len: signed.document.cms_len,
                         capacity: signed.document.capacity,
                         placed_from_text: placed,
+                        signer_revocation: signed.document.signer_revocation,
                         registered: Registered {
                             sha256: crate::hex(&e.sha256),
                             seq: e.seq,

@@ -30,12 +30,17 @@
 //! w.finish(&info, None)?;
 //! # Ok(()) }
 //! ```
+//!
+//! Where it sits: the lowest hoso crate; it also holds the workspace's one hex helper and one
+//! Vietnam-time helper ([`common`]). The flows that build, sign and register live in hoso-office
+//! (`crates/hoso-office`).
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod atomic;
 pub mod attachment;
+pub mod common;
 mod error;
 pub mod font;
 pub mod icc;
@@ -51,6 +56,7 @@ pub mod tiff;
 pub mod writer;
 pub mod xmp;
 
+pub use common::{hex, iso8601_vietnam, iso8601_vietnam_system, vietnam_now};
 pub use error::{InputError, PdfError, PdfaViolation};
 pub use raster::{Dpi, ImageColor, ImageEncoding, ImageStrip, RasterPage};
 pub use text_layer::{TextLayer, TextLine, TextWord};

@@ -204,7 +204,7 @@ pub struct AuditReport {
 }
 
 fn hex_hash<S: serde::Serializer>(h: &Hash, s: S) -> std::result::Result<S::Ok, S::Error> {
-    s.serialize_str(&data_encoding::HEXLOWER.encode(h))
+    s.serialize_str(&hoso_pdf::hex(h))
 }
 
 impl AuditReport {

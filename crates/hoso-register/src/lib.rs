@@ -31,6 +31,12 @@
 //! # let _ = appended;
 //! # Ok::<(), hoso_register::RegisterError>(())
 //! ```
+//!
+//! Where it sits: the register stores hashes and never reads PDFs; it is written only by the office
+//! flows in hoso-office (`crates/hoso-office`, module `register`: every file a flow makes is
+//! registered there, and the register desk's append, lookup, proof, audit, export and bundle check
+//! are flows there too). The `hoso register` command and the app's Sổ đăng ký screen call those
+//! flows.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -98,7 +104,7 @@ pub fn parse_sha256_hex(s: &str) -> Option<Hash> {
         .ok()
 }
 
-/// Lowercase hex of a hash.
+/// Lowercase hex of a hash (the workspace's one hex helper, from hoso-pdf).
 pub fn hex(h: &Hash) -> String {
-    data_encoding::HEXLOWER.encode(h)
+    hoso_pdf::hex(h)
 }

@@ -125,9 +125,7 @@ pub fn ed25519_key_id(name: &str, public_key: &[u8; 32]) -> [u8; 4] {
     [d[0], d[1], d[2], d[3]]
 }
 
-fn hex(bytes: &[u8]) -> String {
-    data_encoding::HEXLOWER.encode(bytes)
-}
+use hoso_pdf::hex;
 
 /// The station's signing key, named after the register's origin.
 pub struct StationKey {

@@ -1,33 +1,13 @@
-//! Vietnam time: every time the register records is ISO 8601 with the +07:00 offset.
+//! Vietnam time: every time the register records is ISO 8601 with the +07:00 offset. The
+//! helpers are the workspace's one copy in hoso-pdf ([`hoso_pdf::common`]), re-exported here.
 
-use time::format_description::FormatItem;
-use time::macros::{format_description, offset};
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
-/// Indochina Time, UTC+07:00, without daylight saving.
-pub const VIETNAM: UtcOffset = offset!(+7);
-
-const ISO_8601_SECONDS: &[FormatItem<'static>] = format_description!(
-    "[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory]:[offset_minute]"
-);
-
-/// `t` in Vietnam time, truncated to whole seconds.
-pub fn to_vietnam(t: OffsetDateTime) -> OffsetDateTime {
-    t.to_offset(VIETNAM)
-        .replace_nanosecond(0)
-        .expect("0 is a valid nanosecond")
-}
-
-/// Now, in Vietnam time.
-pub fn vietnam_now() -> OffsetDateTime {
-    to_vietnam(OffsetDateTime::now_utc())
-}
+pub use hoso_pdf::common::{to_vietnam, vietnam_now, VIETNAM};
 
 /// `2026-11-29T09:15:02+07:00`.
 pub fn format_vietnam(t: OffsetDateTime) -> String {
-    to_vietnam(t)
-        .format(ISO_8601_SECONDS)
-        .expect("the format has only fields every OffsetDateTime has")
+    hoso_pdf::iso8601_vietnam(t)
 }
 
 #[cfg(test)]

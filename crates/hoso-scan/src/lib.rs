@@ -18,6 +18,9 @@
 //! implemented yet: they are further `ScanDevice` implementations, nothing else changes.
 //!
 //! Not here: PDF writing (`hoso-pdf`), OCR (`hoso-ocr`).
+//!
+//! Where it sits: the shells reach the scanner and the cleanup through hoso-office
+//! (`hoso_office::scan`); the build flow there cleans pages with this crate when asked.
 
 #![deny(missing_docs)]
 // `unsafe` is confined to the SANE FFI layer (`sane::sys`), which allows it locally.

@@ -117,7 +117,7 @@ pub struct BatchSigned {
 }
 
 fn hex_serialize<S: serde::Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&h.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    s.serialize_str(&hoso_pdf::hex(h))
 }
 
 /// The outcome of one job.

@@ -224,13 +224,26 @@ pub fn attribute_values<'a>(
         .collect()
 }
 
+/// Serialises an error as its message (reports carry text, not the library's types).
+fn serialize_display<S: serde::Serializer>(
+    e: &impl std::fmt::Display,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_str(e)
+}
+
 /// Why a SignerInfo did not verify (RFC 5652 §5.6).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
 #[non_exhaustive]
 pub enum CmsError {
-    /// The CMS could not be decoded.
+    /// The CMS (or an attribute in it) could not be decoded or re-encoded; the source is the
+    /// DER library's error, with its position.
     #[error("CMS structure cannot be decoded: {0}")]
-    Decode(String),
+    Decode(
+        #[source]
+        #[serde(serialize_with = "serialize_display")]
+        der::Error,
+    ),
     /// Not exactly one SignerInfo.
     #[error("expected exactly one SignerInfo, found {0}")]
     SignerInfoCount(usize),
@@ -350,9 +363,7 @@ pub fn verify_signer_info(
     if !md_ok {
         return Err(CmsError::MessageDigestMismatch);
     }
-    let signed = attrs
-        .to_der()
-        .map_err(|e| CmsError::Decode(e.to_string()))?;
+    let signed = attrs.to_der().map_err(CmsError::Decode)?;
     crate::crypto::verify(
         &signer.tbs_certificate.subject_public_key_info,
         &si.signature_algorithm,
@@ -416,12 +427,9 @@ fn verify_without_attributes(
 /// Returns whether an ESS signing-certificate attribute is present; errors if it names another
 /// certificate.
 fn check_signing_certificate(attrs: &Attributes, signer: &Certificate) -> Result<bool, CmsError> {
-    let der = signer
-        .to_der()
-        .map_err(|e| CmsError::Decode(e.to_string()))?;
+    let der = signer.to_der().map_err(CmsError::Decode)?;
     if let Some(v) = attribute_values(attrs, &oids::SIGNING_CERTIFICATE_V2).first() {
-        let sc: SigningCertificateV2 =
-            v.decode_as().map_err(|e| CmsError::Decode(e.to_string()))?;
+        let sc: SigningCertificateV2 = v.decode_as().map_err(CmsError::Decode)?;
         let first = sc
             .certs
             .first()
@@ -444,4 +452,19 @@ fn check_signing_certificate(attrs: &Attributes, signer: &Certificate) -> Result
         return Ok(false);
     }
     Ok(false)
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::*;
+
+    #[test]
+    fn decode_errors_carry_the_der_error_and_serialise_as_text() {
+        let der_err = OctetString::from_der(&[0x04, 0x05, 0x00]).expect_err("truncated");
+        let e = CmsError::Decode(der_err);
+        let source = std::error::Error::source(&e).expect("a source");
+        assert!(source.downcast_ref::<der::Error>().is_some());
+        let json = serde_json::to_value(&e).expect("json");
+        assert_eq!(json["Decode"], der_err.to_string(), "{json}");
+    }
 }

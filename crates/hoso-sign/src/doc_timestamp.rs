@@ -217,7 +217,7 @@ pub fn add_document_timestamp(
             capacity,
         });
     }
-    let hex: String = token.iter().map(|x| format!("{x:02x}")).collect();
+    let hex = hoso_pdf::hex(&token);
     dst.seek(SeekFrom::Start(b + 1)).map_err(io_err(output))?;
     dst.write_all(hex.as_bytes()).map_err(io_err(output))?;
     dst.commit().map_err(io_err(output))?;

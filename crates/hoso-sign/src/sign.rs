@@ -918,7 +918,7 @@ impl Signed {
                 capacity: a.capacity,
             });
         }
-        let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = hoso_pdf::hex(&der);
         let mut out = a.out;
         let path = a.out_path;
         out.seek(SeekFrom::Start(a.contents_offset + 1))

@@ -71,9 +71,10 @@ pub enum SignerError {
     /// A certificate could not be decoded.
     #[error("bad certificate: {0}")]
     BadCertificate(#[from] der::Error),
-    /// The cryptographic operation failed.
+    /// The cryptographic operation failed; the source is the key library's own error (`rsa`,
+    /// `ecdsa`, `pkcs1`).
     #[error("signing failed: {0}")]
-    Crypto(String),
+    Crypto(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// A signing device (PKCS#11 token, remote signer) failed; the source is the device
     /// crate's own typed error (for tokens, `hoso_token::TokenError`), which callers may downcast.
     #[error("the signing device failed: {0}")]
@@ -196,7 +197,7 @@ impl Pkcs12Signer {
             Key::Rsa(k) => Ok(k
                 .to_public_key()
                 .to_pkcs1_der()
-                .map_err(|e| SignerError::Crypto(e.to_string()))?
+                .map_err(|e| SignerError::Crypto(Box::new(e)))?
                 .as_bytes()
                 .to_vec()),
             Key::P256(k) => Ok(k
@@ -247,7 +248,9 @@ impl Signer for Pkcs12Signer {
 
     fn sign_digest(&self, digest: &[u8; 32]) -> Result<Vec<u8>, SignerError> {
         use signature::hazmat::PrehashSigner;
-        let crypto = |e: &dyn std::fmt::Display| SignerError::Crypto(e.to_string());
+        fn crypto(e: impl std::error::Error + Send + Sync + 'static) -> SignerError {
+            SignerError::Crypto(Box::new(e))
+        }
         match (&self.key, self.algorithm) {
             (Key::Rsa(k), SignatureAlgorithm::RsaPssSha256) => k
                 .sign_with_rng(
@@ -255,20 +258,20 @@ impl Signer for Pkcs12Signer {
                     rsa::Pss::new_with_salt::<sha2::Sha256>(32),
                     digest,
                 )
-                .map_err(|e| crypto(&e)),
+                .map_err(crypto),
             (Key::Rsa(k), _) => k
                 .sign_with_rng(
                     &mut rand_core::OsRng,
                     rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
                     digest,
                 )
-                .map_err(|e| crypto(&e)),
+                .map_err(crypto),
             (Key::P256(k), _) => {
-                let s: p256::ecdsa::Signature = k.sign_prehash(digest).map_err(|e| crypto(&e))?;
+                let s: p256::ecdsa::Signature = k.sign_prehash(digest).map_err(crypto)?;
                 Ok(s.to_der().as_bytes().to_vec())
             }
             (Key::P384(k), _) => {
-                let s: p384::ecdsa::Signature = k.sign_prehash(digest).map_err(|e| crypto(&e))?;
+                let s: p384::ecdsa::Signature = k.sign_prehash(digest).map_err(crypto)?;
                 Ok(s.to_der().as_bytes().to_vec())
             }
         }

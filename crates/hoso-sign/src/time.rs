@@ -3,43 +3,23 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-const VN_OFFSET_SECS: u64 = 7 * 3600;
-
-fn vn_parts(t: SystemTime) -> Option<der::DateTime> {
-    let secs = t.duration_since(UNIX_EPOCH).ok()?.as_secs();
-    der::DateTime::from_unix_duration(Duration::from_secs(secs + VN_OFFSET_SECS)).ok()
-}
-
-/// `2026-11-29T09:15:02+07:00`.
+/// `2026-11-29T09:15:02+07:00` (the workspace's one Vietnam-time helper, in hoso-pdf).
 pub fn iso8601_vn(t: SystemTime) -> String {
-    match vn_parts(t) {
-        Some(d) => format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+07:00",
-            d.year(),
-            d.month(),
-            d.day(),
-            d.hour(),
-            d.minutes(),
-            d.seconds()
-        ),
-        None => "?".into(),
-    }
+    hoso_pdf::iso8601_vietnam_system(t)
 }
 
 /// `D:20261129091502+07'00'` (ISO 32000-1 §7.9.4).
 pub fn pdf_date_vn(t: SystemTime) -> String {
-    match vn_parts(t) {
-        Some(d) => format!(
-            "D:{:04}{:02}{:02}{:02}{:02}{:02}+07'00'",
-            d.year(),
-            d.month(),
-            d.day(),
-            d.hour(),
-            d.minutes(),
-            d.seconds()
-        ),
-        None => "D:19700101000000Z".into(),
-    }
+    let d = hoso_pdf::common::system_to_vietnam(t);
+    format!(
+        "D:{:04}{:02}{:02}{:02}{:02}{:02}+07'00'",
+        d.year(),
+        u8::from(d.month()),
+        d.day(),
+        d.hour(),
+        d.minute(),
+        d.second()
+    )
 }
 
 /// Parses a PDF date (`D:YYYYMMDDHHmmSSOHH'mm'`, trailing parts optional) into an instant.

@@ -54,9 +54,15 @@ pub enum TsaError {
         /// What the HTTP client said.
         reason: String,
     },
-    /// The reply is not a TimeStampResp.
+    /// The reply is not a TimeStampResp; the source is the DER decoder's error.
     #[error("TSA reply cannot be decoded: {0}")]
-    BadReply(String),
+    BadReply(#[source] der::Error),
+    /// The request could not be encoded (a nonce or imprint the DER encoder refused).
+    #[error("TSA request cannot be encoded: {0}")]
+    Request(#[source] der::Error),
+    /// The TSA said "granted" but sent no token (RFC 3161 §2.4.2).
+    #[error("TSA granted the request but sent no token")]
+    NoToken,
     /// The TSA refused (PKIStatus not granted).
     #[error("TSA refused the request (PKIStatus {status})")]
     Rejected {
@@ -162,12 +168,8 @@ impl TsaClient {
     /// Requests a token over `data` (its SHA-256 is the imprint) and checks the reply: status,
     /// nonce, imprint, token signature and TSA chain (RFC 3161 §2.4.2).
     pub fn timestamp(&self, data: &[u8]) -> Result<ContentInfo, TsaError> {
-        let imprint = crate::crypto::hash(&oids::SHA256, data)
-            .map_err(|e| TsaError::BadReply(e.to_string()))?;
-        let digest: [u8; 32] = imprint
-            .try_into()
-            .map_err(|_| TsaError::BadReply("SHA-256 is 32 bytes".into()))?;
-        self.timestamp_sha256(digest)
+        use sha2::Digest;
+        self.timestamp_sha256(sha2::Sha256::digest(data).into())
     }
 
     /// As [`TsaClient::timestamp`], given the SHA-256 of the data (a document timestamp's byte
@@ -178,7 +180,7 @@ impl TsaClient {
         rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut nonce);
         nonce[0] &= 0x7f;
         nonce[0] |= 0x01;
-        let nonce = Int::new(&nonce).map_err(|e| TsaError::BadReply(e.to_string()))?;
+        let nonce = Int::new(&nonce).map_err(TsaError::Request)?;
         let req = TimeStampReq {
             version: TspVersion::V1,
             message_imprint: MessageImprint {
@@ -186,27 +188,21 @@ impl TsaClient {
                     oid: oids::SHA256,
                     parameters: None,
                 },
-                hashed_message: OctetString::new(imprint)
-                    .map_err(|e| TsaError::BadReply(e.to_string()))?,
+                hashed_message: OctetString::new(imprint).map_err(TsaError::Request)?,
             },
             req_policy: None,
             nonce: Some(nonce.clone()),
             cert_req: true,
             extensions: None,
         };
-        let body = req
-            .to_der()
-            .map_err(|e| TsaError::BadReply(e.to_string()))?;
+        let body = req.to_der().map_err(TsaError::Request)?;
         let reply = self.post(&body)?;
-        let resp =
-            TimeStampResp::from_der(&reply).map_err(|e| TsaError::BadReply(e.to_string()))?;
+        let resp = TimeStampResp::from_der(&reply).map_err(TsaError::BadReply)?;
         let status = resp.status.status as u8;
         if status > 1 {
             return Err(TsaError::Rejected { status });
         }
-        let token = resp
-            .time_stamp_token
-            .ok_or_else(|| TsaError::BadReply("granted without a token".into()))?;
+        let token = resp.time_stamp_token.ok_or(TsaError::NoToken)?;
         let v = verify_token_with(
             &token,
             |alg| {
@@ -246,5 +242,53 @@ impl TsaClient {
             .limit(1 << 20)
             .read_to_vec()
             .map_err(|e| unreachable(&e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+
+    use super::*;
+
+    /// A one-shot HTTP server on 127.0.0.1 that answers `body` to the first request.
+    fn serve_once(body: &'static [u8]) -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/tsa", listener.local_addr().expect("addr"));
+        std::thread::spawn(move || {
+            if let Ok((mut s, _)) = listener.accept() {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/timestamp-reply\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = s.write_all(head.as_bytes());
+                let _ = s.write_all(body);
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn a_reply_that_is_not_der_is_bad_reply_with_the_decoder_error_as_source() {
+        let url = serve_once(b"this is not a TimeStampResp");
+        let err = TsaClient::new(&url, TrustStore::default())
+            .timestamp(b"data")
+            .expect_err("garbage reply");
+        assert!(matches!(err, TsaError::BadReply(_)), "{err:?}");
+        let source = std::error::Error::source(&err).expect("the DER error is the source");
+        assert!(source.downcast_ref::<der::Error>().is_some(), "{source:?}");
+    }
+
+    #[test]
+    fn a_granted_reply_without_a_token_is_no_token() {
+        // TimeStampResp ::= SEQUENCE { status PKIStatusInfo ::= SEQUENCE { status INTEGER 0 } }
+        let url = serve_once(&[0x30, 0x05, 0x30, 0x03, 0x02, 0x01, 0x00]);
+        let err = TsaClient::new(&url, TrustStore::default())
+            .timestamp(b"data")
+            .expect_err("no token");
+        assert!(matches!(err, TsaError::NoToken), "{err:?}");
     }
 }

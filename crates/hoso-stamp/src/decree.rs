@@ -62,22 +62,7 @@ impl CopyKind {
 
 /// ISO 8601 in Vietnam time, to the second: `2026-11-29T09:15:02+07:00`.
 pub fn iso8601_vietnam(t: SystemTime) -> String {
-    let secs = match t.duration_since(SystemTime::UNIX_EPOCH) {
-        Ok(d) => d.as_secs() as i64,
-        Err(e) => -(e.duration().as_secs() as i64),
-    };
-    let vn = time::OffsetDateTime::from_unix_timestamp(secs)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .to_offset(time::UtcOffset::from_hms(7, 0, 0).expect("+07:00 is a valid offset"));
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+07:00",
-        vn.year(),
-        u8::from(vn.month()),
-        vn.day(),
-        vn.hour(),
-        vn.minute(),
-        vn.second()
-    )
+    hoso_pdf::iso8601_vietnam_system(t)
 }
 
 /// The copy's text: form, organisation, time — 10 pt.

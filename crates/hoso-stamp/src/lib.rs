@@ -27,6 +27,10 @@
 //! ap.text(&block, 0.0, 0.0);
 //! assert!(ap.width_pt() > 100.0);
 //! ```
+//!
+//! Where it sits: appearances only. Certified copies (numbering, signing and registering the copy)
+//! are hoso-office's copy flow (`crates/hoso-office/src/copy.rs`), which uses this crate to draw;
+//! hoso-stamp does not depend on hoso-register.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]

@@ -53,9 +53,7 @@ pub struct CertificateInfo {
     pub sha256: String,
 }
 
-pub(crate) fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+pub(crate) use hoso_pdf::hex;
 
 fn extension<T: for<'a> Decode<'a> + der::oid::AssociatedOid>(c: &Certificate) -> Option<T> {
     let ext = c

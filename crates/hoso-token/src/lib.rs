@@ -18,6 +18,9 @@
 //! let signer = token.login(Login::Pin(String::from("1234").into()), None, false)?;
 //! # Ok::<(), hoso_token::TokenError>(())
 //! ```
+//!
+//! Where it sits: hoso-office's `keys` module opens tokens for both shells (`open_signer`,
+//! `list_tokens` behind `hoso token list`); the shells do not call this crate directly.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]

@@ -4,9 +4,9 @@
 
 use std::time::SystemTime;
 
+use hoso_office::copy::CopyKind;
 use hoso_office::copy::{copy_many, next_copy_number as peek_number, CopyOutcome, CopyRequest};
 use hoso_office::{Event, Watch};
-use hoso_stamp::CopyKind;
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
@@ -76,7 +76,7 @@ pub struct CopyBatch {
 /// `<name>-ban-sao.pdf` beside its original.
 pub fn copy_ids(
     office: &Office,
-    signer: &dyn hoso_sign::signer::Signer,
+    signer: &dyn hoso_office::keys::Signer,
     ids: &[u64],
     form: Form,
     qr: bool,
@@ -86,10 +86,7 @@ pub fn copy_ids(
     if settings.office.trim().is_empty() {
         return Err(AppError::MissingSetting("tên cơ quan / the office's name"));
     }
-    let docs = ids
-        .iter()
-        .map(|id| office.document(*id).ok_or(AppError::UnknownDocument(*id)))
-        .collect::<Result<Vec<Document>, _>>()?;
+    let docs = office.documents(ids)?;
     let jobs: Vec<_> = docs
         .iter()
         .map(|d| (d.file.clone(), d.sibling("ban-sao")))
@@ -106,14 +103,11 @@ pub fn copy_ids(
         .made
         .into_iter()
         .map(|outcome| {
-            let from = docs.iter().find(|d| d.file == outcome.original);
+            let (document, from) =
+                office.add_derived(&docs, &outcome.original, outcome.path.clone());
             CopyMade {
-                document: office.add_document(
-                    outcome.path.clone(),
-                    from.and_then(|d| d.code.clone()),
-                    from.and_then(|d| d.title.clone()),
-                ),
-                from: from.map(|d| d.name.clone()).unwrap_or_default(),
+                document,
+                from,
                 outcome,
             }
         })

@@ -1,6 +1,6 @@
 //! Sổ đăng ký: browse and search the register, its signed checkpoints, audit, audit bundle.
 
-use hoso_register::{AuditOptions, Entry, Register};
+use hoso_office::register::{self as office, Entry};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -34,7 +34,7 @@ impl From<Entry> for Row {
     fn from(e: Entry) -> Self {
         Self {
             seq: e.seq,
-            sha256: hoso_register::hex(&e.sha256),
+            sha256: hoso_office::hex(&e.sha256),
             time: e.time,
             kind: e.kind.to_string(),
             code: e.dossier_code,
@@ -67,25 +67,6 @@ pub struct CheckpointRow {
     pub time: String,
 }
 
-/// Does `e` match the officer's search (dossier code, title, copy number or hash prefix)?
-fn matches(e: &Entry, q: &str) -> bool {
-    if q.is_empty() {
-        return true;
-    }
-    let q = q.to_lowercase();
-    let hex = hoso_register::hex(&e.sha256);
-    hex.starts_with(&q)
-        || e.dossier_code
-            .as_deref()
-            .is_some_and(|c| c.to_lowercase().contains(&q))
-        || e.title
-            .as_deref()
-            .is_some_and(|t| t.to_lowercase().contains(&q))
-        || e.copy
-            .as_ref()
-            .is_some_and(|c| c.to_string().to_lowercase().contains(&q))
-}
-
 /// Newest entries matching `query`, at most `limit`.
 #[tauri::command]
 pub async fn register_page(
@@ -95,42 +76,15 @@ pub async fn register_page(
 ) -> Result<Page, AppError> {
     let path = office.register_path();
     blocking(move || {
-        if !path.exists() {
-            return Ok(Page {
-                total: 0,
-                rows: Vec::new(),
-                checkpoints: Vec::new(),
-                path: path.display().to_string(),
-            });
-        }
-        let reg = Register::open_read_only(&path)?;
-        let total = reg.entry_count()?;
-        let mut rows = Vec::new();
-        let q = query.trim();
-        for seq in (0..total).rev() {
-            if rows.len() as u64 >= limit.clamp(1, 500) {
-                break;
-            }
-            if let Some(e) = reg.entry(seq)? {
-                if matches(&e, q) {
-                    rows.push(Row::from(e));
-                }
-            }
-        }
-        let checkpoints = reg
-            .checkpoints()?
-            .into_iter()
-            .rev()
-            .take(20)
-            .map(|c| CheckpointRow {
-                size: c.checkpoint.size,
-                time: c.time,
-            })
-            .collect();
+        let found = office::browse(&path, &query, limit)?;
         Ok(Page {
-            total,
-            rows,
-            checkpoints,
+            total: found.total,
+            rows: found.entries.into_iter().map(Row::from).collect(),
+            checkpoints: found
+                .checkpoints
+                .into_iter()
+                .map(|(size, time)| CheckpointRow { size, time })
+                .collect(),
             path: path.display().to_string(),
         })
     })
@@ -157,8 +111,8 @@ pub struct AuditSummary {
 pub async fn register_audit(office: State<'_, Office>) -> Result<AuditSummary, AppError> {
     let path = office.register_path();
     blocking(move || {
-        let reg = Register::open_read_only(&path)?;
-        let r = reg.audit(&AuditOptions::default())?;
+        let reg = office::Register::open_read_only(&path)?;
+        let r = office::audit::audit(&reg, &[], false)?;
         Ok(AuditSummary {
             clean: r.is_clean(),
             entries: r.entries,
@@ -187,9 +141,9 @@ pub async fn register_export(app: AppHandle) -> Result<Option<String>, AppError>
     };
     let path = app.state::<Office>().register_path();
     blocking(move || {
-        let reg = Register::open_read_only(&path)?;
+        let reg = office::Register::open_read_only(&path)?;
         let out = dir.join("hoso-audit-bundle");
-        reg.export_bundle(&out)?;
+        office::audit::export(&reg, &out)?;
         Ok(Some(out.display().to_string()))
     })
     .await?

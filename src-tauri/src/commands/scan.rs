@@ -4,10 +4,10 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use hoso_scan::device::{
+use hoso_office::scan::device::{
     scan_batch, BatchEnd, ColorMode, DeviceInfo, ScanEvent, ScanSettings, Source,
 };
-use hoso_scan::sane::Sane;
+use hoso_office::scan::sane::Sane;
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
@@ -105,7 +105,7 @@ pub async fn scan(
         });
         let stopped = match &batch.end {
             BatchEnd::FeederEmpty | BatchEnd::FlatbedDone | BatchEnd::PageLimit => None,
-            BatchEnd::Cancelled => Some(hoso_scan::ScanError::Cancelled.officer_message()),
+            BatchEnd::Cancelled => Some(hoso_office::scan::ScanError::Cancelled.officer_message()),
             BatchEnd::Failed(e) => Some(e.officer_message()),
         };
         let pages = batch.pages.len();

@@ -5,10 +5,10 @@
 
 use hoso_office::config::SignLevel;
 use hoso_office::keys::{open_signer, AnySigner, CertificateSummary, PinAnswer, PinPrompt};
+use hoso_office::sign::BatchJob;
+use hoso_office::sign::VisibleKind;
 use hoso_office::sign::{sign_many, tsa_client, SignPlan, SignedBatch};
 use hoso_office::{Event, Watch};
-use hoso_sign::batch::BatchJob;
-use hoso_stamp::visible::VisibleKind;
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
@@ -90,6 +90,9 @@ pub struct SignedFile {
     pub qr: String,
     /// B-B … B-LTA.
     pub level: String,
+    /// The signer's certificate could not be checked for revocation before signing (responder
+    /// unreachable): signed anyway, and the officer must see why. Vietnamese first.
+    pub revocation_warning: Option<String>,
 }
 
 /// One file that could not be signed; its original is untouched and no output exists.
@@ -165,15 +168,12 @@ pub fn plan(
 /// Signs the documents `ids` with `signer`: each beside its original as `<name>-da-ky.pdf`.
 pub fn sign_ids(
     office: &Office,
-    signer: &(dyn hoso_sign::signer::Signer + Sync),
+    signer: &(dyn hoso_office::keys::Signer + Sync),
     plan: &SignPlan,
     ids: &[u64],
     watch: &Watch,
 ) -> Result<SignBatch, AppError> {
-    let docs = ids
-        .iter()
-        .map(|id| office.document(*id).ok_or(AppError::UnknownDocument(*id)))
-        .collect::<Result<Vec<_>, _>>()?;
+    let docs = office.documents(ids)?;
     let jobs: Vec<BatchJob> = docs
         .iter()
         .map(|d| BatchJob {
@@ -182,24 +182,21 @@ pub fn sign_ids(
         })
         .collect();
     let done: SignedBatch = sign_many(&office.config(), signer, plan, &jobs, 1, watch)?;
-    let by_input = |p: &std::path::Path| docs.iter().find(|d| d.file == p);
     Ok(SignBatch {
         signed: done
             .signed
             .into_iter()
             .map(|s| {
-                let from = by_input(&s.input);
+                let revocation_warning = s.revocation_warning();
+                let (document, from) = office.add_derived(&docs, &s.input, s.path.clone());
                 SignedFile {
-                    document: office.add_document(
-                        s.path.clone(),
-                        from.and_then(|d| d.code.clone()),
-                        from.and_then(|d| d.title.clone()),
-                    ),
-                    from: from.map(|d| d.name.clone()).unwrap_or_default(),
+                    document,
+                    from,
                     sha256: s.registered.sha256,
                     seq: s.registered.seq,
                     qr: s.registered.qr,
                     level: s.level,
+                    revocation_warning,
                 }
             })
             .collect(),

@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::ArgMatches;
-use hoso_dossier::{
-    AccessRegime, DocumentMetadata, DocumentSpec, DossierMetadata, DossierSpec, Retention,
+use hoso_office::build::{
+    build, AccessRegime, BuildRequest, Built, DocumentMetadata, DocumentSpec, DossierMetadata,
+    DossierSpec, MetadataError, Retention,
 };
-use hoso_office::build::{build, BuildRequest, Built};
 use hoso_office::Watch;
 use serde::Deserialize;
 
@@ -131,7 +131,7 @@ fn spec(args: &Args, matches: &ArgMatches) -> anyhow::Result<DossierSpec> {
             let text = std::fs::read_to_string(p)
                 .with_context(|| format!("không đọc được / cannot read {}", p.display()))?;
             serde_json::from_str::<MetadataFile>(&text)
-                .map_err(|e| hoso_dossier::MetadataError::Json(format!("{}: {e}", p.display())))?
+                .map_err(|e| MetadataError::Json(format!("{}: {e}", p.display())))?
         }
         None => MetadataFile::default(),
     };

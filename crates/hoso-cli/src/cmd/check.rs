@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use hoso_pdf::pdfa::{self, Level};
+use hoso_office::pdfa::{self, Level};
 
 /// Kiểm tra PDF/A / check PDF/A conformance.
 ///
@@ -90,27 +90,29 @@ fn print_report(path: &std::path::Path, r: &pdfa::Report) {
         r.level,
         r.findings.len() + r.suppressed
     );
-    for f in &r.findings {
-        let mut at = Vec::new();
-        if let Some(p) = f.page {
-            at.push(format!("trang/page {p}"));
-        }
-        if let Some(o) = f.object {
-            at.push(format!("đối tượng/object {o}"));
-        }
-        let at = if at.is_empty() {
-            String::new()
-        } else {
-            format!(" [{}]", at.join(", "))
-        };
-        println!("  §{}{at}: {}", f.clause, f.detail);
-        println!("      quy tắc / rule: {}", f.rule_row().requirement);
-        println!("      cách sửa / fix: {}", f.rule_row().fix);
-    }
+    r.findings.iter().for_each(print_finding);
     if r.suppressed > 0 {
         println!(
             "  … và {} lỗi cùng loại nữa / and {} more of the same rules",
             r.suppressed, r.suppressed
         );
     }
+}
+
+fn print_finding(f: &pdfa::Finding) {
+    let mut at = Vec::new();
+    if let Some(p) = f.page {
+        at.push(format!("trang/page {p}"));
+    }
+    if let Some(o) = f.object {
+        at.push(format!("đối tượng/object {o}"));
+    }
+    let at = if at.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", at.join(", "))
+    };
+    println!("  §{}{at}: {}", f.clause, f.detail);
+    println!("      quy tắc / rule: {}", f.rule_row().requirement);
+    println!("      cách sửa / fix: {}", f.rule_row().fix);
 }

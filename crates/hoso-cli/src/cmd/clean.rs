@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use hoso_scan::clean::{clean_files, CleanOptions, FailureKind, OutputMode};
+use hoso_office::scan::clean::{clean_files, CleanOptions, FailureKind, OutputMode};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Output mode on the command line.
@@ -39,7 +39,7 @@ pub struct Args {
     #[arg(long, value_parser = clap::value_parser!(u32).range(50..=2400))]
     dpi: Option<u32>,
     /// Chất lượng JPEG / JPEG quality.
-    #[arg(long, default_value_t = hoso_scan::clean::DEFAULT_JPEG_QUALITY,
+    #[arg(long, default_value_t = hoso_office::scan::clean::DEFAULT_JPEG_QUALITY,
           value_parser = clap::value_parser!(u8).range(30..=100))]
     quality: u8,
     /// Không chỉnh nghiêng / do not deskew.
@@ -59,8 +59,8 @@ pub struct Args {
     jobs: Option<usize>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let opts = CleanOptions {
+fn options(args: &Args) -> CleanOptions {
+    CleanOptions {
         deskew: !args.no_deskew,
         crop: !args.no_crop,
         orient: !args.no_orient,
@@ -73,13 +73,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         jpeg_quality: args.quality,
         ..CleanOptions::default()
-    };
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let opts = options(&args);
     let bar = ProgressBar::new(args.images.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} trang / pages  {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let progress = |p: hoso_scan::clean::Progress<'_>| {
+    let progress = |p: hoso_office::scan::clean::Progress<'_>| {
         bar.set_position(p.done as u64);
         bar.set_message(
             p.input
@@ -98,7 +102,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             )
         })?;
     bar.finish_and_clear();
+    print_report(&report, &args)?;
+    Ok(if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
 
+fn print_report(report: &hoso_office::scan::clean::CleanReport, args: &Args) -> anyhow::Result<()> {
     let written = report.pages.iter().filter(|p| p.output.is_some()).count();
     println!(
         "Đã làm sạch {written} trang vào {} / cleaned {written} pages into it",
@@ -126,11 +138,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         })?;
         println!("Báo cáo / report: {}", path.display());
     }
-    Ok(if report.failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    })
+    Ok(())
 }
 
 fn vietnamese(kind: FailureKind) -> &'static str {

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
+use hoso_office::copy::CopyKind;
 use hoso_office::copy::{copy, CopyRequest};
-use hoso_stamp::CopyKind;
 
 use super::signer_args::SignerArgs;
 

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use hoso_office::extend::extend;
+use hoso_office::extend::LtvLevel;
 use hoso_office::sign::tsa_client;
-use hoso_sign::ltv::LtvLevel;
 
 /// Target level.
 #[derive(Clone, Copy, clap::ValueEnum)]

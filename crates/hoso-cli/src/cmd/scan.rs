@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use anyhow::bail;
-use hoso_scan::device::{scan_batch, BatchEnd, ColorMode, ScanEvent, ScanSettings, Source};
-use hoso_scan::sane::Sane;
-use hoso_scan::ScanError;
+use hoso_office::scan::device::{scan_batch, BatchEnd, ColorMode, ScanEvent, ScanSettings, Source};
+use hoso_office::scan::sane::Sane;
+use hoso_office::scan::ScanError;
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -60,33 +60,11 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let sane = Sane::init().map_err(|e| anyhow::anyhow!(officer_message(&e)))?;
     if args.list {
-        let devices = sane
-            .devices()
-            .map_err(|e| anyhow::anyhow!(officer_message(&e)))?;
-        if devices.is_empty() {
-            println!("Không thấy máy quét nào / no scanners found");
-        }
-        for d in devices {
-            println!("{}\t{} {} ({})", d.name, d.vendor, d.model, d.kind);
-        }
-        return Ok(ExitCode::SUCCESS);
+        return list(&sane);
     }
+    let settings = settings(&args);
     let (Some(name), Some(out)) = (args.device, args.out) else {
         bail!("cần --device và --out / --device and --out are required");
-    };
-    let settings = ScanSettings {
-        source: match args.source {
-            SourceArg::Flatbed => Source::Flatbed,
-            SourceArg::Adf => Source::Adf,
-            SourceArg::Duplex => Source::Duplex,
-        },
-        dpi: args.dpi,
-        mode: match args.mode {
-            ModeArg::Color => ColorMode::Color,
-            ModeArg::Gray => ColorMode::Gray,
-            ModeArg::Lineart => ColorMode::Lineart,
-        },
-        max_pages: args.max_pages,
     };
     let mut device = sane
         .open(&name)
@@ -102,7 +80,44 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ProgressStyle::with_template("{spinner} trang / page {msg} {bytes}/{total_bytes}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
-    let mut progress = |e: ScanEvent<'_>| match e {
+    let mut progress = |e: ScanEvent<'_>| show(&bar, e);
+    let batch = scan_batch(&mut device, &settings, &out, &cancel, &mut progress);
+    bar.finish_and_clear();
+    Ok(report(batch, &out))
+}
+
+fn list(sane: &Sane) -> anyhow::Result<ExitCode> {
+    let devices = sane
+        .devices()
+        .map_err(|e| anyhow::anyhow!(officer_message(&e)))?;
+    if devices.is_empty() {
+        println!("Không thấy máy quét nào / no scanners found");
+    }
+    for d in devices {
+        println!("{}\t{} {} ({})", d.name, d.vendor, d.model, d.kind);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn settings(args: &Args) -> ScanSettings {
+    ScanSettings {
+        source: match args.source {
+            SourceArg::Flatbed => Source::Flatbed,
+            SourceArg::Adf => Source::Adf,
+            SourceArg::Duplex => Source::Duplex,
+        },
+        dpi: args.dpi,
+        mode: match args.mode {
+            ModeArg::Color => ColorMode::Color,
+            ModeArg::Gray => ColorMode::Gray,
+            ModeArg::Lineart => ColorMode::Lineart,
+        },
+        max_pages: args.max_pages,
+    }
+}
+
+fn show(bar: &ProgressBar, e: ScanEvent<'_>) {
+    match e {
         ScanEvent::PageStarted { page, .. } => {
             bar.set_message(page.to_string());
             bar.set_position(0);
@@ -116,15 +131,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ScanEvent::PageSaved { page, path } => {
             bar.println(format!("  trang / page {page}: {}", path.display()));
         }
-    };
-    let batch = scan_batch(&mut device, &settings, &out, &cancel, &mut progress);
-    bar.finish_and_clear();
+    }
+}
+
+fn report(batch: hoso_office::scan::device::ScanBatch, out: &std::path::Path) -> ExitCode {
     let n = batch.pages.len();
     println!(
         "Đã quét {n} trang vào {} / scanned {n} pages",
         out.display()
     );
-    Ok(match batch.end {
+    match batch.end {
         BatchEnd::FeederEmpty | BatchEnd::FlatbedDone | BatchEnd::PageLimit => ExitCode::SUCCESS,
         BatchEnd::Cancelled => {
             eprintln!("Đã hủy quét; giữ {n} trang đã quét / scan cancelled; {n} pages kept");
@@ -138,7 +154,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             ExitCode::from(2)
         }
-    })
+    }
 }
 
 /// The message an officer reads: what happened and what to do, Vietnamese first.

@@ -1,10 +1,9 @@
 //! `hoso search`: find dossier pages by their OCR text.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
-use hoso_dossier::SearchIndex;
+use hoso_office::search::{search, SearchRequest};
 
 /// Tìm hồ sơ theo nội dung chữ / find dossiers by their text.
 ///
@@ -30,97 +29,45 @@ pub struct Args {
     json: bool,
 }
 
-/// `$HOSO_DATA_DIR`, else `$XDG_DATA_HOME/hoso`, else `~/.local/share/hoso`.
-pub fn data_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("HOSO_DATA_DIR") {
-        return PathBuf::from(d);
-    }
-    if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
-        return PathBuf::from(d).join("hoso");
-    }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    home.join(".local/share/hoso")
-}
-
-fn collect_pdfs(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if path.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(path)?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            collect_pdfs(&p, out)?;
-        }
-    } else if is_pdf(path) {
-        out.push(path.to_path_buf());
-    }
-    Ok(())
-}
-
-/// Starts with `%PDF-` (the name does not matter).
-fn is_pdf(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 5];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|_| &head == b"%PDF-")
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let index_path = match args.index {
-        Some(p) => p,
-        None => {
-            let dir = data_dir();
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("không tạo được / cannot create {}", dir.display()))?;
-            dir.join("search.sqlite")
-        }
-    };
-    let mut index = SearchIndex::open(&index_path)?;
-    let mut files = Vec::new();
-    for p in &args.paths {
-        collect_pdfs(p, &mut files)
-            .with_context(|| format!("không đọc được / cannot read {}", p.display()))?;
-    }
-    let mut skipped = Vec::new();
-    for f in &files {
-        match index.add_file(f) {
-            Ok(_) => {}
-            // A folder may hold other PDFs: say so and go on.
-            Err(hoso_dossier::SearchError::NoManifest { path }) => skipped.push(path),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let hits = index.search(&args.query, args.ignore_diacritics, args.limit)?;
+    let found = search(&SearchRequest {
+        query: args.query.clone(),
+        paths: args.paths,
+        index: args.index,
+        ignore_diacritics: args.ignore_diacritics,
+        limit: args.limit,
+    })?;
+    let hits = &found.hits;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&hits)?);
-    } else {
-        for p in &skipped {
-            eprintln!(
-                "Bỏ qua (không phải hồ sơ hoso) / skipped, not a hoso dossier: {}",
-                p.display()
-            );
-        }
-        if hits.is_empty() {
-            println!("Không tìm thấy / no match: \"{}\"", args.query);
-        }
-        for h in &hits {
-            println!(
-                "{} · {} · trang/page {} — {}",
-                h.code,
-                h.document,
-                h.page,
-                h.path.display()
-            );
-            println!("    {}", h.snippet);
-        }
+        println!("{}", serde_json::to_string_pretty(hits)?);
+        return Ok(exit(hits.is_empty()));
     }
-    Ok(if hits.is_empty() {
+    for p in &found.skipped {
+        eprintln!(
+            "Bỏ qua (không phải hồ sơ hoso) / skipped, not a hoso dossier: {}",
+            p.display()
+        );
+    }
+    if hits.is_empty() {
+        println!("Không tìm thấy / no match: \"{}\"", args.query);
+    }
+    for h in hits {
+        println!(
+            "{} · {} · trang/page {} — {}",
+            h.code,
+            h.document,
+            h.page,
+            h.path.display()
+        );
+        println!("    {}", h.snippet);
+    }
+    Ok(exit(hits.is_empty()))
+}
+
+fn exit(none: bool) -> ExitCode {
+    if none {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }

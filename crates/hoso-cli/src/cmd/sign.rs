@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use hoso_office::config::SignLevel;
-use hoso_office::sign::{sign_many, sign_one, tsa_client, SignPlan, SignedBatch, SignedFile};
-use hoso_office::Watch;
-use hoso_sign::sign::DocMdpPermission;
+use hoso_office::sign::{
+    default_threads, plan_batch, sign_many, sign_one, tsa_client, DocMdpPermission, SignPlan,
+    SignedBatch, SignedFile,
+};
+use hoso_office::{Config, Watch};
 
 use crate::ui;
 
@@ -120,13 +122,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .then(|| DocMdpPermission::from_p(args.docmdp))
         .flatten();
     plan.visible = args.visible.kind()?;
-    if args.batch.batch.is_empty() {
-        let (Some(input), Some(out)) = (&args.input, &args.out) else {
-            anyhow::bail!("cần tệp vào và --out / an input file and --out are needed");
-        };
-        let done = sign_one(&config, signer.as_ref(), &plan, input, out)?;
-        return print_one(&done, args.json);
+    if !args.batch.batch.is_empty() {
+        return run_batch(&args, &config, signer.as_ref(), &plan);
     }
+    let (Some(input), Some(out)) = (&args.input, &args.out) else {
+        anyhow::bail!("cần tệp vào và --out / an input file and --out are needed");
+    };
+    let done = sign_one(&config, signer.as_ref(), &plan, input, out)?;
+    print_one(&done, args.json)
+}
+
+fn run_batch(
+    args: &Args,
+    config: &Config,
+    signer: &(dyn hoso_office::keys::Signer + Sync),
+    plan: &SignPlan,
+) -> anyhow::Result<ExitCode> {
     if plan.visible.is_some() {
         anyhow::bail!(
             "--visible chưa dùng được với --batch / --visible cannot be used with --batch"
@@ -137,20 +148,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .out_dir
         .as_ref()
         .expect("clap requires --out-dir with --batch");
-    let jobs = hoso_sign::batch::plan(&args.batch.batch, out_dir)
-        .map_err(hoso_office::OfficeError::from)?;
-    std::fs::create_dir_all(out_dir)?;
-    // Twice the cores by default: each file also waits on fsync and on its turn at the token,
-    // and a second worker per core fills those waits (measured on 2 cores, 200 one-page files:
-    // 0.33–0.51 s with 4 workers against 0.54–0.99 s with 2).
-    let threads = args
-        .batch
-        .jobs
-        .unwrap_or_else(|| 2 * std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let jobs = plan_batch(&args.batch.batch, out_dir)?;
+    let threads = args.batch.jobs.unwrap_or_else(default_threads);
     let bar = ui::Progress::new("Ký số / signing");
     let show = |e| bar.on_event(&e);
     let watch = Watch::new(&show, ui::ctrl_c());
-    let batch = sign_many(&config, signer.as_ref(), &plan, &jobs, threads, &watch)?;
+    let batch = sign_many(config, signer, plan, &jobs, threads, &watch)?;
     bar.finish();
     print_batch(&batch, &config.register, out_dir, args.json)
 }
@@ -171,6 +174,9 @@ fn print_one(done: &SignedFile, json: bool) -> anyhow::Result<ExitCode> {
             "  Mục sổ / register entry: {} · QR: {}",
             done.registered.seq, done.registered.qr
         );
+    }
+    if let Some(w) = done.revocation_warning() {
+        eprintln!("{w}");
     }
     if !done.placed_from_text {
         eprintln!(
@@ -207,18 +213,7 @@ fn print_batch(
             b.signed.len(),
             register.display()
         );
-        if !b.failed.is_empty() {
-            println!("Không ký được / failed ({}):", b.failed.len());
-            for f in &b.failed {
-                println!("  {}: {}", f.input.display(), f.message);
-            }
-        }
-        if b.not_started > 0 {
-            println!(
-                "Đã hủy / cancelled: {} tệp chưa ký / files not signed",
-                b.not_started
-            );
-        }
+        print_batch_notes(b);
     }
     if let Some(e) = &b.register_error {
         anyhow::bail!(
@@ -231,4 +226,25 @@ fn print_batch(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Failures, revocation warnings and what a cancel left unsigned.
+fn print_batch_notes(b: &SignedBatch) {
+    if !b.failed.is_empty() {
+        println!("Không ký được / failed ({}):", b.failed.len());
+        for f in &b.failed {
+            println!("  {}: {}", f.input.display(), f.message);
+        }
+    }
+    for f in &b.signed {
+        if let Some(w) = f.revocation_warning() {
+            eprintln!("{}: {w}", f.input.display());
+        }
+    }
+    if b.not_started > 0 {
+        println!(
+            "Đã hủy / cancelled: {} tệp chưa ký / files not signed",
+            b.not_started
+        );
+    }
 }

@@ -4,9 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::bail;
-use hoso_token::{default_modules, CertificateInfo, KeyUsageBit, Module, SlotInfo};
-use serde_json::json;
+use hoso_office::keys::{key_usage_name, list_tokens, CertificateInfo, Listed, SlotInfo};
 
 /// Thiết bị ký số PKCS#11 / PKCS#11 signing tokens.
 #[derive(clap::Args)]
@@ -38,20 +36,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn usage(k: KeyUsageBit) -> &'static str {
-    match k {
-        KeyUsageBit::DigitalSignature => "digitalSignature",
-        KeyUsageBit::NonRepudiation => "nonRepudiation",
-        KeyUsageBit::KeyEncipherment => "keyEncipherment",
-        KeyUsageBit::DataEncipherment => "dataEncipherment",
-        KeyUsageBit::KeyAgreement => "keyAgreement",
-        KeyUsageBit::KeyCertSign => "keyCertSign",
-        KeyUsageBit::CrlSign => "cRLSign",
-        KeyUsageBit::EncipherOnly => "encipherOnly",
-        KeyUsageBit::DecipherOnly => "decipherOnly",
-    }
-}
-
 fn print_certificate(c: &CertificateInfo) {
     println!(
         "      Chứng thư / certificate {:?} (CKA_ID {})",
@@ -63,7 +47,7 @@ fn print_certificate(c: &CertificateInfo) {
         "        Hiệu lực / validity: {} → {}",
         c.not_before, c.not_after
     );
-    let ku: Vec<&str> = c.key_usage.iter().map(|&k| usage(k)).collect();
+    let ku: Vec<&str> = c.key_usage.iter().map(|&k| key_usage_name(k)).collect();
     println!(
         "        Mục đích / key usage: {}{}",
         if ku.is_empty() {
@@ -116,46 +100,21 @@ fn print_slot(s: &SlotInfo) {
 }
 
 fn list(a: ListArgs) -> anyhow::Result<ExitCode> {
-    let modules = if a.pkcs11.is_empty() {
-        default_modules()
-    } else {
-        a.pkcs11
-    };
-    if modules.is_empty() {
-        bail!(
-            "không tìm thấy module PKCS#11 nào; dùng --pkcs11 MODULE / \
-             no PKCS#11 module found; use --pkcs11 MODULE"
-        );
-    }
-    let mut failed = false;
-    let mut out = Vec::new();
-    for path in &modules {
-        let listed = Module::load(path).and_then(|m| Ok((m.description()?, m.slots()?)));
-        match listed {
-            Ok((desc, slots)) => {
-                if a.json {
-                    out.push(json!({"module": path, "description": desc, "slots": slots}));
-                } else {
-                    println!("Module {} ({desc})", path.display());
-                    for s in &slots {
-                        print_slot(s);
-                    }
-                }
-            }
-            Err(e) => {
-                failed = true;
-                let en = e.to_string();
-                let msg = format!("{} / {en}", hoso_office::keys::explain(&e.into()));
-                if a.json {
-                    out.push(json!({"module": path, "error": msg}));
-                } else {
-                    eprintln!("Module {}: {msg}", path.display());
-                }
-            }
-        }
-    }
+    let listed = list_tokens(&a.pkcs11)?;
+    let failed = listed
+        .iter()
+        .any(|m| matches!(m.listed, Listed::Error { .. }));
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        println!("{}", serde_json::to_string_pretty(&listed)?);
+    }
+    for m in listed.iter().filter(|_| !a.json) {
+        match &m.listed {
+            Listed::Slots { description, slots } => {
+                println!("Module {} ({description})", m.module.display());
+                slots.iter().for_each(print_slot);
+            }
+            Listed::Error { error } => eprintln!("Module {}: {error}", m.module.display()),
+        }
     }
     Ok(if failed {
         ExitCode::from(2)

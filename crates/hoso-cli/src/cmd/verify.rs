@@ -57,10 +57,10 @@ pub struct Args {
     #[arg(long, value_parser = parse_time)]
     at: Option<SystemTime>,
     /// Ghi biên bản kiểm tra (PDF/A) / write the report a clerk files, as PDF/A.
-    #[arg(long, value_name = "OUT.pdf")]
+    #[arg(long, value_name = "OUT.pdf", conflicts_with = "qr")]
     report: Option<PathBuf>,
     /// Ghi báo cáo ETSI TS 119 102-2 (XML) / write an ETSI TS 119 102-2 validation report.
-    #[arg(long, value_name = "OUT.xml")]
+    #[arg(long, value_name = "OUT.xml", conflicts_with = "qr")]
     etsi_xml: Option<PathBuf>,
     /// Ngôn ngữ: vi (mặc định) hoặc en / language of the output and the report: vi or en.
     #[arg(long, default_value = "vi")]

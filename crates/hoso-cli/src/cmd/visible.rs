@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use hoso_stamp::visible::{Placement, VisibleKind};
+use hoso_office::sign::{Placement, VisibleKind};
 
 /// Flags of a visible signature.
 #[derive(clap::Args, Default)]

@@ -36,8 +36,10 @@ use sha2::Digest;
 use crate::config::{Config, Settings};
 use crate::error::OfficeError;
 
-/// Files up to this size are read into memory once (hash and verification share the bytes).
-pub const MAX_IN_MEMORY: u64 = 512 << 20;
+/// Files up to this size are read into memory once (hash and verification share the bytes);
+/// larger ones (a 400 MB scanned dossier) are streamed, hashed and verified in two passes, so
+/// memory stays bounded.
+pub const MAX_IN_MEMORY: u64 = 256 << 20;
 
 /// What to trust, when, and whether to ask OCSP/CRL servers.
 #[derive(Debug, Clone)]

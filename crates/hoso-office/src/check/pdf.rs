@@ -195,6 +195,30 @@ mod tests {
         assert!(r.pages > 1, "{} pages", r.pages);
     }
 
+    /// pdftotext (poppler) reads the Vietnamese back: the font's ToUnicode map is right.
+    #[test]
+    fn pdftotext_reads_signer_issuer_and_validity_with_diacritics() {
+        let c = sample::checked(Verdict::VisualChange);
+        let bytes = render(&c, Lang::Vi, time::OffsetDateTime::UNIX_EPOCH).expect("rendered");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = dir.path().join("bien-ban.pdf");
+        std::fs::write(&f, bytes).expect("written");
+        let o = std::process::Command::new("pdftotext")
+            .arg(&f)
+            .arg("-")
+            .output()
+            .expect("pdftotext is missing: apt-get install -y poppler-utils");
+        let text = String::from_utf8_lossy(&o.stdout).replace('\n', " ");
+        for needle in [
+            "Người ký: CN=Nguyễn Thị Hương, O=UBND phường Hòa Bình",
+            "Tổ chức cấp chứng thư: CN=Cục Chứng thực số và Bảo mật thông tin",
+            "Thời hạn chứng thư: 2026-01-01T07:00:00+07:00 → 2028-01-01T06:59:59+07:00",
+            "hình ảnh trang khác: trang 1",
+        ] {
+            assert!(text.contains(needle), "{needle:?} in {text}");
+        }
+    }
+
     #[test]
     fn wrapping_keeps_every_character_and_each_line_fits() {
         let f = font::tinos_static();

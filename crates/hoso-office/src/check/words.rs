@@ -8,8 +8,8 @@
 //! kind), then the one verdict.
 
 use hoso_sign::verify::{
-    ChangeKind, CheckKind, CheckStatus, ModificationLevel, RevocationSource, RevocationState,
-    SignatureReport,
+    ChangeKind, CheckKind, CheckStatus, ModificationLevel, ProofOfExistence, RevocationSource,
+    RevocationState, SignatureReport,
 };
 
 use super::{Checked, Color, Verdict};
@@ -320,6 +320,25 @@ fn signature_lines(s: &SignatureReport, index: usize, lang: Lang, out: &mut Vec<
     };
     out.push(field("Độ tin cậy", "Trust", lang, trust_text));
     if let Some(l) = &s.ltv {
+        let level = serde_json::to_value(l.level)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let poe = match l.proof_of_existence {
+            ProofOfExistence::SignatureTimestamp => {
+                pick(lang, "dấu thời gian chữ ký", "signature timestamp")
+            }
+            ProofOfExistence::DocumentTimestamp => {
+                pick(lang, "dấu thời gian tài liệu", "document timestamp")
+            }
+            ProofOfExistence::None => pick(lang, "thời điểm hiện tại", "current time"),
+        };
+        out.push(field(
+            "Kiểm tra dài hạn",
+            "Long-term validation",
+            lang,
+            format!("{level} ({poe})"),
+        ));
         let sources: Vec<&str> = l
             .revocation_sources
             .iter()

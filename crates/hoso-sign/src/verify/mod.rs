@@ -406,7 +406,23 @@ fn run_checks<S: Source>(
     if check_pades_profile(&verified, rep).is_none() {
         return Ok(());
     }
-    let (mut validation_time, mut poe) = check_signature_timestamp(&verified, opts, rep);
+    check_time_and_trust(&sd, &verified, span, &vri_key, opts, ltv_ctx, rep);
+    Ok(())
+}
+
+/// After the signature value verified: the time it is validated at (signature timestamp, else a
+/// covering document timestamp, else now), the certificate path at that time, revocation (OCSP,
+/// then CRL, else "not checked"), and the LTA mark.
+fn check_time_and_trust(
+    sd: &cms::signed_data::SignedData,
+    verified: &cms_mod::VerifiedSignerInfo,
+    span: Span,
+    vri_key: &str,
+    opts: &VerifyOptions,
+    ltv_ctx: &mut ltv::Ctx,
+    rep: &mut SignatureReport,
+) {
+    let (mut validation_time, mut poe) = check_signature_timestamp(verified, opts, rep);
     // A trusted document timestamp covering this signature proves it existed by then.
     if poe == ProofOfExistence::None {
         if let Some(t) = ltv_ctx.doc_timestamp_poe(span.signed_len) {
@@ -421,8 +437,8 @@ fn run_checks<S: Source>(
     } else {
         PadesLevel::BB
     };
-    check_certificate_chain(&verified, opts, validation_time, rep);
-    let embedded = ltv::embedded_revocation(&sd, Some(&verified.info));
+    check_certificate_chain(verified, opts, validation_time, rep);
+    let embedded = ltv::embedded_revocation(sd, Some(&verified.info));
     ltv::revocation_checks(
         rep,
         &verified.signer,
@@ -430,13 +446,12 @@ fn run_checks<S: Source>(
         &embedded,
         validation_time,
         poe,
-        &vri_key,
+        vri_key,
         level,
         opts,
         ltv_ctx,
     );
     ltv::mark_lta(rep, span.signed_len, ltv_ctx);
-    Ok(())
 }
 
 /// `/ByteRange` is `[0 b c d]` with `b < c` and `c + d` within the file (ISO 32000-1 §12.8.1).

@@ -1,0 +1,208 @@
+//! The register as the flows use it: opened as this station (created the first time, its
+//! origin taken from the station name), one way to enter a file the flows wrote
+//! ([`register_file`]) and what a new file inherits from its input's oldest entry
+//! ([`InputRecord`]); the register desk's own flows: entering a file by hand ([`append`]),
+//! lookups and proofs ([`lookup`]), the audit and its bundle ([`audit`]).
+
+use std::path::Path;
+
+pub mod append;
+pub mod audit;
+pub mod lookup;
+
+pub use append::{append_file, AppendKind, AppendRequest, AppendedEntry};
+pub use hoso_register::qr::QrError;
+pub use hoso_register::{
+    AuditReport, CopyForm, Entry, EntryKind, Finding, LookupResult, QrPayload, Register,
+};
+pub use lookup::{browse, consistency, lookup, open_read_only, Browse, Consistency, Lookup, Query};
+
+use hoso_register::{CreateOptions, NewEntry, RegisterError};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::OfficeError;
+
+/// A file entered in the register.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Registered {
+    /// SHA-256 of the file, lower-case hex.
+    pub sha256: String,
+    /// Its entry number.
+    pub seq: u64,
+    /// Its QR lookup payload (`HS1:…`).
+    pub qr: String,
+}
+
+/// Opens the configured register for writing as the configured station (created the first time).
+pub fn open_register(config: &Config) -> Result<Register, RegisterError> {
+    if let Some(dir) = config
+        .register
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        // A fresh workspace has no folder yet; the register creates only its own file.
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let mut reg = Register::open_or_create(
+        &config.register,
+        &CreateOptions::for_station(&config.station),
+    )?;
+    reg.set_station(&config.station);
+    Ok(reg)
+}
+
+/// Hashes `file` and appends `entry` (its hash filled in) to `reg`.
+pub fn register_file(
+    reg: &mut Register,
+    file: &Path,
+    mut entry: NewEntry,
+) -> Result<Registered, OfficeError> {
+    entry.sha256 = hoso_register::sha256_file(file).map_err(|source| OfficeError::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let sha = entry.sha256;
+    let appended = reg.append(entry)?;
+    let seq = appended.entries.first().map(|e| e.seq).unwrap_or_default();
+    Ok(Registered {
+        sha256: crate::hex(&sha),
+        seq,
+        qr: QrPayload::new(reg.origin(), seq, &sha).to_string(),
+    })
+}
+
+/// Opens the register and enters one file.
+pub fn register_one(
+    config: &Config,
+    file: &Path,
+    entry: NewEntry,
+) -> Result<Registered, OfficeError> {
+    let mut reg = open_register(config)?;
+    register_file(&mut reg, file, entry)
+}
+
+/// The input of a flow as the register knows it: its hash and its oldest entry (the dossier
+/// hoso built, or the first signed file), whose code and title a new file made from it inherits.
+#[derive(Debug, Clone)]
+pub struct InputRecord {
+    /// SHA-256 of the input.
+    pub sha256: [u8; 32],
+    /// The input's oldest register entry, if it has one.
+    pub oldest: Option<hoso_register::Entry>,
+    /// The input's file name: the title when no entry gives one.
+    pub file_name: String,
+}
+
+impl InputRecord {
+    /// Hashes `input` and looks up its oldest entry in `reg`.
+    pub fn read(reg: &Register, input: &Path) -> Result<Self, OfficeError> {
+        let sha256 = hoso_register::sha256_file(input).map_err(|source| OfficeError::Read {
+            path: input.to_path_buf(),
+            source,
+        })?;
+        let oldest = reg
+            .lookup_sha256(&sha256)?
+            .into_iter()
+            .map(|r| r.entry)
+            .min_by_key(|e| e.seq);
+        Ok(Self {
+            sha256,
+            oldest,
+            file_name: crate::progress::file_name(input),
+        })
+    }
+
+    /// A new entry of `kind` for a file made from this input: the dossier code and title of the
+    /// oldest entry (the title falls back to the input's file name); the hash is filled in when
+    /// the file is registered.
+    pub fn derived_entry(&self, kind: EntryKind) -> NewEntry {
+        let mut e = NewEntry::new(kind, [0; 32]);
+        if let Some(old) = &self.oldest {
+            e.dossier_code = old.dossier_code.clone();
+            e.title = old.title.clone();
+        }
+        if e.title.is_none() {
+            e.title = Some(self.file_name.clone());
+        }
+        e
+    }
+
+    /// The signer fingerprint of the oldest entry (an extended file keeps its signer).
+    pub fn signer_fingerprint(&self) -> Option<String> {
+        self.oldest
+            .as_ref()
+            .and_then(|e| e.signer_fingerprint.clone())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn config(dir: &Path) -> Config {
+        let overrides = crate::config::Overrides {
+            workspace: Some(dir.to_path_buf()),
+            register: Some(dir.join("register.sqlite")),
+            station: Some("test".into()),
+        };
+        Config::from_parts(
+            &overrides,
+            dir.to_path_buf(),
+            crate::config::Origin::Flag,
+            dir.join("settings.json"),
+            crate::config::Settings::default(),
+        )
+    }
+
+    #[test]
+    fn derived_entry_takes_code_and_title_of_the_oldest_entry() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cfg = config(dir.path());
+        let file = dir.path().join("ho-so.pdf");
+        std::fs::write(&file, b"%PDF-1.7 same bytes").expect("write");
+        let mut reg = open_register(&cfg).expect("register");
+        let mut first = NewEntry::new(EntryKind::Dossier, [0; 32]);
+        first.dossier_code = Some("000.00.00.H01-261129-0001".into());
+        first.title = Some("Đơn đề nghị".into());
+        register_file(&mut reg, &file, first).expect("first");
+        let mut second = NewEntry::new(EntryKind::Other, [0; 32]);
+        second.dossier_code = Some("later".into());
+        second.title = Some("later title".into());
+        second.signer_fingerprint = Some("ab".repeat(32));
+        register_file(&mut reg, &file, second).expect("second");
+
+        let rec = InputRecord::read(&reg, &file).expect("read");
+        assert_eq!(rec.oldest.as_ref().map(|e| e.seq), Some(0));
+        let e = rec.derived_entry(EntryKind::Signed);
+        assert_eq!(e.kind, EntryKind::Signed);
+        assert_eq!(e.dossier_code.as_deref(), Some("000.00.00.H01-261129-0001"));
+        assert_eq!(e.title.as_deref(), Some("Đơn đề nghị"));
+        assert_eq!(e.signer_fingerprint, None);
+        assert_eq!(e.sha256, [0; 32]);
+        assert_eq!(rec.signer_fingerprint(), None);
+    }
+
+    #[test]
+    fn unregistered_input_gets_its_file_name_as_title() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cfg = config(dir.path());
+        let file = dir.path().join("quyet-dinh.pdf");
+        std::fs::write(&file, b"%PDF-1.7 never registered").expect("write");
+        let reg = open_register(&cfg).expect("register");
+        let rec = InputRecord::read(&reg, &file).expect("read");
+        assert!(rec.oldest.is_none());
+        let e = rec.derived_entry(EntryKind::Dossier);
+        assert_eq!(e.dossier_code, None);
+        assert_eq!(e.title.as_deref(), Some("quyet-dinh.pdf"));
+    }
+
+    #[test]
+    fn missing_input_is_a_read_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cfg = config(dir.path());
+        let reg = open_register(&cfg).expect("register");
+        let err = InputRecord::read(&reg, &dir.path().join("none.pdf")).expect_err("missing");
+        assert!(matches!(err, OfficeError::Read { .. }), "{err:?}");
+    }
+}
