@@ -84,7 +84,11 @@ fn show(c: &Config, json: bool) -> Result<ExitCode> {
     };
     println!(
         "Khóa ký / key: {key}{}",
-        if s.rsa_pss { " (RSA-PSS)" } else { "" }
+        if s.rsa_pkcs1 {
+            " (RSA PKCS#1 v1.5)"
+        } else {
+            " (RSA: RSASSA-PSS)"
+        }
     );
     println!("Mức ký / level: {}", s.sign_level().name());
     println!("TSA: {}", s.tsa().unwrap_or("—"));
