@@ -139,6 +139,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
              signature added after it as a disallowed change (Acrobat accepts it)"
         );
     }
+    if let Some(why) = &done.qr_omitted {
+        eprintln!("Lưu ý / note: {why}");
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&done)?);
         return Ok(ExitCode::SUCCESS);
