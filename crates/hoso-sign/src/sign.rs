@@ -417,23 +417,39 @@ impl Prepared {
                 ),
             });
         }
+        // The input is the output's prefix: its hash, and the output's (finished once the hole
+        // is filled), come from the same pass as the byte range digest.
+        let input_sha256: [u8; 32] = hasher.clone().finalize().into();
         let hole_start = self.contents_at;
         let hole_end = hole_start + 2 + 2 * self.capacity;
         hasher.update(&self.update[..hole_start]);
+        let out_hasher = hasher.clone();
         hasher.update(&self.update[hole_end..]);
         dst.write_all(&self.update).map_err(io_err(out))?;
+        let tail = self.update.split_off(hole_start);
         Ok(AwaitingSignature {
             out: dst,
             out_path: out.to_path_buf(),
             contents_offset: br[1],
             capacity: self.capacity,
             digest: hasher.finalize().into(),
+            input_sha256,
+            out_hasher,
+            tail,
             chain: self.chain,
             algorithm: self.algorithm,
             byte_range: br,
             field_name: self.field_name,
         })
     }
+}
+
+/// SHA-256 of the file at `path`.
+pub(crate) fn sha256_file(path: &Path) -> Result<[u8; 32], SignError> {
+    let mut f = std::fs::File::open(path).map_err(io_err(path))?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h).map_err(io_err(path))?;
+    Ok(h.finalize().into())
 }
 
 /// SHA-256 of the first `len` bytes of `src`, read 1 MiB at a time.
@@ -749,6 +765,12 @@ pub struct AwaitingSignature {
     contents_offset: u64,
     capacity: usize,
     digest: [u8; 32],
+    /// SHA-256 of the input (the output's first bytes).
+    input_sha256: [u8; 32],
+    /// SHA-256 state over the output up to the `<` of `/Contents`.
+    out_hasher: Sha256,
+    /// The update from the `<` of `/Contents` to its end, placeholder still zero-filled.
+    tail: Vec<u8>,
     chain: Vec<Certificate>,
     algorithm: SignatureAlgorithm,
     byte_range: [u64; 4],
@@ -817,6 +839,16 @@ pub struct SignedDocument {
     pub level: Level,
     /// What the revocation check before signing found.
     pub signer_revocation: SignerRevocation,
+    /// SHA-256 of the input file as it was read for signing.
+    #[serde(serialize_with = "hex_serialize")]
+    pub input_sha256: [u8; 32],
+    /// SHA-256 of the committed output (for the register), from the signing pass itself.
+    #[serde(serialize_with = "hex_serialize")]
+    pub sha256: [u8; 32],
+}
+
+fn hex_serialize<S: serde::Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&hoso_pdf::hex(h))
 }
 
 /// The signer's own certificate, checked before signing (Circular 15/2025/TT-BKHCN: OCSP when
@@ -925,6 +957,10 @@ impl Signed {
             .map_err(io_err(&path))?;
         out.write_all(hex.as_bytes()).map_err(io_err(&path))?;
         out.commit().map_err(io_err(&path))?;
+        let mut tail = a.tail;
+        tail[1..1 + hex.len()].copy_from_slice(hex.as_bytes());
+        let mut out_hasher = a.out_hasher;
+        out_hasher.update(&tail);
         Ok(SignedDocument {
             path,
             field_name: a.field_name,
@@ -933,6 +969,8 @@ impl Signed {
             capacity: a.capacity,
             level,
             signer_revocation: SignerRevocation::NoSource,
+            input_sha256: a.input_sha256,
+            sha256: out_hasher.finalize().into(),
         })
     }
 }
@@ -971,6 +1009,8 @@ pub fn sign_pdf(
             let client = crate::revocation::RevocationClient::new();
             crate::ltv::extend(output, output, level, Some(tsa), &client)?;
             done.level = opts.level;
+            // The DSS update changed the file: hash what is there now.
+            done.sha256 = sha256_file(output)?;
             Ok(done)
         }
         (Level::BT | Level::BLT | Level::BLTA, None) => Err(TsaError::Unreachable {
