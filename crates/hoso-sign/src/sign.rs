@@ -333,8 +333,8 @@ pub(crate) fn docmdp_p<S: Source>(
 
 impl Prepared {
     /// Reads `input`, checks the signer's certificate and plans the incremental update. For B-T,
-    /// `tsa` is asked once for a probe token so the placeholder is sized from a real token and
-    /// an unreachable or untrusted TSA fails before anything is written.
+    /// the placeholder holds `tsa`'s token budget; the TSA itself is asked only after signing
+    /// (an unreachable or untrusted TSA then fails before the output is committed).
     pub fn new(
         input: &Path,
         opts: &SignOptions,
@@ -476,7 +476,8 @@ struct Plan {
     field_name: String,
 }
 
-/// Sizes `/Contents` from a CMS built with a maximal dummy signature and, for B-T, a real token.
+/// Sizes `/Contents` from a CMS built with a maximal dummy signature and, for B-T, the TSA's
+/// token budget (the TSA is asked once, after signing; see [`TsaClient::token_budget`]).
 fn dry_run_capacity(
     signer: &dyn Signer,
     level: Level,
@@ -486,29 +487,26 @@ fn dry_run_capacity(
     let leaf = chain.first().ok_or(SignerError::NoKey)?;
     let attrs = cms_mod::signed_attributes(&[0u8; 32], leaf)?;
     let sig = vec![0xffu8; signer.max_signature_len()];
-    let unsigned = match level {
-        Level::BB => None,
-        Level::BT | Level::BLT | Level::BLTA => {
-            let tsa = tsa.ok_or_else(|| TsaError::Unreachable {
+    let token = match level {
+        Level::BB => 0,
+        Level::BT | Level::BLT | Level::BLTA => tsa
+            .ok_or_else(|| TsaError::Unreachable {
                 url: String::new(),
                 reason: "B-T needs a TSA URL".into(),
-            })?;
-            let probe = tsa.timestamp(&sig)?;
-            let mut set = Attributes::new();
-            set.insert(cms_mod::timestamp_attribute(&probe)?)?;
-            Some(set)
-        }
+            })?
+            .token_budget(),
     };
     let der = cms_mod::encode_signed_data(&SignerInfoParts {
         chain,
         algorithm: signer.algorithm(),
         signed_attrs: attrs,
         signature: sig,
-        unsigned_attrs: unsigned.clone(),
+        unsigned_attrs: None,
     })?;
-    // Slack for DER length variation (ECDSA integers, TSA serial numbers and genTime fractions).
-    let slack = if unsigned.is_some() { 512 } else { 64 };
-    Ok(der.len() + slack)
+    // Slack for DER length variation (ECDSA integers); with a token, the unsigned attribute's
+    // own header (attribute type, SET and [1] tags and lengths).
+    let slack = if token > 0 { 64 + 64 } else { 64 };
+    Ok(der.len() + token + slack)
 }
 
 fn unique_field_name(existing: &[String]) -> String {
@@ -995,12 +993,27 @@ pub fn sign_pdf(
         return Err(SignError::DocMdpForbids);
     }
     let signer_revocation = check_signer_revocation(signer.certificate_chain(), opts.level)?;
-    let prepared = Prepared::new(input, opts, signer, tsa)?;
-    let signed = prepared.write(output)?.sign(signer)?;
+    let timestamped = |tsa: &TsaClient| -> Result<SignedDocument, SignError> {
+        let signed = Prepared::new(input, opts, signer, Some(tsa))?
+            .write(output)?
+            .sign(signer)?;
+        match signed.timestamp(tsa)?.finish() {
+            // The token outgrew its budget (the TSA's first answer, or a larger chain): the
+            // budget now knows its size; sign once more into a larger placeholder.
+            Err(SignError::PlaceholderTooSmall { .. }) => {
+                Prepared::new(input, opts, signer, Some(tsa))?
+                    .write(output)?
+                    .sign(signer)?
+                    .timestamp(tsa)?
+                    .finish()
+            }
+            done => done,
+        }
+    };
     let done = match (opts.level, tsa) {
-        (Level::BT, Some(tsa)) => signed.timestamp(tsa)?.finish(),
+        (Level::BT, Some(tsa)) => timestamped(tsa),
         (Level::BLT | Level::BLTA, Some(tsa)) => {
-            let mut done = signed.timestamp(tsa)?.finish()?;
+            let mut done = timestamped(tsa)?;
             let level = if opts.level == Level::BLT {
                 crate::ltv::LtvLevel::BLt
             } else {
@@ -1018,7 +1031,10 @@ pub fn sign_pdf(
             reason: "B-T needs a TSA URL".into(),
         }
         .into()),
-        (Level::BB, _) => signed.finish(),
+        (Level::BB, _) => Prepared::new(input, opts, signer, None)?
+            .write(output)?
+            .sign(signer)?
+            .finish(),
     };
     done.map(|d| SignedDocument {
         signer_revocation,
