@@ -271,7 +271,8 @@ fn b_t_signature_with_local_tsa_is_valid_and_timestamped() {
         "demo-staff-rsa.p12",
         &["--level", "B-T", "--tsa", &tsa.url, "--demo"],
     );
-    assert!(tsa.served.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    // One request per signature: /Contents is sized from the token budget, not from a probe.
+    assert_eq!(tsa.served.load(std::sync::atomic::Ordering::SeqCst), 1);
     assert_valid_everywhere(dir.path(), &out, 1);
     let (_, rep) = hoso_verify(&out, &["--demo"]);
     assert_eq!(
@@ -318,4 +319,50 @@ fn certification_allows_a_later_approval_signature_with_p2_and_refuses_with_p1()
         .arg(&refused));
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(!refused.exists());
+}
+
+#[test]
+fn a_token_larger_than_its_budget_signs_again_once_and_stays_valid() {
+    use hoso_sign::sign::{sign_pdf, Level, SignOptions};
+    use std::sync::atomic::Ordering;
+    let dir = tempfile::tempdir().unwrap();
+    let tsa = TestTsa::start();
+    let input = pdfs::classic(dir.path(), "in.pdf", "Budget");
+    let out = dir.path().join("signed.pdf");
+    let mut trust = hoso_sign::chain::TrustStore::new();
+    trust
+        .add_file(&certs().join("demo-root-ca.pem"))
+        .expect("demo root");
+    trust.allow_demo();
+    // A budget of 1 124 bytes: the demo TSA's first token (about 2 KiB with its chain) cannot fit.
+    let client = hoso_sign::tsp::TsaClient::new(&tsa.url, trust).with_token_len(100);
+    let signer =
+        hoso_sign::signer::Pkcs12Signer::open(&certs().join("demo-staff-rsa.p12"), "1234", false)
+            .expect("demo p12");
+    let opts = SignOptions {
+        level: Level::BT,
+        ..SignOptions::default()
+    };
+    let done = sign_pdf(&input, &out, &opts, &signer, Some(&client)).expect("signed");
+    assert_eq!(
+        tsa.served.load(Ordering::SeqCst),
+        2,
+        "first token too big, second fits"
+    );
+    assert!(
+        client.token_budget() > 1124,
+        "the budget learnt the token's size"
+    );
+    assert_eq!(done.level, Level::BT);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary file left: {leftovers:?}"
+    );
+    assert_valid_everywhere(dir.path(), &out, 1);
 }

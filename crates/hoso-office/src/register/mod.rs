@@ -62,6 +62,11 @@ pub fn register_file(
         path: file.to_path_buf(),
         source,
     })?;
+    register_hashed(reg, entry)
+}
+
+/// Appends `entry`, whose hash the flow already has (from the pass that wrote the file).
+pub fn register_hashed(reg: &mut Register, entry: NewEntry) -> Result<Registered, OfficeError> {
     let sha = entry.sha256;
     let appended = reg.append(entry)?;
     let seq = appended.entries.first().map(|e| e.seq).unwrap_or_default();
@@ -101,6 +106,11 @@ impl InputRecord {
             path: input.to_path_buf(),
             source,
         })?;
+        Self::with_hash(reg, input, sha256)
+    }
+
+    /// Looks up the oldest entry of `input`, whose hash `sha256` the flow already has.
+    pub fn with_hash(reg: &Register, input: &Path, sha256: [u8; 32]) -> Result<Self, OfficeError> {
         let oldest = reg
             .lookup_sha256(&sha256)?
             .into_iter()
