@@ -88,13 +88,30 @@ fn copy_of_a_signed_letter_keeps_every_signature_and_shows_the_decree_block() {
     );
     let reg = d.join("register.sqlite");
     let copy_pdf = d.join("copy.pdf");
-    let o = copy(
+    // A signed electronic original cannot be copied as sao y (Decree 30/2020 Art. 25.1).
+    let refused = copy(
         d,
         &signed,
         &copy_pdf,
         &reg,
         ORG,
         &["--org-code", "UBND", "--json"],
+    );
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("Điều 25 khoản 1 Nghị định 30/2020/NĐ-CP"),
+        "{}",
+        text(&refused)
+    );
+    assert!(!copy_pdf.exists());
+    // Declared a scan of paper that staff signed at digitization, it is copied.
+    let o = copy(
+        d,
+        &signed,
+        &copy_pdf,
+        &reg,
+        ORG,
+        &["--org-code", "UBND", "--from-paper", "--json"],
     );
     ok(&o, "hoso copy");
     let made = json(&o);
@@ -117,7 +134,7 @@ fn copy_of_a_signed_letter_keeps_every_signature_and_shows_the_decree_block() {
     // Top right of page 1: the three items, extracted exactly, and no image.
     let t = text_in(&copy_pdf, 1, A4.0 / 2.0, 0.0, A4.0 / 2.0, 70.0);
     let lines: Vec<&str> = t.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    assert_eq!(lines.first(), Some(&"SAO Y"), "{t}");
+    assert_eq!(lines.first(), Some(&"Sao y"), "{t}");
     assert_eq!(lines.get(1), Some(&ORG), "{t}");
     let time = lines.get(2).copied().unwrap_or_default();
     assert_eq!(Some(time), made["signing_time"].as_str(), "{t}");
@@ -199,6 +216,22 @@ assert "/XObject" not in res, "no image or form in the signature's appearance"
 body = ap.read_bytes()
 assert b" Do" not in body and b" re" not in body and b"\nre" not in body, "text only"
 assert b"Tf" in body, "the appearance draws text"
+# Appendix I part II: Times New Roman metrics (Tinos, embedded), 10 pt, black, upright.
+assert b"/F1 10 Tf" in body, "10 pt"
+assert b"0 g" in body, "black fill"
+assert b"1 0 0 1 " in body and b"Tz" not in body, "upright, unscaled text matrix"
+font = res.Font.F1
+assert "Tinos" in str(font.BaseFont), str(font.BaseFont)
+desc = font.DescendantFonts[0].FontDescriptor
+assert "/FontFile2" in desc, "the font is embedded"
+assert int(desc.get("/ItalicAngle", 0)) == 0, "upright"
+# Top right of page 1, inside the page's right margin (15-20 mm) and within the top margin band.
+mm = 72 / 25.4
+x1, y1, x2, y2 = [float(v) for v in widgets[0].Rect]
+W, H = [float(v) for v in page.mediabox[2:]]
+assert abs((W - x2) - 15 * mm) < 1, (W - x2) / mm
+assert x1 > W / 2, "right half"
+assert y2 <= H - 5 * mm and y1 >= H - 25 * mm, ((H - y2) / mm, (H - y1) / mm)
 "#;
 
 #[test]
@@ -214,7 +247,7 @@ fn the_qr_mark_is_page_content_covered_by_the_signature_whose_appearance_is_text
         &copy_pdf,
         &reg,
         ORG,
-        &["--org-code", "UBND", "--json"],
+        &["--org-code", "UBND", "--from-paper", "--json"],
     );
     ok(&o, "hoso copy");
     let made = json(&o);
@@ -272,7 +305,7 @@ fn the_qr_mark_is_page_content_covered_by_the_signature_whose_appearance_is_text
     let t = text_in(&copy_pdf, 1, A4.0 / 2.0, 0.0, A4.0 / 2.0, 70.0);
     let lines: Vec<&str> = t.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 3, "{t}");
-    assert_eq!(lines[0], "SAO Y");
+    assert_eq!(lines[0], "Sao y");
     assert_all_signatures_valid(d, &copy_pdf, 1);
 }
 
@@ -289,7 +322,7 @@ fn copy_numbers_count_up_and_a_failed_copy_uses_none() {
         &d.join("a.pdf"),
         &reg,
         ORG,
-        &["--org-code", "UBND", "--json"],
+        &["--org-code", "UBND", "--from-paper", "--json"],
     );
     ok(&a, "first copy");
     assert_eq!(number(&a).as_deref(), Some("01/SY-UBND"));
@@ -299,14 +332,21 @@ fn copy_numbers_count_up_and_a_failed_copy_uses_none() {
         &d.join("b.pdf"),
         &reg,
         ORG,
-        &["--org-code", "UBND", "--json"],
+        &["--org-code", "UBND", "--from-paper", "--json"],
     );
     ok(&b, "second copy");
     assert_eq!(number(&b).as_deref(), Some("02/SY-UBND"));
 
     // Signing fails after the number was reserved (the output directory does not exist).
     let missing = d.join("no-such-dir").join("c.pdf");
-    let f = copy(d, &letter, &missing, &reg, ORG, &["--org-code", "UBND"]);
+    let f = copy(
+        d,
+        &letter,
+        &missing,
+        &reg,
+        ORG,
+        &["--org-code", "UBND", "--from-paper"],
+    );
     assert_eq!(f.status.code(), Some(2), "{}", text(&f));
     assert!(text(&f).contains("không bị dùng"), "{}", text(&f));
     // A letter the font lacks: refused before anything, never a box.
@@ -316,15 +356,16 @@ fn copy_numbers_count_up_and_a_failed_copy_uses_none() {
         &d.join("g.pdf"),
         &reg,
         "Ủy ban ☃",
-        &["--org-code", "UBND"],
+        &["--org-code", "UBND", "--from-paper"],
     );
     assert_eq!(g.status.code(), Some(2), "{}", text(&g));
     assert!(text(&g).contains("U+2603"), "{}", text(&g));
     assert!(!d.join("g.pdf").exists());
 
+    // A sao lục is made from a sao y (Decree 30/2020 Art. 25.2): the first copy.
     let c = copy(
         d,
-        &letter,
+        &d.join("a.pdf"),
         &d.join("c.pdf"),
         &reg,
         ORG,
@@ -336,8 +377,8 @@ fn copy_numbers_count_up_and_a_failed_copy_uses_none() {
         Some("03/SL-UBND"),
         "numbers stay gap-free"
     );
-    let t = text_in(&d.join("c.pdf"), 1, A4.0 / 2.0, 0.0, A4.0 / 2.0, 70.0);
-    assert!(t.contains("SAO LỤC"), "{t}");
+    let t = text_in(&d.join("c.pdf"), 1, 0.0, 0.0, A4.0, 70.0);
+    assert!(t.contains("Sao lục"), "{t}");
     let leftovers: Vec<_> = std::fs::read_dir(d)
         .expect("list")
         .filter_map(Result::ok)
@@ -356,7 +397,14 @@ fn a_pdfa_input_stays_pdfa_and_no_qr_means_no_mark() {
     let reg = d.join("register.sqlite");
     let with_qr = d.join("copy.pdf");
     ok(
-        &copy(d, &input, &with_qr, &reg, ORG, &["--form", "trich-sao"]),
+        &copy(
+            d,
+            &input,
+            &with_qr,
+            &reg,
+            ORG,
+            &["--form", "trich-sao", "--pages", "1", "--from-paper"],
+        ),
         "copy",
     );
     let (pdfa_ok, rep) = hoso_e2e::pdfa_check(&with_qr);
@@ -369,12 +417,12 @@ fn a_pdfa_input_stays_pdfa_and_no_qr_means_no_mark() {
     );
     assert!(decode_bottom_qr(&with_qr).is_some(), "QR mark present");
     let t = text_in(&with_qr, 1, A4.0 / 2.0, 0.0, A4.0 / 2.0, 70.0);
-    assert!(t.contains("TRÍCH SAO") && t.contains(ORG), "{t}");
+    assert!(t.contains("Trích sao") && t.contains(ORG), "{t}");
     assert_all_signatures_valid(d, &with_qr, 1);
 
     let no_qr = d.join("copy-no-qr.pdf");
     ok(
-        &copy(d, &input, &no_qr, &reg, ORG, &["--no-qr"]),
+        &copy(d, &input, &no_qr, &reg, ORG, &["--no-qr", "--from-paper"]),
         "copy --no-qr",
     );
     let img = render(&no_qr, 1, 150);
@@ -400,7 +448,14 @@ fn a_copy_of_a_copy_keeps_the_first_copy_valid() {
     let reg = d.join("register.sqlite");
     let first = d.join("sao-y.pdf");
     ok(
-        &copy(d, &letter, &first, &reg, ORG, &["--org-code", "UBND"]),
+        &copy(
+            d,
+            &letter,
+            &first,
+            &reg,
+            ORG,
+            &["--org-code", "UBND", "--from-paper"],
+        ),
         "sao y",
     );
     let second = d.join("sao-luc.pdf");
@@ -446,9 +501,188 @@ fn a_copy_of_a_copy_keeps_the_first_copy_valid() {
     );
     let left = text_in(&second, 1, 0.0, 0.0, rects[0][0] - 1.0, 70.0);
     assert!(
-        left.contains("SAO LỤC") && left.contains("Văn phòng Ủy ban nhân dân tỉnh"),
+        left.contains("Sao lục") && left.contains("Văn phòng Ủy ban nhân dân tỉnh"),
         "{left}"
     );
     let right = text_in(&second, 1, rects[0][0], 0.0, A4.0 - rects[0][0], 70.0);
-    assert!(right.contains("SAO Y") && right.contains(ORG), "{right}");
+    assert!(right.contains("Sao y") && right.contains(ORG), "{right}");
+}
+
+/// `hoso build` of the scan fixture: a dossier whose manifest says "Số hóa".
+fn digitized_dossier(d: &Path) -> std::path::PathBuf {
+    let out = d.join("000.00.15.H12-261129-0001.pdf");
+    let jpg = hoso_e2e::fixture("to_khai_a4_200dpi.jpg");
+    let o = run(Command::new(hoso())
+        .arg("build")
+        .arg("--out")
+        .arg(&out)
+        .args(["--code", "000.00.15.H12-261129-0001", "--title", "Tờ khai"])
+        .arg("--register")
+        .arg(d.join("build-register.sqlite"))
+        .arg(&jpg));
+    ok(&o, "hoso build");
+    out
+}
+
+#[test]
+fn each_copy_form_comes_only_from_the_source_decree_30_allows_and_refusals_name_the_article() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let reg = d.join("register.sqlite");
+    let refused = |input: &Path, extra: &[&str], article: &str| {
+        let out = d.join("refused.pdf");
+        let o = copy(d, input, &out, &reg, ORG, extra);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", text(&o));
+        assert!(text(&o).contains(article), "{extra:?}: {}", text(&o));
+        assert!(!out.exists(), "no file for a refused copy");
+    };
+    let electronic = letter(d, "cong-van.pdf");
+    // Sao y of an electronic original: none (Art. 25.1).
+    refused(&electronic, &[], "Điều 25 khoản 1 Nghị định 30/2020/NĐ-CP");
+    // Sao lục of something that is not a sao y (Art. 25.2).
+    refused(
+        &electronic,
+        &["--form", "sao-luc"],
+        "Điều 25 khoản 2 Nghị định 30/2020/NĐ-CP",
+    );
+    // Trích sao of an unsigned electronic file: the organisation may not sign it (Art. 32.2).
+    refused(
+        &electronic,
+        &["--form", "trich-sao"],
+        "Điều 32 khoản 2 Nghị định 30/2020/NĐ-CP",
+    );
+    // A dossier hoso digitized needs no declaration: its manifest says "Số hóa".
+    let dossier = digitized_dossier(d);
+    let sao_y = d.join("sao-y.pdf");
+    let o = copy(d, &dossier, &sao_y, &reg, ORG, &["--json"]);
+    ok(&o, "sao y of a digitized dossier");
+    assert_eq!(json(&o)["copy_number"], "01/SY-UBNDPSC");
+    // A sao y of that sao y is refused: it is a copy already (sao lục is the form).
+    refused(
+        &sao_y,
+        &["--from-paper"],
+        "Điều 25 Nghị định 30/2020/NĐ-CP: tệp này đã là một bản sao",
+    );
+    // Its sao lục is allowed, recognised from the register and from its signature field.
+    let sao_luc = d.join("sao-luc.pdf");
+    ok(
+        &copy(d, &sao_y, &sao_luc, &reg, ORG, &["--form", "sao-luc"]),
+        "sao lục of the sao y",
+    );
+    let other_reg = d.join("other.sqlite");
+    let o = copy(
+        d,
+        &sao_y,
+        &d.join("sao-luc-2.pdf"),
+        &other_reg,
+        ORG,
+        &["--form", "sao-luc", "--json"],
+    );
+    ok(&o, "sao lục recognised by the SY signature field alone");
+    // Both signatures are the DEMO organisation's (poppler then doubts the second certificate,
+    // see the sao lục test above): pyHanko judges them.
+    let (code, out) = hoso_e2e::sign_support::pyhanko_validate(&sao_luc);
+    assert_eq!(code, 0, "pyHanko: {out}");
+    assert_eq!(out.matches(":INTACT:TRUSTED").count(), 2, "pyHanko: {out}");
+    // Nothing refused used a number: the sao lục is the first SL of the year.
+    let t = text_in(&sao_luc, 1, 0.0, 0.0, A4.0, 70.0);
+    assert!(t.contains("Sao lục") && t.contains("Sao y"), "{t}");
+}
+
+/// `hoso build` of three scanned pages (a JPEG, then a two-page TIFF): a digitized dossier.
+fn three_page_dossier(d: &Path) -> std::path::PathBuf {
+    let out = d.join("000.00.15.H12-261129-0002.pdf");
+    let o = run(Command::new(hoso())
+        .arg("build")
+        .arg("--out")
+        .arg(&out)
+        .args(["--code", "000.00.15.H12-261129-0002", "--title", "Hồ sơ"])
+        .arg("--register")
+        .arg(d.join("build-register.sqlite"))
+        .arg(hoso_e2e::fixture("to_khai_a4_200dpi.jpg"))
+        .arg(hoso_e2e::fixture("giay_chung_sinh_g4_2pages.tiff")));
+    ok(&o, "hoso build");
+    out
+}
+
+/// Page count, then for each page its MediaBox and the pixel size of its first image.
+const PAGES_AND_IMAGES: &str = r#"import sys, pikepdf
+p = pikepdf.open(sys.argv[1])
+out = [str(len(p.pages))]
+for page in p.pages:
+    imgs = [v for v in page.images.values()]
+    size = f"{int(imgs[0].Width)}x{int(imgs[0].Height)}" if imgs else "none"
+    box = ",".join(str(round(float(v))) for v in page.mediabox)
+    out.append(f"{box}:{size}")
+open(sys.argv[2], "w").write("\n".join(out))
+"#;
+
+fn pages_and_images(pdf: &Path) -> Vec<String> {
+    let report = pdf.with_extension("pages.txt");
+    hoso_e2e::sign_support::pdfs::pikepdf(PAGES_AND_IMAGES, &[pdf, &report]);
+    std::fs::read_to_string(&report)
+        .expect("report")
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_trich_sao_is_a_new_pdfa_document_of_the_chosen_pages_signed_and_valid() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let dossier = three_page_dossier(d);
+    let original = pages_and_images(&dossier);
+    assert_eq!(original[0], "3", "{original:?}");
+    let reg = d.join("register.sqlite");
+    // Without pages a trích sao is refused (Art. 25.3), and pages are only for trích sao.
+    for extra in [&["--form", "trich-sao"][..], &["--pages", "2-3"][..]] {
+        let o = copy(d, &dossier, &d.join("x.pdf"), &reg, ORG, extra);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("Điều 25"), "{}", text(&o));
+    }
+    // Pages beyond the document.
+    let o = copy(
+        d,
+        &dossier,
+        &d.join("x.pdf"),
+        &reg,
+        ORG,
+        &["--form", "trich-sao", "--pages", "3-4"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("không có trang 3–4"), "{}", text(&o));
+
+    let extract = d.join("trich-sao.pdf");
+    let o = copy(
+        d,
+        &dossier,
+        &extract,
+        &reg,
+        ORG,
+        &["--form", "trich-sao", "--pages", "2-3", "--json"],
+    );
+    ok(&o, "trích sao");
+    assert_eq!(json(&o)["copy_number"], "01/TrS-UBNDPSC");
+    // Exactly the two chosen pages, as they were.
+    let got = pages_and_images(&extract);
+    assert_eq!(
+        got,
+        vec!["2".to_owned(), original[2].clone(), original[3].clone()]
+    );
+    let (pdfa_ok, rep) = hoso_e2e::pdfa_check(&extract);
+    assert!(pdfa_ok, "the trích sao is PDF/A: {rep}");
+    let t = text_in(&extract, 1, A4.0 / 2.0, 0.0, A4.0 / 2.0, 70.0);
+    assert!(t.contains("Trích sao") && t.contains(ORG), "{t}");
+    assert!(
+        decode_bottom_qr(&extract).is_some(),
+        "the QR mark is on the new document"
+    );
+    assert_all_signatures_valid(d, &extract, 1);
+    let leftovers: Vec<_> = std::fs::read_dir(d)
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "no partial files left: {leftovers:?}");
 }

@@ -207,7 +207,7 @@ fn certified_copy_signed_on_the_organisations_token_is_valid_everywhere() {
         .arg(&copy)
         .arg("--pkcs11")
         .arg(softhsm_module())
-        .args(["--token-label", "hoso-org"])
+        .args(["--token-label", "hoso-org", "--from-paper"])
         .arg("--pin-file")
         .arg(pin_file(hsm.dir()))
         .args([

@@ -38,6 +38,165 @@ pub struct CopyRequest {
     pub qr: bool,
     /// The signing time printed and written as `/M`.
     pub time: SystemTime,
+    /// A trích sao's pages, 1-based and inclusive (`--pages 2-3`): the copy is a new document of
+    /// these pages only (Art. 25.3). Only for trích sao.
+    pub pages: Option<(u32, u32)>,
+    /// The clerk declares the file a scan of a paper document (Decree 30/2020 Art. 25.1: an
+    /// electronic sao y is made only by digitizing paper). A dossier hoso built from scans says
+    /// so in its manifest and needs no declaration.
+    pub from_paper: bool,
+}
+
+/// A copy Decree 30/2020/NĐ-CP does not allow, naming the article. Nothing is numbered or
+/// written. Vietnamese first, English second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[non_exhaustive]
+pub enum CopyRefusal {
+    /// Art. 25.1: an electronic sao y is made from paper only (digitize, then the organisation
+    /// signs); there is no electronic-to-electronic sao y.
+    #[error(
+        "Điều 25 khoản 1 Nghị định 30/2020/NĐ-CP: bản sao y điện tử chỉ được làm từ văn bản giấy \
+         (số hóa rồi ký số của cơ quan, tổ chức), không có sao y từ văn bản điện tử sang văn bản \
+         điện tử; tệp này không phải hồ sơ số hóa (manifest của hoso không ghi \"Số hóa\") — nếu \
+         nó được quét từ bản giấy, thêm --from-paper / Decree 30/2020 Article 25.1: an electronic \
+         sao y is made only from paper (digitized, then signed by the organisation); there is no \
+         electronic-to-electronic sao y, and this file is not a digitized dossier — if it was \
+         scanned from paper, add --from-paper"
+    )]
+    SaoYFromElectronic,
+    /// Art. 25: a copy of a copy is a sao lục, not a sao y.
+    #[error(
+        "Điều 25 Nghị định 30/2020/NĐ-CP: tệp này đã là một bản sao; sao lại bản sao y là sao lục \
+         (--form sao-luc), không phải sao y / Decree 30/2020 Article 25: this file is already a \
+         copy; copying a sao y makes a sao lục (--form sao-luc), not a sao y"
+    )]
+    SaoYOfACopy,
+    /// Art. 25.2: a sao lục is made from a sao y.
+    #[error(
+        "Điều 25 khoản 2 Nghị định 30/2020/NĐ-CP: sao lục chỉ được làm từ bản sao y; tệp này không \
+         phải bản sao y (sổ đăng ký không ghi nó là bản sao y và nó không có chữ ký bản sao y) / \
+         Decree 30/2020 Article 25.2: a sao lục is made only from a sao y; this file is not one \
+         (the register does not list it as a sao y and it carries no sao y signature)"
+    )]
+    SaoLucNotFromSaoY,
+    /// Art. 32.2: the organisation signs only documents a competent person signed, or copies it
+    /// made itself.
+    #[error(
+        "Điều 32 khoản 2 Nghị định 30/2020/NĐ-CP: chữ ký số của cơ quan, tổ chức chỉ ký lên văn \
+         bản đã có chữ ký của người có thẩm quyền hoặc bản sao do cơ quan, tổ chức thực hiện; tệp \
+         này chưa được ký và không phải bản số hóa từ giấy (--from-paper) / Decree 30/2020 Article \
+         32.2: the organisation's digital signature goes only on documents signed by a competent \
+         person or on copies the organisation made; this file is unsigned and not digitized from \
+         paper (--from-paper)"
+    )]
+    UnsignedOriginal,
+    /// Art. 25.3: a trích sao copies only the extract, so it names the pages.
+    #[error(
+        "Điều 25 khoản 3 Nghị định 30/2020/NĐ-CP: trích sao chỉ sao phần được trích; hãy chọn trang, \
+         ví dụ --pages 2-3 / Decree 30/2020 Article 25.3: a trích sao copies only the extract; \
+         choose its pages, e.g. --pages 2-3"
+    )]
+    TrichSaoWithoutPages,
+    /// Art. 25: only a trích sao copies part of a document.
+    #[error(
+        "Điều 25 Nghị định 30/2020/NĐ-CP: sao y và sao lục sao toàn văn; chỉ trích sao (--form \
+         trich-sao) mới sao một số trang / Decree 30/2020 Article 25: sao y and sao lục copy the \
+         whole document; only a trích sao (--form trich-sao) copies some pages"
+    )]
+    PagesOnlyForTrichSao,
+}
+
+/// What the copy flow knows of a source file for the rules of Art. 25 and 32.2.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceFacts {
+    /// It carries a signature (`/ByteRange`).
+    pub signed: bool,
+    /// Digitized from paper: the manifest of a hoso dossier says every document is "Số hóa", or
+    /// the clerk declared it (`--from-paper`).
+    pub digitized: bool,
+    /// The copy form it already is, from the register (a copy entry with this file's hash) or
+    /// from a hoso copy's signature field (`SY1`, `SL3`, `TrS2`).
+    pub copy_form: Option<CopyForm>,
+}
+
+/// Whether Decree 30/2020 allows making a copy of form `kind` from a source with `facts`.
+pub fn check_copy_rules(kind: CopyKind, facts: &SourceFacts) -> Result<(), CopyRefusal> {
+    match kind {
+        CopyKind::SaoY if facts.copy_form.is_some() => Err(CopyRefusal::SaoYOfACopy),
+        CopyKind::SaoY if !facts.digitized => Err(CopyRefusal::SaoYFromElectronic),
+        CopyKind::SaoLuc if facts.copy_form != Some(CopyForm::SaoY) => {
+            Err(CopyRefusal::SaoLucNotFromSaoY)
+        }
+        CopyKind::TrichSao if !facts.signed && !facts.digitized && facts.copy_form.is_none() => {
+            Err(CopyRefusal::UnsignedOriginal)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether the embedded hoso manifest says every document was digitized from paper.
+fn manifest_says_digitized(pdf: &[u8]) -> bool {
+    let Ok(Some(json)) = hoso_pdf::attachment::read_embedded_file(pdf, "manifest.json") else {
+        return false;
+    };
+    let Ok(m) = serde_json::from_slice::<hoso_dossier::Manifest>(&json) else {
+        return false;
+    };
+    !m.documents.is_empty()
+        && m.documents
+            .iter()
+            .all(|d| d.metadata.origin == hoso_dossier::Origin::Digitized)
+}
+
+/// The copy form named by a hoso copy's signature field (`SY1`, `SL12`, `TrS3`), if any field of
+/// the file is one.
+fn copy_form_of_fields(pdf: &[u8]) -> Option<CopyForm> {
+    use hoso_pdf::read::{Object, PdfFile};
+    let file = PdfFile::open(pdf).ok()?;
+    let cat = file
+        .dict_of(&Object::Ref(file.catalog_ref().ok()?))
+        .ok()??;
+    let form = file.dict_of(cat.get("AcroForm")?).ok()??;
+    let fields = file.resolve(form.get("Fields")?).ok()?;
+    let form_of = |name: &str| {
+        let digits = |rest: &str| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
+        [
+            ("SY", CopyForm::SaoY),
+            ("SL", CopyForm::SaoLuc),
+            ("TrS", CopyForm::TrichSao),
+        ]
+        .into_iter()
+        .find(|(p, _)| name.strip_prefix(p).is_some_and(digits))
+        .map(|(_, f)| f)
+    };
+    // Copies hoso makes are top-level signature fields with a value; the newest one counts.
+    fields.as_array()?.iter().rev().take(256).find_map(|f| {
+        let d = file.dict_of(f).ok()??;
+        if d.name("FT") != Some(b"Sig") || d.get("V").is_none() {
+            return None;
+        }
+        let t = d.get("T").and_then(Object::as_string)?;
+        form_of(&hoso_pdf::read::object::decode_text(t))
+    })
+}
+
+/// The facts of the source `pdf` (hash `sha256`) as `reg` and the file itself tell them.
+pub fn source_facts(
+    pdf: &[u8],
+    sha256: &[u8; 32],
+    from_paper: bool,
+    reg: &Register,
+) -> Result<SourceFacts, CopyError> {
+    let registered = reg
+        .lookup_sha256(sha256)?
+        .into_iter()
+        .filter(|r| r.entry.kind == EntryKind::Copy)
+        .find_map(|r| r.entry.copy.map(|c| c.form));
+    Ok(SourceFacts {
+        signed: pdf.windows(10).any(|w| w == b"/ByteRange"),
+        digitized: from_paper || manifest_says_digitized(pdf),
+        copy_form: registered.or_else(|| copy_form_of_fields(pdf)),
+    })
 }
 
 /// A certified copy written and registered.
@@ -85,6 +244,12 @@ pub enum CopyError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// A trích sao's pages could not be taken.
+    #[error(transparent)]
+    Extract(#[from] ExtractError),
+    /// Decree 30/2020 does not allow this copy (the article is named).
+    #[error(transparent)]
+    NotAllowed(#[from] CopyRefusal),
     /// The appearance could not be drawn (a letter the font lacks, an unreadable page).
     #[error(transparent)]
     Stamp(#[from] StampError),
@@ -176,6 +341,82 @@ pub const QR_OMITTED_SIGNED: &str = "bản gốc đã có chữ ký số: thêm 
     show as a change after those signatures, so the copy carries no QR mark; look it up by the \
     copy file itself";
 
+/// Why a trích sao's pages could not be taken.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExtractError {
+    /// The range is empty or beyond the document.
+    #[error("không có trang {first}–{last} (tài liệu có {count} trang) / there are no pages {first}–{last} (the document has {count})")]
+    NoSuchPages {
+        /// First page asked for.
+        first: u32,
+        /// Last page asked for.
+        last: u32,
+        /// Pages in the document.
+        count: u32,
+    },
+    /// The pages could not be copied into a PDF/A document.
+    #[error("không chép được các trang trích sao sang PDF/A / the extracted pages could not be copied into a PDF/A document: {0}")]
+    Pdf(String),
+    /// Writing the extract failed.
+    #[error("không ghi được tệp trích sao / cannot write the extract: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A sibling of `out` holding a trích sao's pages before the mark and the signature.
+fn extract_path(out: &Path) -> PathBuf {
+    let mut name = out
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".extract.partial");
+    out.with_file_name(name)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Writes pages `first..=last` (1-based) of `pdf` as a new PDF/A-2b document at `out`, through
+/// hoso-pdf's importer (fonts checked, actions and annotations left out, ISO 19005-2): the
+/// extract a trích sao copies (Decree 30/2020 Art. 25.3). Earlier signatures are not carried:
+/// they covered the whole original.
+pub fn extract_pages(
+    pdf: &[u8],
+    first: u32,
+    last: u32,
+    out: &Path,
+    title: &str,
+) -> Result<(), ExtractError> {
+    let mut importer =
+        hoso_pdf::import::PdfImporter::load(pdf).map_err(|e| ExtractError::Pdf(e.to_string()))?;
+    let count = importer.page_count();
+    if first == 0 || last < first || last > count {
+        return Err(ExtractError::NoSuchPages { first, last, count });
+    }
+    let file = hoso_pdf::atomic::AtomicFile::create(out)?;
+    let mut writer = hoso_pdf::DossierWriter::new(file)?;
+    for n in first..=last {
+        importer
+            .import_page(&mut writer, n)
+            .map_err(|e| ExtractError::Pdf(e.to_string()))?;
+    }
+    let info = hoso_pdf::DocumentInfo {
+        title: title.to_owned(),
+        author: None,
+        subject: Some(format!("Trích sao trang {first}–{last}")),
+        keywords: None,
+        creator_tool: format!("hoso {}", env!("CARGO_PKG_VERSION")),
+        producer: format!("hoso-pdf {}", env!("CARGO_PKG_VERSION")),
+        language: "vi".into(),
+        created: time::OffsetDateTime::now_utc(),
+    };
+    writer.finish(&info, None)?.commit()?;
+    Ok(())
+}
+
 /// A sibling of `out` holding the original plus the QR mark, before signing.
 fn marked_path(out: &Path) -> PathBuf {
     let mut name = out
@@ -199,8 +440,6 @@ pub fn make_copy(
         path: input.to_path_buf(),
         source,
     })?;
-    let pages = PdfPages::parse(&bytes)?;
-    let page1 = pages.page(0)?.media_box;
     let time_text = decree::iso8601_vietnam(req.time);
     // Fail on a letter the font lacks before a number is reserved.
     let block = decree::copy_block(req.kind, &req.org, &time_text)?;
@@ -209,18 +448,65 @@ pub fn make_copy(
             path: input.to_path_buf(),
             source,
         })?;
+    // Decree 30/2020 Art. 25 and 32.2, before a number is reserved.
+    let facts = source_facts(&bytes, &original_sha, req.from_paper, reg)?;
+    check_copy_rules(req.kind, &facts)?;
+    // A trích sao is a new document of the extracted pages (Art. 25.3); the others copy the
+    // original's bytes.
+    let extract = extract_path(out);
+    let (doc, bytes): (&Path, Vec<u8>) = match (req.kind, req.pages) {
+        (CopyKind::TrichSao, Some((first, last))) => {
+            let title = format!(
+                "{} — {}",
+                CopyKind::TrichSao.block_label(),
+                file_name(input)
+            );
+            extract_pages(&bytes, first, last, &extract, &title)?;
+            let b = std::fs::read(&extract).map_err(|source| CopyError::Read {
+                path: extract.clone(),
+                source,
+            })?;
+            (extract.as_path(), b)
+        }
+        (CopyKind::TrichSao, None) => return Err(CopyRefusal::TrichSaoWithoutPages.into()),
+        (_, Some(_)) => return Err(CopyRefusal::PagesOnlyForTrichSao.into()),
+        (_, None) => (input, bytes),
+    };
+    let cleanup_extract = || {
+        let _ = std::fs::remove_file(&extract);
+    };
+    let pages = match PdfPages::parse(&bytes).and_then(|p| Ok((p.page(0)?.media_box, p))) {
+        Ok(p) => p,
+        Err(e) => {
+            cleanup_extract();
+            return Err(e.into());
+        }
+    };
+    let (page1, pages) = pages;
     let signed = bytes.windows(10).any(|w| w == b"/ByteRange");
     let original_certified = bytes.windows(7).any(|w| w == b"/DocMDP");
     drop(bytes);
 
-    let original_seq = original_entry(reg, &original_sha, signed)?;
+    let original_seq = match original_entry(reg, &original_sha, facts.signed) {
+        Ok(s) => s,
+        Err(e) => {
+            cleanup_extract();
+            return Err(e);
+        }
+    };
     let origin = reg.origin().to_owned();
     let lookup = QrPayload::new(&origin, original_seq, &original_sha).to_string();
     let partial = partial_path(out);
     // The register records the copy at the instant printed on it and written as /M.
     let time = req.time;
     reg.set_clock(Box::new(move || time::OffsetDateTime::from(time)));
-    let reservation = reg.reserve_copy(&req.org_code, copy_form(req.kind))?;
+    let reservation = match reg.reserve_copy(&req.org_code, copy_form(req.kind)) {
+        Ok(r) => r,
+        Err(e) => {
+            cleanup_extract();
+            return Err(e.into());
+        }
+    };
     let number: CopyNumber = reservation.number().clone();
     let qr_text = format!("{lookup}\n{number}");
     let qr_in_page = req.qr && !signed;
@@ -236,11 +522,11 @@ pub fn make_copy(
             let caption: Vec<&str> = caption.iter().map(String::as_str).collect();
             let (qr_ap, qr_rect) = decree::qr_mark(&qr_text, &caption, page1)?;
             let qr_rect = decree::beside(qr_rect, &taken, page1);
-            hoso_stamp::page_mark::draw_into_page(input, &marked, 0, &qr_ap, qr_rect)
+            hoso_stamp::page_mark::draw_into_page(doc, &marked, 0, &qr_ap, qr_rect)
                 .map_err(CopyError::Mark)?;
             marked.as_path()
         } else {
-            input
+            doc
         };
         // The signature's own appearance: the text block alone (Appendix I part II).
         let widgets = vec![widget(0, &block_ap, block_rect)?];
@@ -261,6 +547,7 @@ pub fn make_copy(
         })
     })();
     let _ = std::fs::remove_file(&marked);
+    cleanup_extract();
     let copy_sha = match made {
         Ok(v) => v,
         Err(e) => {
@@ -332,6 +619,59 @@ mod tests {
     #[test]
     fn initials_are_ascii() {
         assert_eq!(initials("Ủy ban nhân dân phường Sông Cầu"), "UBNDPSC");
+    }
+
+    #[test]
+    fn decree_30_allows_each_form_only_from_its_source() {
+        let f = |signed, digitized, copy_form| SourceFacts {
+            signed,
+            digitized,
+            copy_form,
+        };
+        use CopyKind::*;
+        // Sao y: from paper only, never from a copy.
+        assert_eq!(check_copy_rules(SaoY, &f(false, true, None)), Ok(()));
+        assert_eq!(check_copy_rules(SaoY, &f(true, true, None)), Ok(()));
+        assert_eq!(
+            check_copy_rules(SaoY, &f(true, false, None)),
+            Err(CopyRefusal::SaoYFromElectronic)
+        );
+        assert_eq!(
+            check_copy_rules(SaoY, &f(true, true, Some(CopyForm::SaoY))),
+            Err(CopyRefusal::SaoYOfACopy)
+        );
+        // Sao lục: from a sao y only.
+        assert_eq!(
+            check_copy_rules(SaoLuc, &f(true, false, Some(CopyForm::SaoY))),
+            Ok(())
+        );
+        for other in [None, Some(CopyForm::SaoLuc), Some(CopyForm::TrichSao)] {
+            assert_eq!(
+                check_copy_rules(SaoLuc, &f(true, true, other)),
+                Err(CopyRefusal::SaoLucNotFromSaoY)
+            );
+        }
+        // Trích sao: a signed or digitized source (Art. 32.2).
+        assert_eq!(check_copy_rules(TrichSao, &f(true, false, None)), Ok(()));
+        assert_eq!(check_copy_rules(TrichSao, &f(false, true, None)), Ok(()));
+        assert_eq!(
+            check_copy_rules(TrichSao, &f(false, false, None)),
+            Err(CopyRefusal::UnsignedOriginal)
+        );
+        // Every refusal names its article, Vietnamese first.
+        for r in [
+            CopyRefusal::SaoYFromElectronic,
+            CopyRefusal::SaoYOfACopy,
+            CopyRefusal::SaoLucNotFromSaoY,
+            CopyRefusal::UnsignedOriginal,
+        ] {
+            let m = r.to_string();
+            assert!(m.starts_with("Điều "), "{m}");
+            assert!(
+                m.contains("Nghị định 30/2020/NĐ-CP") && m.contains("Article"),
+                "{m}"
+            );
+        }
     }
 }
 

@@ -51,12 +51,26 @@ pub enum CopyKind {
 }
 
 impl CopyKind {
-    /// The words shown on the copy (Appendix I part II).
+    /// The form's name as Appendix I part II names it ("SAO Y", "SAO LỤC", "TRÍCH SAO"): the
+    /// paper copy prints it so, and hoso uses it in titles and reasons.
     pub fn label(self) -> &'static str {
         match self {
             Self::SaoY => "SAO Y",
             Self::SaoLuc => "SAO LỤC",
             Self::TrichSao => "TRÍCH SAO",
+        }
+    }
+
+    /// The form as the electronic copy's text block shows it. Appendix I part II §I.3 writes the
+    /// block's information "chữ in thường" (not capitals); in the Decree's own usage that is
+    /// ordinary case, not all lower case — its national motto "Độc lập - Tự do - Hạnh phúc" is
+    /// also "chữ in thường" and keeps its initial capitals — so the form reads "Sao y" and the
+    /// organisation keeps the capitals of its proper name.
+    pub fn block_label(self) -> &'static str {
+        match self {
+            Self::SaoY => "Sao y",
+            Self::SaoLuc => "Sao lục",
+            Self::TrichSao => "Trích sao",
         }
     }
 }
@@ -66,9 +80,11 @@ pub fn iso8601_vietnam(t: SystemTime) -> String {
     hoso_pdf::iso8601_vietnam_system(t)
 }
 
-/// The copy's text: form, organisation, time — 10 pt.
+/// The electronic copy's text (Appendix I part II §I.3): form, copying organisation, signing
+/// time in ISO 8601 with +07:00; Tinos (Times New Roman metrics), ordinary case, upright, 10 pt,
+/// black.
 pub fn copy_block(kind: CopyKind, organisation: &str, time: &str) -> Result<TextBlock, StampError> {
-    TextBlock::new(&[kind.label(), organisation, time], BLOCK_SIZE_PT)
+    TextBlock::new(&[kind.block_label(), organisation, time], BLOCK_SIZE_PT)
 }
 
 /// An annex's text: number and symbol, time — 10 pt.

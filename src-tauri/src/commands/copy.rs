@@ -97,6 +97,10 @@ pub fn copy_ids(
         org_code: settings.copy_org_code(),
         qr,
         time: SystemTime::now(),
+        // The desktop has no "scanned from paper" declaration yet: only dossiers hoso
+        // digitized (their manifest says so) can be copied as sao y (Decree 30/2020 Art. 25).
+        from_paper: false,
+        pages: None,
     };
     let done = copy_many(&office.config(), signer, &jobs, &req, watch)?;
     let made = done

@@ -74,6 +74,15 @@ pub struct Args {
     /// Không in mã QR tra cứu / no verification QR mark.
     #[arg(long)]
     no_qr: bool,
+    /// Tệp là bản quét từ văn bản giấy (Điều 25 NĐ 30/2020: sao y điện tử chỉ làm từ giấy) /
+    /// the file was scanned from a paper document (Decree 30/2020 Art. 25: an electronic sao y
+    /// is made from paper only).
+    #[arg(long)]
+    from_paper: bool,
+    /// Trích sao: các trang được trích, ví dụ 2-3 hoặc 4 / trích sao: the pages to extract,
+    /// e.g. 2-3 or 4 (a new document of those pages).
+    #[arg(long, value_name = "FIRST-LAST", value_parser = parse_pages)]
+    pages: Option<(u32, u32)>,
     /// Sổ đăng ký / register file [env: HOSO_REGISTER].
     #[arg(long, value_name = "PATH")]
     register: Option<PathBuf>,
@@ -121,6 +130,8 @@ impl Args {
             org,
             qr: !self.no_qr,
             time: SystemTime::now(),
+            from_paper: self.from_paper,
+            pages: self.pages,
         })
     }
 }
@@ -160,4 +171,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
         println!("  QR: {}", qr.replace('\n', " / "));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `2-3` → (2, 3); `4` → (4, 4); pages count from 1.
+fn parse_pages(s: &str) -> std::result::Result<(u32, u32), String> {
+    let bad = || format!("\"{s}\": cần dạng 2-3 hoặc 4 / expected FIRST-LAST or one page");
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let a: u32 = a.trim().parse().map_err(|_| bad())?;
+    let b: u32 = b.trim().parse().map_err(|_| bad())?;
+    if a == 0 || b < a {
+        return Err(bad());
+    }
+    Ok((a, b))
 }
