@@ -55,7 +55,7 @@ struct Args {
 
 /// Process settings read by libraries when they load, before `main` runs: so when one is missing
 /// the app starts itself again with all of them set (the same door as
-/// `hoso_ocr::limit_openmp_threads`, which explains the OpenMP one).
+/// `hoso_office::limit_openmp_threads`, which explains the OpenMP one).
 /// - `OMP_THREAD_LIMIT=1`: one Tesseract engine per core without OpenMP teams on top.
 /// - `MALLOC_ARENA_MAX=2`, `MALLOC_MMAP_THRESHOLD_=4194304`: thumbnails decode whole scans
 ///   (≈ 12 MB each) on the blocking pool's threads; with glibc's defaults each thread gets its own
