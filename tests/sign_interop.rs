@@ -339,7 +339,7 @@ fn a_token_larger_than_its_budget_signs_again_once_and_stays_valid() {
     let signer = hoso_sign::signer::Pkcs12Signer::open(
         &certs().join("demo-staff-rsa.p12"),
         "1234",
-        Default::default(),
+        hoso_sign::signer::RsaPadding::Pss,
     )
     .expect("demo p12");
     let opts = SignOptions {

@@ -139,11 +139,6 @@ impl Office {
         lock(&self.config).register.clone()
     }
 
-    /// The register, opened for writing as this station (created the first time).
-    pub fn open_register(&self) -> Result<hoso_register::Register, hoso_register::RegisterError> {
-        hoso_office::register::open_register(&self.config())
-    }
-
     /// Adds a PDF and returns its record.
     pub fn add_document(
         &self,

@@ -367,6 +367,19 @@ pub enum Origin {
     Legacy,
 }
 
+impl Origin {
+    /// Its name, as `hoso config show` prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Flag => "flag",
+            Origin::Env => "env",
+            Origin::File => "file",
+            Origin::Default => "default",
+            Origin::Legacy => "legacy",
+        }
+    }
+}
+
 /// What a shell knows before resolving: its flags (all optional).
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -424,6 +437,56 @@ pub fn default_workspace() -> PathBuf {
 }
 
 impl Config {
+    /// The configuration in use, one labelled value per line (label Vietnamese / English),
+    /// with where each resolved value came from: what `hoso config show` prints.
+    pub fn summary(&self) -> Vec<(&'static str, String)> {
+        let from = |p: &Path, o: Origin| format!("{} ({})", p.display(), o.name());
+        let s = &self.settings;
+        let key = s
+            .key_source()
+            .and_then(|k| serde_json::to_string(&k).ok())
+            .unwrap_or_else(|| "—".into());
+        let pss = if s.rsa_pkcs1 {
+            " (RSA PKCS#1 v1.5)"
+        } else {
+            " (RSA: RSASSA-PSS)"
+        };
+        let mut trust: Vec<String> = s.trust.iter().map(|p| p.display().to_string()).collect();
+        if trust.is_empty() {
+            trust.push("—".into());
+        }
+        let demo = if s.demo_trust { " + DEMO" } else { "" };
+        vec![
+            (
+                "Tệp cài đặt / settings file",
+                self.settings_path.display().to_string(),
+            ),
+            (
+                "Thư mục làm việc / workspace",
+                from(&self.workspace, self.workspace_from),
+            ),
+            (
+                "Sổ đăng ký / register",
+                from(&self.register, self.register_from),
+            ),
+            (
+                "Trạm / station",
+                format!("{} ({})", self.station, self.station_from.name()),
+            ),
+            ("Khóa ký / key", format!("{key}{pss}")),
+            ("Mức ký / level", s.sign_level().name().to_owned()),
+            ("TSA", s.tsa().unwrap_or("—").to_owned()),
+            (
+                "Gốc tin cậy / trust roots",
+                format!("{}{demo}", trust.join(", ")),
+            ),
+            (
+                "Cơ quan / office",
+                format!("{} ({})", s.office, s.copy_org_code()),
+            ),
+        ]
+    }
+
     /// Resolves everything in the order of the table at the top of this module.
     pub fn resolve(o: &Overrides) -> Result<Self, ConfigError> {
         let (workspace, workspace_from) = match (&o.workspace, env_nonempty("HOSO_WORKSPACE")) {
@@ -516,6 +579,41 @@ fn default_register(workspace: &Path, workspace_from: Origin) -> (PathBuf, Origi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_summary_says_where_each_value_came_from() {
+        let o = Overrides {
+            workspace: Some("/ws".into()),
+            register: Some("/ws/so.sqlite".into()),
+            station: None,
+        };
+        let settings = Settings {
+            demo_trust: true,
+            office: "Ủy ban nhân dân phường Sông Cầu".into(),
+            station: "quay-2".into(),
+            ..Settings::default()
+        };
+        let c = Config::from_parts(
+            &o,
+            "/ws".into(),
+            Origin::Flag,
+            "/ws/s.json".into(),
+            settings,
+        );
+        let lines: Vec<String> = c
+            .summary()
+            .into_iter()
+            .map(|(l, v)| format!("{l}: {v}"))
+            .collect();
+        assert!(lines.contains(&"Sổ đăng ký / register: /ws/so.sqlite (flag)".to_owned()));
+        assert!(
+            lines.contains(&"Trạm / station: quay-2 (file)".to_owned()),
+            "{lines:#?}"
+        );
+        assert!(lines.contains(&"Gốc tin cậy / trust roots: — + DEMO".to_owned()));
+        assert!(lines
+            .contains(&"Cơ quan / office: Ủy ban nhân dân phường Sông Cầu (UBNDPSC)".to_owned()));
+    }
 
     #[test]
     fn an_older_app_settings_file_loads_with_defaults_for_new_fields() {

@@ -13,11 +13,12 @@ pub mod lookup;
 pub use append::{append_file, AppendKind, AppendRequest, AppendedEntry};
 pub use hoso_register::qr::QrError;
 pub use hoso_register::{
-    AuditReport, CopyForm, Entry, EntryKind, Finding, LookupResult, QrPayload, Register,
+    sha256_file, AuditReport, CopyForm, Entry, EntryKind, Finding, LookupResult, NewEntry,
+    QrPayload, Register,
 };
 pub use lookup::{browse, consistency, lookup, open_read_only, Browse, Consistency, Lookup, Query};
 
-use hoso_register::{CreateOptions, NewEntry, RegisterError};
+use hoso_register::{CreateOptions, RegisterError};
 use serde::Serialize;
 
 use crate::config::Config;
@@ -85,6 +86,17 @@ pub fn register_one(
 ) -> Result<Registered, OfficeError> {
     let mut reg = open_register(config)?;
     register_file(&mut reg, file, entry)
+}
+
+/// The number the next copy of `kind` will get in the configured register, in the name of the
+/// settings' office (nothing is consumed by asking).
+pub fn peek_copy_number(
+    config: &Config,
+    kind: crate::copy::CopyKind,
+) -> Result<String, OfficeError> {
+    let mut reg = open_register(config)?;
+    let code = config.settings.copy_org_code();
+    Ok(crate::copy::next_copy_number(&mut reg, &code, kind)?)
 }
 
 /// The input of a flow as the register knows it: its hash and its oldest entry (the dossier
