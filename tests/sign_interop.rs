@@ -6,9 +6,32 @@ use std::path::Path;
 use std::process::Command;
 
 use hoso_e2e::sign_support::{
-    certs, hoso, hoso_sign, hoso_verify, openssl_cms_verify, pdfs, pdfsig_output, pyhanko_validate,
-    pyhanko_validate_with, qpdf_check, run, text, tsa::TestTsa,
+    certs, hoso, hoso_sign, hoso_verify, openssl_cms_print, openssl_cms_verify, pdfs,
+    pdfsig_output, pin_file, pyhanko_validate, pyhanko_validate_with, qpdf_check, run, text,
+    tsa::TestTsa,
 };
+
+/// OpenSSL's reading of the SignerInfo says RSASSA-PSS with SHA-256, MGF1 with SHA-256 and a
+/// 32-byte (0x20) salt: the parameters Circular 15/2025/TT-BKHCN's default needs.
+fn assert_pss_sha256_salt_32(dir: &Path, signed: &Path) {
+    let p = openssl_cms_print(dir, signed);
+    let at = p
+        .find("algorithm: rsassaPss")
+        .unwrap_or_else(|| panic!("RSASSA-PSS in the SignerInfo: {p}"));
+    let params: Vec<&str> = p[at..].lines().take(16).map(str::trim).collect();
+    let joined = params.join("\n");
+    for want in [":sha256", ":mgf1", "INTEGER           :20"] {
+        assert!(
+            joined.contains(want),
+            "{want} in the PSS parameters: {joined}"
+        );
+    }
+    assert_eq!(
+        joined.matches(":sha256").count(),
+        2,
+        "hash and MGF1 hash: {joined}"
+    );
+}
 
 /// Every outside checker says the last signature is valid and trusted and covers the file.
 fn assert_valid_everywhere(dir: &Path, signed: &Path, signatures: usize) {
@@ -83,23 +106,69 @@ fn rsa_signature_on_classic_table_is_valid_in_every_checker() {
         "earlier bytes are never rewritten"
     );
     assert_valid_everywhere(dir.path(), &out, 1);
+    // Without any flag an RSA key signs RSASSA-PSS (Circular 15/2025/TT-BKHCN).
+    assert_pss_sha256_salt_32(dir.path(), &out);
+    let (_, rep) = hoso_verify(&out, &["--demo"]);
+    let alg = rep["signatures"][0]["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["kind"] == "Algorithms")
+        .cloned()
+        .unwrap_or_else(|| panic!("an Algorithms check: {rep:#}"));
+    assert_eq!(alg["status"], "Passed", "{alg:#}");
+    assert!(
+        alg["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("RSA 2048 bit, RSASSA-PSS")),
+        "{alg:#}"
+    );
     let (_, out) = pyhanko_validate(&out);
     assert!(out.contains("UNTOUCHED"), "whole file covered: {out}");
 }
 
 #[test]
-fn rsa_pss_signature_is_valid_in_every_checker() {
+fn rsa_pkcs1_v1_5_only_on_request_says_why_and_is_valid_in_every_checker() {
     let dir = tempfile::tempdir().unwrap();
-    let input = pdfs::classic(dir.path(), "in.pdf", "PSS");
+    let input = pdfs::classic(dir.path(), "in.pdf", "PKCS1");
     let out = dir.path().join("signed.pdf");
-    hoso_sign(
-        dir.path(),
-        &input,
-        &out,
-        "demo-staff-rsa.p12",
-        &["--rsa-pss"],
+    let o = run(Command::new(hoso())
+        .arg("sign")
+        .arg(&input)
+        .arg("--p12")
+        .arg(certs().join("demo-staff-rsa.p12"))
+        .arg("--pin-file")
+        .arg(pin_file(dir.path()))
+        .arg("--out")
+        .arg(&out)
+        .arg("--register")
+        .arg(dir.path().join("register.sqlite"))
+        .arg("--rsa-pkcs1"));
+    assert!(o.status.success(), "hoso sign --rsa-pkcs1: {}", text(&o));
+    // The flag prints why it is not the default, Vietnamese first.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Thông tư 15/2025/TT-BKHCN quy định RSA dùng RSASSA-PSS")
+            && err.contains("--rsa-pkcs1"),
+        "{err}"
     );
     assert_valid_everywhere(dir.path(), &out, 1);
+    let p = openssl_cms_print(dir.path(), &out);
+    assert!(
+        p.contains("algorithm: rsaEncryption") && !p.contains("rsassaPss"),
+        "{p}"
+    );
+    // Verification says the same: still valid, with a warning naming the Circular.
+    let (_, rep) = hoso_verify(&out, &["--demo"]);
+    let checks = rep["signatures"][0]["checks"].as_array().expect("checks");
+    assert!(
+        checks.iter().any(|c| c["kind"] == "Algorithms"
+            && c["status"] == "Warning"
+            && c["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("PKCS#1 v1.5") && d.contains("15/2025"))),
+        "{rep:#}"
+    );
 }
 
 #[test]

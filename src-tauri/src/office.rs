@@ -101,7 +101,7 @@ impl Office {
         let mut cur = lock(&self.config);
         let old = cur.settings.clone();
         cur.save_settings(new.clone(), &self.overrides)?;
-        if old.key_source() != new.key_source() || old.rsa_pss != new.rsa_pss {
+        if old.key_source() != new.key_source() || old.rsa_pkcs1 != new.rsa_pkcs1 {
             *lock(&self.signer) = None;
         }
         Ok(())

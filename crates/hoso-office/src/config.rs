@@ -113,8 +113,10 @@ pub struct Settings {
     pub token_label: Option<String>,
     /// The key (or certificate) label on the token.
     pub key_label: Option<String>,
-    /// RSASSA-PSS for RSA keys (Circular 15/2025).
-    pub rsa_pss: bool,
+    /// RSA keys sign with PKCS#1 v1.5 instead of RSASSA-PSS (Circular 15/2025/TT-BKHCN names
+    /// PSS, the default; this is for receivers or tokens that cannot handle it). An older file's
+    /// `rsa_pss` is ignored: PSS is what it asked for and what is done now.
+    pub rsa_pkcs1: bool,
     /// RFC 3161 timestamp server.
     pub tsa: Option<String>,
     /// PAdES level; B-T with a TSA, else B-B, when unset.
@@ -231,6 +233,15 @@ impl Settings {
         }
     }
 
+    /// How RSA keys sign: RSASSA-PSS unless the settings ask for PKCS#1 v1.5.
+    pub fn rsa_padding(&self) -> hoso_sign::signer::RsaPadding {
+        if self.rsa_pkcs1 {
+            hoso_sign::signer::RsaPadding::Pkcs1v15
+        } else {
+            hoso_sign::signer::RsaPadding::Pss
+        }
+    }
+
     /// The level in use: the configured one, else B-T with a TSA, else B-B.
     pub fn sign_level(&self) -> SignLevel {
         self.level.unwrap_or(if self.tsa().is_some() {
@@ -266,7 +277,7 @@ impl Settings {
         "slot",
         "token_label",
         "key_label",
-        "rsa_pss",
+        "rsa_pkcs1",
         "signature_image",
         "seal_image",
     ];
@@ -319,7 +330,7 @@ impl Settings {
             }
             "token_label" => self.token_label = opt_text(),
             "key_label" => self.key_label = opt_text(),
-            "rsa_pss" => self.rsa_pss = flag()?,
+            "rsa_pkcs1" => self.rsa_pkcs1 = flag()?,
             "signature_image" => self.signature_image = opt_path(),
             "seal_image" => self.seal_image = opt_path(),
             _ => return Err(ConfigError::UnknownKey(key.to_owned())),
@@ -435,7 +446,11 @@ impl Config {
             .key_source()
             .and_then(|k| serde_json::to_string(&k).ok())
             .unwrap_or_else(|| "—".into());
-        let pss = if s.rsa_pss { " (RSA-PSS)" } else { "" };
+        let pss = if s.rsa_pkcs1 {
+            " (RSA PKCS#1 v1.5)"
+        } else {
+            " (RSA: RSASSA-PSS)"
+        };
         let mut trust: Vec<String> = s.trust.iter().map(|p| p.display().to_string()).collect();
         if trust.is_empty() {
             trust.push("—".into());
@@ -616,6 +631,11 @@ mod tests {
         assert_eq!(s.level, None);
         assert_eq!(s.sign_level(), SignLevel::BT, "a TSA means B-T by default");
         assert_eq!(s.key_source(), Some(KeySource::Pkcs12("/k.p12".into())));
+        assert_eq!(
+            s.rsa_padding(),
+            hoso_sign::signer::RsaPadding::Pss,
+            "RSA signs RSASSA-PSS unless the file asks for PKCS#1 v1.5"
+        );
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub fn explain(e: &SignError) -> String {
     }
     let vi = match e {
         SignError::Signer(s) => &crate::keys::explain(s),
+        SignError::Algorithm(v) => &v.vietnamese(),
         SignError::CertificateExpired { .. } => "Chứng thư ký đã hết hạn",
         SignError::CertificateNotYetValid { .. } => "Chứng thư ký chưa có hiệu lực",
         SignError::KeyUsageForbidsSigning => "Mục đích sử dụng khóa không cho phép ký",

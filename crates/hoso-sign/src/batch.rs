@@ -280,7 +280,8 @@ mod tests {
         let jobs = plan(&[input], &out).expect("plan");
         let p12 = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../certs/demo-staff-p256.p12");
-        let inner = crate::signer::Pkcs12Signer::open(&p12, "1234", false).expect("demo p12");
+        let inner =
+            crate::signer::Pkcs12Signer::open(&p12, "1234", Default::default()).expect("demo p12");
         let signer = Counting {
             inner: &inner,
             count: AtomicUsize::new(0),

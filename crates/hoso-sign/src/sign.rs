@@ -187,6 +187,11 @@ pub enum SignError {
         /// revocationTime / revocationDate, ISO 8601 Vietnam time.
         revoked_at: String,
     },
+    /// The key or certificate breaks Circular 15/2025/TT-BKHCN (RSA under 2048 bits, ECDSA under
+    /// 256 bits, a SHA-1 certificate signature); the message names the size and the rule.
+    /// Displayed in English (hoso-office puts the Vietnamese half first).
+    #[error("{}", .0.english())]
+    Algorithm(#[from] crate::algorithms::AlgorithmViolation),
     /// B-LT/B-LTA asked for a certificate that names no OCSP responder and no CRL.
     #[error(
         "chứng thư ký \"{subject}\" không ghi máy chủ OCSP hay điểm phân phối CRL, nên tệp \
@@ -237,8 +242,10 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SignError + '_ {
     }
 }
 
-/// Checks the signing certificate at `at` for document signing.
+/// Checks the signing certificate at `at` for document signing: Circular 15/2025/TT-BKHCN's key
+/// sizes and digests first (a weak key is refused whatever else holds), then validity and usage.
 fn check_signing_certificate(cert: &Certificate, at: SystemTime) -> Result<(), SignError> {
+    crate::algorithms::check_signing_certificate(cert)?;
     match chain::check_validity(cert, at) {
         Err(ChainError::Expired { not_after, .. }) => {
             return Err(SignError::CertificateExpired { not_after })

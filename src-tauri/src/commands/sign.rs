@@ -29,7 +29,7 @@ pub fn unlock(settings: &Settings, pin: String) -> Result<AnySigner, AppError> {
     let pin = Zeroizing::new(pin);
     let mut answer =
         |p: &PinPrompt| -> PinAnswer { Ok((!(p.pin_pad && pin.is_empty())).then(|| pin.clone())) };
-    Ok(open_signer(&source, settings.rsa_pss, &mut answer)?)
+    Ok(open_signer(&source, settings.rsa_padding(), &mut answer)?)
 }
 
 /// Opens the configured key — the PKCS#12 file, or a session on the USB token — with the PIN and
