@@ -5,7 +5,10 @@
 
 /// Debian packages the build itself needs (`cargo xtask demo` installs these too).
 pub const BUILD_APT: &[(&str, &str)] = &[
-    ("pkg-config", "finds system libraries for -sys crates (GTK/WebKit of the app)"),
+    (
+        "pkg-config",
+        "finds system libraries for -sys crates (GTK/WebKit of the app)",
+    ),
     (
         "libtesseract5",
         "Tesseract's C library, loaded at run time by hoso-ocr (only OCR needs it)",
