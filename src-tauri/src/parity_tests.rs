@@ -35,8 +35,14 @@ fn p12() -> PathBuf {
     root().join("certs/demo-staff-rsa.p12")
 }
 
-/// Build → sign (B-B) → sao y through the app's functions; returns the register path.
-fn through_the_app(ws: &Path, jpg: &Path) -> PathBuf {
+/// What one side wrote: the dossier, the signed dossier, its certified copy, and the register.
+struct Outputs {
+    files: [PathBuf; 3],
+    register: PathBuf,
+}
+
+/// Build → sign (B-B) → sao y through the app's functions.
+fn through_the_app(ws: &Path, jpg: &Path) -> Outputs {
     let register = ws.join("register.sqlite");
     let overrides = Overrides {
         workspace: Some(ws.to_path_buf()),
@@ -96,11 +102,18 @@ fn through_the_app(ws: &Path, jpg: &Path) -> PathBuf {
     )
     .expect("copy");
     assert!(copies.failed.is_empty(), "{:?}", copies.failed);
-    register
+    Outputs {
+        files: [
+            built.document.file.clone(),
+            signed.signed[0].document.file.clone(),
+            copies.made[0].document.file.clone(),
+        ],
+        register,
+    }
 }
 
 /// The same through `hoso`, with the app's file names.
-fn through_the_cli(ws: &Path, jpg: &Path) -> PathBuf {
+fn through_the_cli(ws: &Path, jpg: &Path) -> Outputs {
     let hoso = hoso_e2e::sign_support::hoso();
     let pin = hoso_e2e::sign_support::pin_file(ws);
     let run = |args: &[&std::ffi::OsStr]| {
@@ -152,7 +165,10 @@ fn through_the_cli(ws: &Path, jpg: &Path) -> PathBuf {
         &s("--org"),
         &s(ORG),
     ]);
-    ws.join("register.sqlite")
+    Outputs {
+        files: [dossier, signed, copy],
+        register: ws.join("register.sqlite"),
+    }
 }
 
 fn entries(register: &Path) -> Vec<Entry> {
@@ -173,15 +189,183 @@ fn hashes(ws: &Path) -> Vec<[u8; 32]> {
         .collect()
 }
 
+/// Overwrites `bytes[from..to]` with `#`, keeping the length (and so every offset).
+fn blank(bytes: &mut [u8], from: usize, to: usize) {
+    bytes[from..to].fill(b'#');
+}
+
+fn find(bytes: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| from + i)
+}
+
+/// After each name `key`, the `open`…`close` span that is its value.
+fn blank_after(bytes: &mut [u8], key: &[u8], open: u8, close: u8) {
+    let mut at = 0;
+    while let Some(i) = find(bytes, key, at) {
+        at = i + key.len();
+        // `/M` must not match `/MediaBox`: a name ends at whitespace or a delimiter.
+        if bytes.get(at).is_some_and(|b| b.is_ascii_alphanumeric()) {
+            continue;
+        }
+        let Some(o) = bytes[at..].iter().position(|&b| b == open).map(|o| at + o) else {
+            continue;
+        };
+        if bytes[at..o].iter().any(|b| !b.is_ascii_whitespace()) {
+            continue;
+        }
+        let Some(c) = bytes[o + 1..].iter().position(|&b| b == close) else {
+            continue;
+        };
+        blank(bytes, o + 1, o + 1 + c);
+        at = o + 1 + c;
+    }
+}
+
+/// ISO 8601 date-times (`2026-12-07T10:55:02+07:00`, `…Z`, with fractions) wherever they
+/// stand in plain bytes: the XMP packet's dates.
+fn blank_iso_times(bytes: &mut [u8]) {
+    let shape = b"dddd-dd-ddTdd:dd:dd";
+    let fits = |w: &[u8]| {
+        w.iter().zip(shape).all(|(b, s)| match s {
+            b'd' => b.is_ascii_digit(),
+            s => b == s,
+        })
+    };
+    let mut i = 0;
+    while i + shape.len() <= bytes.len() {
+        if !fits(&bytes[i..i + shape.len()]) {
+            i += 1;
+            continue;
+        }
+        let mut end = i + shape.len();
+        while end < bytes.len() && (bytes[end].is_ascii_digit() || b".:+-Z".contains(&bytes[end])) {
+            end += 1;
+        }
+        blank(bytes, i, end);
+        i = end;
+    }
+}
+
+/// A PDF with its times and signatures blanked, same length: `/CreationDate`, `/ModDate` and
+/// `/M` strings, ISO times (XMP, the embedded manifest), the trailer `/ID`, signature
+/// `/Contents` and `/ByteRange`. qpdf first writes it in QDF form with its streams decoded, so a
+/// time inside a compressed stream (the manifest) is blanked like any other and nothing else is
+/// hidden.
+fn masked(path: &Path) -> Vec<u8> {
+    let qdf = path.with_extension("qdf");
+    let o = Command::new("qpdf")
+        .args([
+            "--qdf",
+            "--object-streams=disable",
+            "--decode-level=generalized",
+        ])
+        .arg(path)
+        .arg(&qdf)
+        .output()
+        .expect("qpdf runs (apt-get install qpdf)");
+    // 3: warnings only (a signed file's byte range is not qpdf's business).
+    assert!(
+        matches!(o.status.code(), Some(0 | 3)),
+        "qpdf {}: {o:?}",
+        path.display()
+    );
+    let mut b = std::fs::read(&qdf).unwrap_or_else(|e| panic!("{}: {e}", qdf.display()));
+    let _ = std::fs::remove_file(&qdf);
+    blank_times_and_signatures(&mut b);
+    b
+}
+
+/// The blanking itself (see [`masked`]).
+fn blank_times_and_signatures(b: &mut [u8]) {
+    for key in [&b"/CreationDate"[..], b"/ModDate", b"/M"] {
+        blank_after(b, key, b'(', b')');
+    }
+    blank_after(b, b"/ID", b'[', b']');
+    blank_after(b, b"/Contents", b'<', b'>');
+    // Where the signature sits follows from the bytes before it, and a compressed time there
+    // (the manifest) may take one byte more or less.
+    blank_after(b, b"/ByteRange", b'[', b']');
+    blank_iso_times(b);
+}
+
+/// The text pdftotext (poppler) finds on the pages, its ISO times blanked.
+fn page_text(pdf: &Path) -> String {
+    let o = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (apt-get install poppler-utils)");
+    assert!(o.status.success(), "pdftotext {}: {o:?}", pdf.display());
+    let mut text = o.stdout;
+    blank_iso_times(&mut text);
+    String::from_utf8_lossy(&text).into_owned()
+}
+
+/// Where two masked files first differ, with some context, for the failure message.
+fn first_difference(a: &[u8], b: &[u8]) -> String {
+    let at = (a.iter().zip(b))
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    let ctx = |v: &[u8]| {
+        let from = at.saturating_sub(80).min(v.len());
+        String::from_utf8_lossy(&v[from..(at + 80).min(v.len())]).into_owned()
+    };
+    format!(
+        "lengths {} / {}; first difference at byte {at}:\napp: {:?}\ncli: {:?}",
+        a.len(),
+        b.len(),
+        ctx(a),
+        ctx(b)
+    )
+}
+
+/// Issue 16: the same scan through the app's functions and through `hoso` gives the same
+/// dossier, signed dossier and certified copy byte for byte apart from times and signatures,
+/// and the same register entries (kind, title, code, station, signer, copy number).
 #[test]
-fn the_app_and_the_cli_write_the_same_register_entries() {
+fn the_app_and_the_cli_write_the_same_files_and_register_entries() {
     let dir = tempfile::tempdir().expect("tempdir");
     let jpg = root().join("fixtures/to_khai_a4_200dpi.jpg");
     let (app_ws, cli_ws) = (dir.path().join("app"), dir.path().join("cli"));
     std::fs::create_dir_all(&app_ws).expect("app ws");
     std::fs::create_dir_all(&cli_ws).expect("cli ws");
-    let app = entries(&through_the_app(&app_ws, &jpg));
-    let cli = entries(&through_the_cli(&cli_ws, &jpg));
+    let app_out = through_the_app(&app_ws, &jpg);
+    let cli_out = through_the_cli(&cli_ws, &jpg);
+    // The dossier and the signed dossier: byte for byte apart from times and signatures.
+    let mut differ = Vec::new();
+    for (a, c) in app_out.files.iter().zip(&cli_out.files).take(2) {
+        assert_eq!(a.file_name(), c.file_name(), "the same names");
+        let (ma, mc) = (masked(a), masked(c));
+        if ma != mc {
+            differ.push(format!("{}: {}", a.display(), first_difference(&ma, &mc)));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "apart from times and signatures:\n{differ:#?}"
+    );
+    // The copy prints its signing time and a QR of the signed file's hash (itself differing
+    // by its signature): each copy keeps its signed file's bytes untouched, and both show the
+    // same text apart from the time.
+    for out in [&app_out, &cli_out] {
+        let signed = std::fs::read(&out.files[1]).expect("signed");
+        let copy = std::fs::read(&out.files[2]).expect("copy");
+        assert!(
+            copy.starts_with(&signed),
+            "{}: an incremental update",
+            out.files[2].display()
+        );
+    }
+    assert_eq!(app_out.files[2].file_name(), cli_out.files[2].file_name());
+    let (ta, tc) = (page_text(&app_out.files[2]), page_text(&cli_out.files[2]));
+    assert!(ta.to_lowercase().contains("sao y"), "{ta}");
+    assert_eq!(ta, tc, "the copies' text apart from the time");
+    let (app, cli) = (entries(&app_out.register), entries(&cli_out.register));
     assert_eq!(app.len(), 3, "dossier, signed, copy: {app:#?}");
     assert_eq!(app.len(), cli.len(), "app {app:#?}\ncli {cli:#?}");
     let extra_keys = |e: &Entry| -> Vec<String> {
@@ -213,6 +397,23 @@ fn the_app_and_the_cli_write_the_same_register_entries() {
             assert!(files.contains(&e.sha256), "entry {} has no file", e.seq);
         }
     }
+}
+
+#[test]
+fn masking_blanks_times_ids_and_signatures_only() {
+    let mut pdf = b"<</CreationDate (D:20261207105502+07'00') /MediaBox [0 0 595 842] \
+/M(D:20261207105503+07'00')>> <xmp:CreateDate>2026-12-07T10:55:02+07:00</xmp:CreateDate> \
+/Contents <3082ab00> /ID [<ab><cd>] /ByteRange [0 10 20 5]"
+        .to_vec();
+    let len = pdf.len();
+    blank_times_and_signatures(&mut pdf);
+    assert_eq!(pdf.len(), len);
+    let text = String::from_utf8(pdf).expect("ascii");
+    assert!(text.contains("/MediaBox [0 0 595 842]"), "{text}");
+    assert!(!text.contains("2026"), "{text}");
+    assert!(text.contains("/Contents <########>"), "{text}");
+    assert!(text.contains("/ID [########]"), "{text}");
+    assert!(text.contains("/ByteRange [#########]"), "{text}");
 }
 
 /// `hoso verify --json` in `ws` (its settings and register): (exit code, JSON).

@@ -83,3 +83,16 @@ impl Progress {
         self.bar.finish_and_clear();
     }
 }
+
+/// The lines every flow that writes a file prints under its first: the file's hash, its
+/// register entry and QR payload, and the notes for the officer.
+pub fn print_registered(sha256: &str, registered: &hoso_office::Registered, warnings: &[String]) {
+    println!("  SHA-256: {sha256}");
+    println!(
+        "  Mục sổ / register entry: {} · QR: {}",
+        registered.seq, registered.qr
+    );
+    for w in warnings {
+        println!("  Lưu ý / note: {w}");
+    }
+}

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::error::OfficeError;
 use crate::progress::Watch;
-use crate::register::{register_one, Registered};
+use crate::register::{derive_and_register, open_register, register_output, Registered};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -129,11 +129,8 @@ pub fn build(config: &Config, req: BuildRequest, watch: &Watch) -> Result<Built,
     let mut entry = NewEntry::new(EntryKind::Dossier, [0; 32]);
     entry.dossier_code = Some(req.spec.code.as_str().to_owned());
     entry.title = Some(req.spec.title.clone()).filter(|t| !t.is_empty());
-    let registered =
-        register_one(config, &report.output, entry).map_err(|e| OfficeError::NotRegistered {
-            path: report.output.clone(),
-            source: Box::new(e),
-        })?;
+    let mut reg = open_register(config)?;
+    let registered = register_output(&mut reg, &report.output, entry)?;
     Ok(Built {
         sha256: report.sha256,
         bytes: report.bytes,
@@ -177,23 +174,16 @@ pub fn ocr_existing(
     languages: &str,
     watch: &Watch,
 ) -> Result<Recognised, OfficeError> {
-    let mut reg = crate::register::open_register(config)?;
-    let input_rec = crate::register::InputRecord::read(&reg, input)?;
-    let mut entry = input_rec.derived_entry(EntryKind::Dossier);
-    entry
-        .extra
-        .insert("ocr_of".into(), crate::hex(&input_rec.sha256).into());
     let options = OcrOptions {
         languages: languages.to_owned(),
         threads: 0,
     };
-    let report = hoso_dossier::ocr_existing(input, out, &options, &mut |e| watch.emit(e.into()))?;
-    let registered =
-        crate::register::register_file(&mut reg, &report.output, entry).map_err(|e| {
-            OfficeError::NotRegistered {
-                path: report.output.clone(),
-                source: Box::new(e),
-            }
+    let (report, registered) =
+        derive_and_register(config, input, EntryKind::Dossier, "ocr_of", |_, _| {
+            let report =
+                hoso_dossier::ocr_existing(input, out, &options, &mut |e| watch.emit(e.into()))?;
+            let path = report.output.clone();
+            Ok((report, path))
         })?;
     Ok(Recognised {
         sha256: report.sha256,

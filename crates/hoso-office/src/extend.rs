@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::error::OfficeError;
-use crate::register::{open_register, register_file, Registered};
+use crate::register::{derive_and_register, Registered};
 
 /// Vietnamese first, English second.
 pub fn explain(e: &LtvError) -> String {
@@ -56,24 +56,23 @@ pub fn extend(
     if level == LtvLevel::BLta && tsa.is_none() {
         return Err(OfficeError::NoTsa { level: "B-LTA" });
     }
-    let mut reg = open_register(config)?;
-    let input_rec = crate::register::InputRecord::read(&reg, input)?;
-    let mut entry = input_rec.derived_entry(EntryKind::Signed);
-    entry.signer_fingerprint = input_rec.signer_fingerprint();
     let name = match level {
         LtvLevel::BLt => "B-LT",
         _ => "B-LTA",
     };
-    entry
-        .extra
-        .insert("extended_from".into(), crate::hex(&input_rec.sha256).into());
-    entry.extra.insert("level".into(), name.into());
-    let outcome = ltv_extend(input, out, level, tsa, &RevocationClient::new())?;
-    let registered =
-        register_file(&mut reg, &outcome.path, entry).map_err(|e| OfficeError::NotRegistered {
-            path: outcome.path.clone(),
-            source: Box::new(e),
-        })?;
+    let (outcome, registered) = derive_and_register(
+        config,
+        input,
+        EntryKind::Signed,
+        "extended_from",
+        |rec, entry| {
+            entry.signer_fingerprint = rec.signer_fingerprint();
+            entry.extra.insert("level".into(), name.into());
+            let outcome = ltv_extend(input, out, level, tsa, &RevocationClient::new())?;
+            let path = outcome.path.clone();
+            Ok((outcome, path))
+        },
+    )?;
     Ok(Extended {
         outcome,
         level: name,

@@ -16,6 +16,9 @@
 //!   new file inherits from its input's oldest entry ([`register::InputRecord`]), and the
 //!   register desk's own flows (append by hand, lookup by file/hash/QR, consistency proof,
 //!   audit, export, bundle check, browse);
+//! - [`settings`]: editing the shared settings with each chosen file checked before it is kept
+//!   (stamp images, trust roots, registered PKCS#11 modules), and what they imply (a visible
+//!   signature's image, a certified copy's organisation);
 //! - [`keys::list_tokens`], [`search::search`], [`pdfa::check_file`], [`scan`]: the tools that
 //!   write nothing to keep (`hoso token list`, `search`, `check`, `scan`, `clean`);
 //! - [`check::check_file`], [`check::check_qr`]: a file or a QR payload → signature report +

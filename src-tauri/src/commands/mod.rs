@@ -1,16 +1,17 @@
-//! Tauri commands, grouped by domain. Each is a few lines into a library crate; all return
-//! `Result<_, AppError>`, run off the main thread (async commands, blocking work in
-//! `spawn_blocking`), and are listed in `build.rs` so a capability file must grant each one.
+//! Tauri commands, grouped by domain. Each is a few lines into hoso-office (the app depends on
+//! no other hoso crate); all return `Result<_, AppError>`, run off the main thread (async
+//! commands, blocking work in `spawn_blocking`), and are listed in `build.rs` so a capability
+//! file must grant each one.
 //!
 //! | screen | module | library | state |
 //! |---|---|---|---|
 //! | Số hóa / digitize | [`digitize`] | hoso-office (build flow) | wired |
-//! | Số hóa: scanner | [`scan`] | hoso-scan (SANE) | wired |
+//! | Số hóa: scanner | [`scan`] | hoso-office (scan into the workspace, SANE) | wired |
 //! | Ký số / sign | [`sign`] | hoso-office (keys, sign flow) | wired |
 //! | Sao y / certified copy | [`copy`] | hoso-office (copy flow) | wired |
-//! | Tra cứu / verify | [`verify`] | hoso-sign, hoso-register | wired |
-//! | Sổ đăng ký / register | [`register`] | hoso-register | wired |
-//! | Cài đặt / settings | [`settings`] | — | wired |
+//! | Tra cứu / verify | [`verify`] | hoso-office (check flow) | wired |
+//! | Sổ đăng ký / register | [`register`] | hoso-office (register desk) | wired |
+//! | Cài đặt / settings | [`settings`] | hoso-office (settings, checked edits) | wired |
 //!
 //! Wiring one that lands: add `commands/<domain>.rs` with its command, list it in `build.rs` and
 //! `main.rs`, grant `allow-<command>` in the window's capability file, and flip its

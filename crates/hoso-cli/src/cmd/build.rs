@@ -195,14 +195,7 @@ fn print(b: &Built, json: bool) -> anyhow::Result<ExitCode> {
         "  {} · {} trang/pages · {} tài liệu/documents · {} byte",
         b.pdfa, b.pages, b.documents, b.bytes
     );
-    println!("  SHA-256: {}", b.sha256);
-    println!(
-        "  Mục sổ / register entry: {} · QR: {}",
-        b.registered.seq, b.registered.qr
-    );
-    for w in &b.warnings {
-        println!("  Lưu ý / note: {w}");
-    }
+    ui::print_registered(&b.sha256, &b.registered, &b.warnings);
     Ok(ExitCode::SUCCESS)
 }
 

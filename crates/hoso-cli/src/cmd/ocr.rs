@@ -46,13 +46,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "  {} · {} trang/pages · {} có lớp chữ/with text layer · {} giữ nguyên/kept as they were",
         report.pdfa, report.pages, report.pages_with_layer, report.pages_kept
     );
-    println!("  SHA-256: {}", report.sha256);
-    println!(
-        "  Mục sổ / register entry: {} · QR: {}",
-        report.registered.seq, report.registered.qr
-    );
-    for w in &report.warnings {
-        println!("  Lưu ý / note: {w}");
-    }
+    ui::print_registered(&report.sha256, &report.registered, &report.warnings);
     Ok(ExitCode::SUCCESS)
 }

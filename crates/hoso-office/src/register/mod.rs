@@ -78,6 +78,40 @@ pub fn register_hashed(reg: &mut Register, entry: NewEntry) -> Result<Registered
     })
 }
 
+/// Enters `file`, which a flow has just written: a failure says the file exists but is not
+/// registered ([`OfficeError::NotRegistered`]).
+pub fn register_output(
+    reg: &mut Register,
+    file: &Path,
+    entry: NewEntry,
+) -> Result<Registered, OfficeError> {
+    register_file(reg, file, entry).map_err(|e| OfficeError::NotRegistered {
+        path: file.to_path_buf(),
+        source: Box::new(e),
+    })
+}
+
+/// A flow that writes a new file from `input` (OCR, extend): opens the register, reads the
+/// input's record, gives `make` the new file's entry of `kind` (code and title inherited, the
+/// input's hash under `from_key`), and registers the file `make` reports having written.
+pub(crate) fn derive_and_register<T>(
+    config: &Config,
+    input: &Path,
+    kind: EntryKind,
+    from_key: &str,
+    make: impl FnOnce(&InputRecord, &mut NewEntry) -> Result<(T, std::path::PathBuf), OfficeError>,
+) -> Result<(T, Registered), OfficeError> {
+    let mut reg = open_register(config)?;
+    let input_rec = InputRecord::read(&reg, input)?;
+    let mut entry = input_rec.derived_entry(kind);
+    entry
+        .extra
+        .insert(from_key.into(), crate::hex(&input_rec.sha256).into());
+    let (made, written) = make(&input_rec, &mut entry)?;
+    let registered = register_output(&mut reg, &written, entry)?;
+    Ok((made, registered))
+}
+
 /// Opens the register and enters one file.
 pub fn register_one(
     config: &Config,
