@@ -93,6 +93,8 @@ pub struct SignedFile {
     /// The signer's certificate could not be checked for revocation before signing (responder
     /// unreachable): signed anyway, and the officer must see why. Vietnamese first.
     pub revocation_warning: Option<String>,
+    /// The PDF/A check of the signed file.
+    pub pdfa: hoso_office::pdfa::PdfaOutcome,
 }
 
 /// One file that could not be signed; its original is untouched and no output exists.
@@ -197,6 +199,7 @@ pub fn sign_ids(
                     qr: s.registered.qr,
                     level: s.level,
                     revocation_warning,
+                    pdfa: s.pdfa,
                 }
             })
             .collect(),

@@ -195,6 +195,7 @@ fn print(b: &Built, json: bool) -> anyhow::Result<ExitCode> {
         "  {} · {} trang/pages · {} tài liệu/documents · {} byte",
         b.pdfa, b.pages, b.documents, b.bytes
     );
+    println!("  PDF/A: {}", b.pdfa_check.line);
     println!("  SHA-256: {}", b.sha256);
     println!(
         "  Mục sổ / register entry: {} · QR: {}",

@@ -46,6 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "  {} · {} trang/pages · {} có lớp chữ/with text layer · {} giữ nguyên/kept as they were",
         report.pdfa, report.pages, report.pages_with_layer, report.pages_kept
     );
+    println!("  PDF/A: {}", report.pdfa_check.line);
     println!("  SHA-256: {}", report.sha256);
     println!(
         "  Mục sổ / register entry: {} · QR: {}",
