@@ -6,7 +6,10 @@
 //! - an `adbe.pkcs7.detached` CMS without signed attributes (OpenSSL `cms -sign -noattr`) is
 //!   verified and reported "not PAdES"; OpenSSL's own `cms -verify` agrees;
 //! - a "detached" CMS that carries the signed bytes encapsulated (`-nodetach`) is refused;
-//! - a PDF with no signature has its own answer and exit code (5).
+//! - a PDF with no signature has its own answer and exit code (5);
+//! - Circular 15/2025/TT-BKHCN: a signature by a 1024-bit RSA key (pyHanko signs it) is intact
+//!   but flagged and untrusted (exit 3), a SHA-1 signature (OpenSSL `cms -sign -md sha1`) is
+//!   invalid with the rule named (exit 1).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,6 +26,12 @@ fn openssl_ok(dir: &Path, args: &[&str]) {
 
 /// A P-256 root and an EdDSA leaf (`ed25519` or `ed448`) it issues, as a PKCS#12 (PIN 1234).
 fn eddsa_pki(dir: &Path, alg: &str) -> (PathBuf, PathBuf) {
+    pki(dir, alg, &["-algorithm", alg])
+}
+
+/// A P-256 root and a leaf named `alg` whose key `openssl genpkey genpkey_args` makes, as a
+/// PKCS#12 (PIN 1234).
+fn pki(dir: &Path, alg: &str, genpkey_args: &[&str]) -> (PathBuf, PathBuf) {
     openssl_ok(
         dir,
         &[
@@ -48,7 +57,10 @@ fn eddsa_pki(dir: &Path, alg: &str) -> (PathBuf, PathBuf) {
         ],
     );
     let key = format!("{alg}.key");
-    openssl_ok(dir, &["genpkey", "-algorithm", alg, "-out", &key]);
+    let mut genpkey = vec!["genpkey"];
+    genpkey.extend_from_slice(genpkey_args);
+    genpkey.extend_from_slice(&["-out", &key]);
+    openssl_ok(dir, &genpkey);
     let csr = format!("{alg}.csr");
     let subj = format!("/C=VN/O=Test EdDSA/CN=Trần Thị Bình ({alg})");
     openssl_ok(
@@ -286,4 +298,75 @@ fn a_pdf_without_signatures_has_its_own_answer() {
     ] {
         assert!(text(&o).contains(line), "--help lists {line}: {}", text(&o));
     }
+}
+
+fn algorithms_check(rep: &serde_json::Value) -> serde_json::Value {
+    check_of(rep, "Algorithms")
+        .first()
+        .map(|c| (*c).clone())
+        .unwrap_or_else(|| panic!("an Algorithms check line: {rep:#}"))
+}
+
+#[test]
+fn a_signature_by_a_1024_bit_key_is_flagged_and_untrusted_never_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let (p12, root) = pki(
+        dir.path(),
+        "rsa1024",
+        &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"],
+    );
+    let input = pdfs::classic(dir.path(), "in.pdf", "Weak key");
+    let signed = dir.path().join("signed.pdf");
+    pyhanko_sign(dir.path(), &input, &p12, &signed);
+    let root_s = root.display().to_string();
+    // pyHanko agrees: intact, but its algorithm policy disallows the key, so not trusted.
+    let (code, out) = pyhanko_validate_with(&signed, &["--trust", &root_s]);
+    assert_ne!(code, 0, "pyhanko: {out}");
+    assert!(out.contains(":INTACT:UNTRUSTED"), "pyhanko: {out}");
+    assert!(out.contains("disallowed algorithm"), "pyhanko: {out}");
+    let (code, rep) = hoso_verify(&signed, &["--trust", &root_s]);
+    assert_eq!(code, 3, "intact but not to be trusted: {rep:#}");
+    assert_eq!(rep["signatures"][0]["verdict"], "Untrusted", "{rep:#}");
+    for kind in ["Integrity", "CmsSignature", "CertificateChain"] {
+        assert!(
+            check_of(&rep, kind).iter().all(|c| c["status"] == "Passed"),
+            "{kind}: {rep:#}"
+        );
+    }
+    let alg = algorithms_check(&rep);
+    assert_eq!(alg["status"], "Failed", "{alg:#}");
+    let d = alg["detail"].as_str().unwrap_or_default();
+    assert!(
+        d.starts_with("khóa RSA 1024 bit quá ngắn: Thông tư 15/2025/TT-BKHCN"),
+        "{d}"
+    );
+    // The human report says it in Vietnamese too.
+    let o = run(Command::new(hoso())
+        .arg("verify")
+        .arg(&signed)
+        .args(["--trust", &root_s]));
+    assert!(
+        text(&o).contains("khóa RSA 1024 bit quá ngắn"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn a_sha1_signature_is_invalid_with_the_rule_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = pdfs::classic(dir.path(), "in.pdf", "SHA-1");
+    let signed = cms_variant(dir.path(), "sha1", &input);
+    // OpenSSL itself made it and still accepts it; the Circular does not.
+    let (code, out) = openssl_cms_verify(dir.path(), &signed);
+    assert_eq!(code, 0, "openssl cms -verify: {out}");
+    let (code, rep) = hoso_verify(&signed, &["--demo"]);
+    assert_eq!(code, 1, "{rep:#}");
+    let alg = algorithms_check(&rep);
+    assert_eq!(alg["status"], "Failed", "{alg:#}");
+    let d = alg["detail"].as_str().unwrap_or_default();
+    assert!(
+        d.starts_with("chữ ký dùng SHA-1: Thông tư 15/2025/TT-BKHCN chỉ cho phép"),
+        "{d}"
+    );
 }

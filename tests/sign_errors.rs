@@ -1,11 +1,51 @@
 //! Refusals: a wrong PIN, an expired or not-yet-valid certificate, a key usage that forbids
-//! signing, a PKCS#12 without a key, and an unreachable TSA each give a clear error (exit 2), no
-//! output file, no temporary file, and an untouched input.
+//! signing, a PKCS#12 without a key, an unreachable TSA, and keys or certificates Circular
+//! 15/2025/TT-BKHCN forbids (RSA 1024, ECDSA P-224, a SHA-1 certificate) each give a clear error
+//! (exit 2), no output file, no temporary file, and an untouched input.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use hoso_e2e::sign_support::{certs, hoso, pdfs, run, text, tsa};
+use hoso_e2e::sign_support::{certs, hoso, openssl, pdfs, run, text, tsa};
+
+/// A self-signed signing certificate OpenSSL makes with `newkey` (`rsa:1024`, `ec` + curve
+/// options) and `digest`, as a PKCS#12 with PIN 1234.
+fn openssl_p12(dir: &Path, newkey: &[&str], digest: &str) -> PathBuf {
+    let ok = |args: &[&str]| {
+        let o = run(Command::new(openssl()).current_dir(dir).args(args));
+        assert!(o.status.success(), "openssl {args:?}: {}", text(&o));
+    };
+    let mut req = vec!["req", "-x509", "-newkey"];
+    req.extend_from_slice(newkey);
+    req.extend_from_slice(&[
+        digest,
+        "-nodes",
+        "-keyout",
+        "weak.key",
+        "-out",
+        "weak.pem",
+        "-days",
+        "30",
+        "-subj",
+        "/C=VN/O=Test/CN=Weak key",
+        "-addext",
+        "keyUsage=critical,digitalSignature,nonRepudiation",
+    ]);
+    ok(&req);
+    ok(&[
+        "pkcs12",
+        "-export",
+        "-inkey",
+        "weak.key",
+        "-in",
+        "weak.pem",
+        "-passout",
+        "pass:1234",
+        "-out",
+        "weak.p12",
+    ]);
+    dir.join("weak.p12")
+}
 
 fn assert_refused(p12: &Path, pin: &str, extra: &[&str], expect_vi: &str) {
     let dir = tempfile::tempdir().unwrap();
@@ -108,5 +148,48 @@ fn tsa_under_an_untrusted_root_is_refused() {
             certs().join("test/other-root-ca.pem").to_str().unwrap(),
         ],
         "Dấu thời gian không hợp lệ",
+    );
+}
+
+#[test]
+fn a_1024_bit_rsa_key_is_refused_naming_its_size_and_the_circular() {
+    let dir = tempfile::tempdir().unwrap();
+    let p12 = openssl_p12(dir.path(), &["rsa:1024"], "-sha256");
+    assert_refused(&p12, "1234", &[], "khóa RSA 1024 bit quá ngắn");
+    assert_refused(
+        &p12,
+        "1234",
+        &[],
+        "Thông tư 15/2025/TT-BKHCN yêu cầu khóa RSA từ 2048 bit",
+    );
+    // PKCS#1 v1.5 on request does not make a short key acceptable.
+    assert_refused(&p12, "1234", &["--rsa-pkcs1"], "khóa RSA 1024 bit quá ngắn");
+}
+
+#[test]
+fn a_p224_key_is_refused_as_too_short_not_as_unsupported() {
+    let dir = tempfile::tempdir().unwrap();
+    let p12 = openssl_p12(
+        dir.path(),
+        &["ec", "-pkeyopt", "ec_paramgen_curve:P-224"],
+        "-sha256",
+    );
+    assert_refused(
+        &p12,
+        "1234",
+        &[],
+        "khóa ECDSA 224 bit quá ngắn: Thông tư 15/2025/TT-BKHCN",
+    );
+}
+
+#[test]
+fn a_certificate_signed_with_sha1_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p12 = openssl_p12(dir.path(), &["rsa:2048"], "-sha1");
+    assert_refused(
+        &p12,
+        "1234",
+        &[],
+        "chứng thư ký dùng SHA-1: Thông tư 15/2025/TT-BKHCN",
     );
 }

@@ -6,9 +6,32 @@ use std::path::Path;
 use std::process::Command;
 
 use hoso_e2e::sign_support::{
-    certs, hoso, hoso_sign, hoso_verify, openssl_cms_verify, pdfs, pdfsig_output, pyhanko_validate,
-    pyhanko_validate_with, qpdf_check, run, text, tsa::TestTsa,
+    certs, hoso, hoso_sign, hoso_verify, openssl_cms_print, openssl_cms_verify, pdfs,
+    pdfsig_output, pin_file, pyhanko_validate, pyhanko_validate_with, qpdf_check, run, text,
+    tsa::TestTsa,
 };
+
+/// OpenSSL's reading of the SignerInfo says RSASSA-PSS with SHA-256, MGF1 with SHA-256 and a
+/// 32-byte (0x20) salt: the parameters Circular 15/2025/TT-BKHCN's default needs.
+fn assert_pss_sha256_salt_32(dir: &Path, signed: &Path) {
+    let p = openssl_cms_print(dir, signed);
+    let at = p
+        .find("algorithm: rsassaPss")
+        .unwrap_or_else(|| panic!("RSASSA-PSS in the SignerInfo: {p}"));
+    let params: Vec<&str> = p[at..].lines().take(16).map(str::trim).collect();
+    let joined = params.join("\n");
+    for want in [":sha256", ":mgf1", "INTEGER           :20"] {
+        assert!(
+            joined.contains(want),
+            "{want} in the PSS parameters: {joined}"
+        );
+    }
+    assert_eq!(
+        joined.matches(":sha256").count(),
+        2,
+        "hash and MGF1 hash: {joined}"
+    );
+}
 
 /// Every outside checker says the last signature is valid and trusted and covers the file.
 fn assert_valid_everywhere(dir: &Path, signed: &Path, signatures: usize) {
@@ -83,23 +106,69 @@ fn rsa_signature_on_classic_table_is_valid_in_every_checker() {
         "earlier bytes are never rewritten"
     );
     assert_valid_everywhere(dir.path(), &out, 1);
+    // Without any flag an RSA key signs RSASSA-PSS (Circular 15/2025/TT-BKHCN).
+    assert_pss_sha256_salt_32(dir.path(), &out);
+    let (_, rep) = hoso_verify(&out, &["--demo"]);
+    let alg = rep["signatures"][0]["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["kind"] == "Algorithms")
+        .cloned()
+        .unwrap_or_else(|| panic!("an Algorithms check: {rep:#}"));
+    assert_eq!(alg["status"], "Passed", "{alg:#}");
+    assert!(
+        alg["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("RSA 2048 bit, RSASSA-PSS")),
+        "{alg:#}"
+    );
     let (_, out) = pyhanko_validate(&out);
     assert!(out.contains("UNTOUCHED"), "whole file covered: {out}");
 }
 
 #[test]
-fn rsa_pss_signature_is_valid_in_every_checker() {
+fn rsa_pkcs1_v1_5_only_on_request_says_why_and_is_valid_in_every_checker() {
     let dir = tempfile::tempdir().unwrap();
-    let input = pdfs::classic(dir.path(), "in.pdf", "PSS");
+    let input = pdfs::classic(dir.path(), "in.pdf", "PKCS1");
     let out = dir.path().join("signed.pdf");
-    hoso_sign(
-        dir.path(),
-        &input,
-        &out,
-        "demo-staff-rsa.p12",
-        &["--rsa-pss"],
+    let o = run(Command::new(hoso())
+        .arg("sign")
+        .arg(&input)
+        .arg("--p12")
+        .arg(certs().join("demo-staff-rsa.p12"))
+        .arg("--pin-file")
+        .arg(pin_file(dir.path()))
+        .arg("--out")
+        .arg(&out)
+        .arg("--register")
+        .arg(dir.path().join("register.sqlite"))
+        .arg("--rsa-pkcs1"));
+    assert!(o.status.success(), "hoso sign --rsa-pkcs1: {}", text(&o));
+    // The flag prints why it is not the default, Vietnamese first.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Thông tư 15/2025/TT-BKHCN quy định RSA dùng RSASSA-PSS")
+            && err.contains("--rsa-pkcs1"),
+        "{err}"
     );
     assert_valid_everywhere(dir.path(), &out, 1);
+    let p = openssl_cms_print(dir.path(), &out);
+    assert!(
+        p.contains("algorithm: rsaEncryption") && !p.contains("rsassaPss"),
+        "{p}"
+    );
+    // Verification says the same: still valid, with a warning naming the Circular.
+    let (_, rep) = hoso_verify(&out, &["--demo"]);
+    let checks = rep["signatures"][0]["checks"].as_array().expect("checks");
+    assert!(
+        checks.iter().any(|c| c["kind"] == "Algorithms"
+            && c["status"] == "Warning"
+            && c["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("PKCS#1 v1.5") && d.contains("15/2025"))),
+        "{rep:#}"
+    );
 }
 
 #[test]
@@ -202,7 +271,8 @@ fn b_t_signature_with_local_tsa_is_valid_and_timestamped() {
         "demo-staff-rsa.p12",
         &["--level", "B-T", "--tsa", &tsa.url, "--demo"],
     );
-    assert!(tsa.served.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    // One request per signature: /Contents is sized from the token budget, not from a probe.
+    assert_eq!(tsa.served.load(std::sync::atomic::Ordering::SeqCst), 1);
     assert_valid_everywhere(dir.path(), &out, 1);
     let (_, rep) = hoso_verify(&out, &["--demo"]);
     assert_eq!(
@@ -249,4 +319,50 @@ fn certification_allows_a_later_approval_signature_with_p2_and_refuses_with_p1()
         .arg(&refused));
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(!refused.exists());
+}
+
+#[test]
+fn a_token_larger_than_its_budget_signs_again_once_and_stays_valid() {
+    use hoso_sign::sign::{sign_pdf, Level, SignOptions};
+    use std::sync::atomic::Ordering;
+    let dir = tempfile::tempdir().unwrap();
+    let tsa = TestTsa::start();
+    let input = pdfs::classic(dir.path(), "in.pdf", "Budget");
+    let out = dir.path().join("signed.pdf");
+    let mut trust = hoso_sign::chain::TrustStore::new();
+    trust
+        .add_file(&certs().join("demo-root-ca.pem"))
+        .expect("demo root");
+    trust.allow_demo();
+    // A budget of 1 124 bytes: the demo TSA's first token (about 2 KiB with its chain) cannot fit.
+    let client = hoso_sign::tsp::TsaClient::new(&tsa.url, trust).with_token_len(100);
+    let signer =
+        hoso_sign::signer::Pkcs12Signer::open(&certs().join("demo-staff-rsa.p12"), "1234", false)
+            .expect("demo p12");
+    let opts = SignOptions {
+        level: Level::BT,
+        ..SignOptions::default()
+    };
+    let done = sign_pdf(&input, &out, &opts, &signer, Some(&client)).expect("signed");
+    assert_eq!(
+        tsa.served.load(Ordering::SeqCst),
+        2,
+        "first token too big, second fits"
+    );
+    assert!(
+        client.token_budget() > 1124,
+        "the budget learnt the token's size"
+    );
+    assert_eq!(done.level, Level::BT);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary file left: {leftovers:?}"
+    );
+    assert_valid_everywhere(dir.path(), &out, 1);
 }

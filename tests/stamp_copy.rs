@@ -1,9 +1,12 @@
 //! Electronic certified copies per Decree 30/2020/NĐ-CP Art. 25–27 and Appendix I part II
 //! (issue 6): `hoso copy` appends the organisation's signature whose appearance is the copy form,
-//! the organisation and the ISO 8601 time at the top right of page 1 (no image), plus a QR mark
-//! in the bottom margin that the register resolves. Earlier signatures stay valid (pdfsig,
-//! pyHanko), the file passes qpdf, a PDF/A input stays PDF/A, copy numbers count up per
-//! organisation and a failed copy uses none.
+//! the organisation and the ISO 8601 time at the top right of page 1 (no image, nothing else).
+//! The QR mark that the register resolves, with a caption in plain Vietnamese, is written into
+//! the page content of the bottom margin in an earlier incremental update, so the signature
+//! covers it (issue 17 point 3); a signed original gets no mark, because new page content would
+//! be a change after its signatures. Earlier signatures stay valid (pdfsig, pyHanko), the file
+//! passes qpdf, a PDF/A input stays PDF/A, copy numbers count up per organisation and a failed
+//! copy uses none.
 //!
 //! The seal signature in the signed letter is made with `demo-staff-p256.p12` standing in for a
 //! second organisation key: poppler 22.12 with NSS reports "Unknown issue with Certificate" for
@@ -145,17 +148,22 @@ fn copy_of_a_signed_letter_keeps_every_signature_and_shows_the_decree_block() {
         "no image at the top right"
     );
 
-    // The QR mark decodes to the register payload of the original, then the copy number.
-    let qr = decode_bottom_qr(&copy_pdf).expect("a readable QR code in the bottom margin");
-    let (payload, qr_number) = qr.split_once('\n').expect("two lines");
-    assert_eq!(qr_number, number);
-    let found = register_lookup(&reg, &["--qr", payload]);
-    assert_eq!(found["verified"], true, "{found:#}");
-    assert_eq!(
-        found["results"][0]["entry"]["sha256"],
-        made["original_sha256"]
+    // The original is signed: a QR mark in its page would be a change after those signatures,
+    // so none is printed, and the outcome says why.
+    assert!(decode_bottom_qr(&copy_pdf).is_none(), "no QR mark");
+    assert!(made["qr_printed"].is_null(), "{made:#}");
+    assert!(
+        made["qr_omitted"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("bản gốc đã có chữ ký số")),
+        "{made:#}"
     );
-    // And the copy itself is registered with its number and the original's hash.
+    assert!(
+        text(&o).contains("Lưu ý / note: bản gốc đã có chữ ký số"),
+        "{}",
+        text(&o)
+    );
+    // The copy itself is registered with its number and the original's hash.
     let entry = register_lookup(&reg, &[copy_pdf.to_str().expect("utf-8")]);
     assert_eq!(entry["verified"], true, "{entry:#}");
     let e = &entry["results"][0]["entry"];
@@ -170,6 +178,102 @@ fn copy_of_a_signed_letter_keeps_every_signature_and_shows_the_decree_block() {
     );
 
     assert_all_signatures_valid(d, &copy_pdf, 3);
+}
+
+/// What pikepdf reads of the copy's page 1 and its one signature widget: the page content holds
+/// the mark's `Do`, the widget's appearance has no XObject (no image, no embedded mark).
+const MARK_AND_WIDGET: &str = r#"import sys, pikepdf
+p = pikepdf.open(sys.argv[1])
+page = p.pages[0]
+contents = page.obj.Contents
+streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+data = b"".join(s.read_bytes() for s in streams)
+assert b"/HosoMark Do" in data, "the mark is painted from the page content"
+xo = page.obj.Resources.XObject
+assert xo.HosoMark.Subtype == "/Form", "the mark is a form XObject"
+widgets = [a for a in page.obj.Annots if a.get("/FT") == "/Sig"]
+assert len(widgets) == 1, "one signature widget"
+ap = widgets[0].AP.N
+res = ap.get("/Resources", pikepdf.Dictionary())
+assert "/XObject" not in res, "no image or form in the signature's appearance"
+body = ap.read_bytes()
+assert b" Do" not in body and b" re" not in body and b"\nre" not in body, "text only"
+assert b"Tf" in body, "the appearance draws text"
+"#;
+
+#[test]
+fn the_qr_mark_is_page_content_covered_by_the_signature_whose_appearance_is_text_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let scan = letter(d, "scan.pdf");
+    let reg = d.join("register.sqlite");
+    let copy_pdf = d.join("copy.pdf");
+    let o = copy(
+        d,
+        &scan,
+        &copy_pdf,
+        &reg,
+        ORG,
+        &["--org-code", "UBND", "--json"],
+    );
+    ok(&o, "hoso copy");
+    let made = json(&o);
+    let number = made["copy_number"].as_str().expect("number").to_owned();
+
+    // The QR code decodes from the rendered page: the original's lookup, then the copy number.
+    let qr = decode_bottom_qr(&copy_pdf).expect("a readable QR code in the bottom margin");
+    let (payload, qr_number) = qr.split_once('\n').expect("two lines");
+    assert_eq!(qr_number, number);
+    assert_eq!(made["qr_printed"].as_str(), Some(qr.as_str()));
+    let found = register_lookup(&reg, &["--qr", payload]);
+    assert_eq!(found["verified"], true, "{found:#}");
+    assert_eq!(
+        found["results"][0]["entry"]["sha256"],
+        made["original_sha256"]
+    );
+    // Its caption is words a citizen follows, with the code to type; never a command line.
+    let caption = text_in(&copy_pdf, 1, 0.0, A4.1 - 25.0 * 72.0 / 25.4, A4.0, 75.0);
+    let flat = caption.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Tra cứu bản sao: quét mã QR hoặc nhập mã"),
+        "{caption}"
+    );
+    assert!(flat.contains(payload), "the code to type: {caption}");
+    assert!(flat.contains(&format!("Bản sao số {number}")), "{caption}");
+    assert!(!flat.contains("hoso ") && !flat.contains("--"), "{caption}");
+
+    // Structure: the page paints the mark; the signature's appearance is the text block alone.
+    hoso_e2e::sign_support::pdfs::pikepdf(MARK_AND_WIDGET, &[&copy_pdf]);
+    // The mark lies in the signed bytes: before the signature's /Contents hole, and the
+    // signature covers the whole file.
+    let bytes = std::fs::read(&copy_pdf).expect("read");
+    let (_, signed) = hoso_e2e::sign_support::extract_cms(&copy_pdf);
+    let mark_at = bytes
+        .windows(12)
+        .position(|w| w == b"/HosoMark Do")
+        .expect("the mark's content stream, uncompressed");
+    let hole = bytes
+        .windows(10)
+        .rposition(|w| w == b"/Contents ")
+        .expect("the signature's /Contents");
+    assert!(mark_at < hole, "the mark precedes the signature dictionary");
+    assert!(
+        signed.windows(12).any(|w| w == b"/HosoMark Do"),
+        "the mark is inside the signed byte range"
+    );
+    let (code, rep) = hoso_e2e::sign_support::hoso_verify(&copy_pdf, &["--demo"]);
+    assert_eq!(code, 4, "{rep:#}");
+    assert_eq!(rep["signatures"][0]["coverage"], "WholeFile", "{rep:#}");
+    assert_eq!(rep["signatures"][0]["modifications"], "None", "{rep:#}");
+    // Three revisions: the original, the mark, the signature.
+    assert_eq!(rep["revisions"], 3, "{rep:#}");
+
+    // At the top right only the Decree's three lines, no image.
+    let t = text_in(&copy_pdf, 1, A4.0 / 2.0, 0.0, A4.0 / 2.0, 70.0);
+    let lines: Vec<&str> = t.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 3, "{t}");
+    assert_eq!(lines[0], "SAO Y");
+    assert_all_signatures_valid(d, &copy_pdf, 1);
 }
 
 #[test]

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use hoso_e2e::sign_support::{
-    extract_cms, hoso, hoso_verify, openssl_cms_verify, pdfs, pdfsig_output, pin_file,
-    pyhanko_validate, run, text,
+    extract_cms, hoso, hoso_verify, openssl_cms_print, openssl_cms_verify, pdfs, pdfsig_output,
+    pin_file, pyhanko_validate, run, text,
 };
 use hoso_e2e::token_support::{softhsm_module, SoftHsm};
 
@@ -85,15 +85,21 @@ fn signed_on_token(hsm: &SoftHsm, extra: &[&str]) -> PathBuf {
 #[test]
 fn rsa_pkcs1_signature_made_on_the_token_is_valid_everywhere() {
     let hsm = SoftHsm::rsa_token("hoso-rsa");
-    let out = signed_on_token(&hsm, &["--token-label", "hoso-rsa"]);
+    let out = signed_on_token(&hsm, &["--token-label", "hoso-rsa", "--rsa-pkcs1"]);
     assert_valid_everywhere(hsm.dir(), &out, Alg::RsaPkcs1);
 }
 
 #[test]
-fn rsa_pss_signature_made_on_the_token_is_valid_everywhere() {
+fn rsa_pss_by_default_on_the_token_is_valid_everywhere() {
+    // No flag: an RSA key on the token signs CKM_RSA_PKCS_PSS (Circular 15/2025/TT-BKHCN).
     let hsm = SoftHsm::rsa_token("hoso-pss");
-    let out = signed_on_token(&hsm, &["--rsa-pss", "--key-label", "staff-rsa"]);
+    let out = signed_on_token(&hsm, &["--key-label", "staff-rsa"]);
     assert_valid_everywhere(hsm.dir(), &out, Alg::RsaPss);
+    let p = openssl_cms_print(hsm.dir(), &out);
+    assert!(
+        p.contains("algorithm: rsassaPss") && p.contains("INTEGER           :20"),
+        "PSS with a 32-byte salt: {p}"
+    );
 }
 
 #[test]
@@ -220,5 +226,6 @@ fn certified_copy_signed_on_the_organisations_token_is_valid_everywhere() {
         summary.to_string().contains("01/SY-UBND"),
         "the first copy number of the year: {summary}"
     );
-    assert_valid_everywhere(hsm.dir(), &copy, Alg::RsaPkcs1);
+    // The organisation's RSA key on the token signs RSASSA-PSS by default too.
+    assert_valid_everywhere(hsm.dir(), &copy, Alg::RsaPss);
 }

@@ -4,17 +4,17 @@
 //! independent verifier accepts with the certificate's key, no longer than `max_signature_len`.
 
 use hoso_e2e::token_support::{softhsm_module, SoftHsm};
-use hoso_sign::signer::{SignatureAlgorithm, Signer};
+use hoso_sign::signer::{RsaPadding, SignatureAlgorithm, Signer};
 use hoso_token::{Login, Module, SlotSelector, TokenError};
 use sha2::{Digest, Sha256};
 
-fn check(module: &Module, token: &str, rsa_pss: bool, expect: SignatureAlgorithm) {
+fn check(module: &Module, token: &str, rsa: RsaPadding, expect: SignatureAlgorithm) {
     let t = module
         .token(&SlotSelector::TokenLabel(token.into()))
         .unwrap_or_else(|e| panic!("token {token}: {e}"));
     assert!(!t.protected_authentication_path());
     let signer = t
-        .login(Login::Pin(String::from("1234").into()), None, rsa_pss)
+        .login(Login::Pin(String::from("1234").into()), None, rsa)
         .unwrap_or_else(|e| panic!("login {token}: {e}"));
     assert_eq!(signer.algorithm(), expect);
     let chain = signer.certificate_chain();
@@ -92,10 +92,25 @@ fn tokens_sign_digests_that_verify_with_their_certificates() {
     check(
         &module,
         "t-rsa",
-        false,
+        RsaPadding::Pkcs1v15,
         SignatureAlgorithm::RsaPkcs1v15Sha256,
     );
-    check(&module, "t-rsa", true, SignatureAlgorithm::RsaPssSha256);
-    check(&module, "t-p256", false, SignatureAlgorithm::EcdsaSha256);
-    check(&module, "t-p384", false, SignatureAlgorithm::EcdsaSha256);
+    check(
+        &module,
+        "t-rsa",
+        RsaPadding::default(),
+        SignatureAlgorithm::RsaPssSha256,
+    );
+    check(
+        &module,
+        "t-p256",
+        RsaPadding::Pkcs1v15,
+        SignatureAlgorithm::EcdsaSha256,
+    );
+    check(
+        &module,
+        "t-p384",
+        RsaPadding::Pss,
+        SignatureAlgorithm::EcdsaSha256,
+    );
 }

@@ -1,20 +1,13 @@
 //! The one error type every command returns. It reaches the page as
 //! `{"kind": "...", "message": "tiếng Việt / English", "problems": [...]}`: `kind` for the code
-//! that reacts to it, `message` (from the library's own bilingual text) for the person.
+//! that reacts to it, `message` for the person. Everything the flows report arrives as one
+//! [`OfficeError`]; the app adds only what the session itself can get wrong.
 
-use std::path::PathBuf;
-
+use hoso_office::OfficeError;
 use serde::ser::SerializeStruct;
 use serde::Serialize;
 
-/// One form field the officer must correct, shown next to that field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldProblem {
-    /// The field's id in the form: `code`, `title`, `end_date`, `doc.1.date`, …
-    pub field: String,
-    /// What is wrong, Vietnamese first.
-    pub message: String,
-}
+pub use hoso_office::form::FieldProblem;
 
 /// Why a command could not do its work.
 #[derive(Debug, thiserror::Error)]
@@ -29,24 +22,13 @@ pub enum AppError {
     #[error("không tạo được ảnh xem trước cho {path}: {reason} / cannot draw a preview")]
     Preview {
         /// The file.
-        path: PathBuf,
+        path: std::path::PathBuf,
         /// The decoder's words.
         reason: String,
     },
     /// The form has fields to correct; nothing was built.
     #[error("hồ sơ còn {} trường cần sửa / {} fields need correcting", .0.len(), .0.len())]
     Invalid(Vec<FieldProblem>),
-    /// The dossier library refused or failed the build.
-    #[error(transparent)]
-    Dossier(#[from] hoso_dossier::DossierError),
-    /// The workspace folder cannot be created or read.
-    #[error("không dùng được thư mục làm việc {path}: {source} / cannot use the workspace folder")]
-    Workspace {
-        /// The folder.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
     /// The page named a document the session does not hold.
     #[error("không tìm thấy tài liệu số {0} trong phiên làm việc / no document with id {0}")]
     UnknownDocument(u64),
@@ -58,66 +40,65 @@ pub enum AppError {
     /// Signing was asked for before the key was unlocked with its PIN.
     #[error("hãy nhập mã PIN để mở khóa ký trước / unlock the signing key with its PIN first")]
     KeyLocked,
-    /// The PIN does not open the key file.
+    /// The PIN does not open the key.
     #[error("Sai mã PIN; chưa ký tệp nào / wrong PIN; nothing was signed")]
     WrongPin,
-    /// The key file cannot be used.
-    #[error("không mở được khóa ký: {0} / cannot open the signing key")]
-    Signer(hoso_sign::signer::SignerError),
     /// No PKCS#11 library is chosen for the token.
     #[error("chưa chọn thư viện PKCS#11 của token (Cài đặt → Thiết bị ký) / no PKCS#11 library is set (Settings)")]
     NoTokenModule,
-    /// The token refused or failed.
-    #[error("{vi}; chưa ký tệp nào / {0}; nothing was signed", vi = .0.vietnamese())]
-    Token(#[from] hoso_token::TokenError),
-    /// The visible signature could not be drawn (image against the Decree's rules, missing glyph).
-    #[error(transparent)]
-    Stamp(#[from] hoso_stamp::StampError),
-    /// A flow (build, sign, copy, extend) stopped; its output does not exist, or says why it
-    /// is not registered.
-    #[error(transparent)]
-    Office(hoso_office::OfficeError),
+    /// A flow stopped (build, sign, copy, check, scan, register, settings check); its output
+    /// does not exist, or says why it is not registered.
+    #[error("{}", office_message(.0))]
+    Office(#[source] OfficeError),
     /// The officer cancelled; nothing was written or registered.
     #[error("đã hủy, không tạo tệp / cancelled, nothing written")]
     Cancelled,
-    /// The scanner refused or failed (the officer's words).
-    #[error("{}", .0.officer_message())]
-    Scan(#[from] hoso_office::scan::ScanError),
     /// A visible signature or a copy needs an image or a name the settings do not have.
     #[error("chưa có {0} trong Cài đặt / {0} is not set in Settings")]
     MissingSetting(&'static str),
-    /// Signing failed; the original is untouched and no output was written.
-    #[error("ký thất bại, không tạo tệp: {0} / signing failed, nothing written")]
-    Sign(#[from] hoso_sign::sign::SignError),
-    /// The file cannot be checked.
-    #[error("không kiểm tra được tệp: {0} / the file cannot be checked")]
-    Verify(#[from] hoso_sign::verify::VerifyError),
-    /// A trusted root in the settings cannot be read.
-    #[error("chứng thư gốc trong cài đặt không dùng được: {0} / a trusted root in the settings cannot be used")]
-    Trust(#[from] hoso_sign::chain::TrustStoreError),
-    /// The register refused or failed.
-    #[error("sổ đăng ký: {0} / register error")]
-    Register(#[from] hoso_register::RegisterError),
-    /// No register exists yet at the configured place.
-    #[error("chưa có sổ đăng ký tại {0} / no register at this path yet")]
-    NoRegister(PathBuf),
-    /// The text is not a hoso QR payload; the source says which part is wrong.
-    #[error("mã QR không đúng dạng HS1:…: {0} / not a hoso QR payload")]
-    BadQr(#[from] hoso_office::register::QrError),
-    /// A file cannot be read.
-    #[error("không đọc được {path}: {source} / cannot read the file")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The OS error.
-        source: std::io::Error,
-    },
     /// The settings file cannot be read or written.
     #[error(transparent)]
     Settings(#[from] hoso_office::config::ConfigError),
     /// A background task stopped without an answer (it panicked).
     #[error("tác vụ nền bị dừng bất thường: {0} / a background task stopped unexpectedly")]
     Background(String),
+}
+
+/// The words the app has always used for these flow errors; the flows' own for the rest.
+fn office_message(e: &OfficeError) -> String {
+    use OfficeError as O;
+    match e {
+        O::Sign(s) => format!("ký thất bại, không tạo tệp: {s} / signing failed, nothing written"),
+        O::Verify { source, .. } => {
+            format!("không kiểm tra được tệp: {source} / the file cannot be checked")
+        }
+        O::Trust(t) => format!(
+            "chứng thư gốc trong cài đặt không dùng được: {t} / a trusted root in the settings \
+             cannot be used"
+        ),
+        O::Register(r) => format!("sổ đăng ký: {r} / register error"),
+        e => e.to_string(),
+    }
+}
+
+/// A stable name for the page's code.
+fn office_kind(e: &OfficeError) -> &'static str {
+    use OfficeError as O;
+    match e {
+        O::Dossier(_) => "dossier",
+        O::Key(_) => "signer",
+        O::Stamp(_) => "stamp",
+        O::Sign(_) => "sign",
+        O::Verify { .. } => "verify",
+        O::Trust(_) => "trust",
+        O::Register(_) => "register",
+        O::NoRegister(_) => "no_register",
+        O::BadQr(_) => "bad_qr",
+        O::Scan(_) => "scan",
+        O::Read { .. } => "read",
+        O::Folder { .. } => "workspace",
+        _ => "office",
+    }
 }
 
 impl AppError {
@@ -128,63 +109,29 @@ impl AppError {
             AppError::NoPreview(_) => "no_preview",
             AppError::Preview { .. } => "preview",
             AppError::Invalid(_) => "invalid",
-            AppError::Dossier(_) => "dossier",
-            AppError::Workspace { .. } => "workspace",
             AppError::Background(_) => "background",
             AppError::UnknownDocument(_) => "unknown_document",
             AppError::NoSigningKey => "no_signing_key",
             AppError::KeyLocked => "key_locked",
             AppError::WrongPin => "wrong_pin",
-            AppError::Signer(_) => "signer",
             AppError::NoTokenModule => "no_token_module",
-            AppError::Stamp(_) => "stamp",
-            AppError::Scan(_) => "scan",
-            AppError::Office(_) => "office",
+            AppError::Office(e) => office_kind(e),
             AppError::Cancelled => "cancelled",
             AppError::MissingSetting(_) => "missing_setting",
-            AppError::Token(_) => "token",
-            AppError::Sign(_) => "sign",
-            AppError::Verify(_) => "verify",
-            AppError::Trust(_) => "trust",
-            AppError::Register(_) => "register",
-            AppError::NoRegister(_) => "no_register",
-            AppError::BadQr(_) => "bad_qr",
-            AppError::Read { .. } => "read",
             AppError::Settings(_) => "settings",
         }
     }
 }
 
-impl From<hoso_sign::signer::SignerError> for AppError {
-    fn from(e: hoso_sign::signer::SignerError) -> Self {
-        match e {
-            hoso_sign::signer::SignerError::WrongPin => AppError::WrongPin,
-            hoso_sign::signer::SignerError::Device(d) => {
-                match d.downcast::<hoso_token::TokenError>() {
-                    Ok(t) => AppError::Token(*t),
-                    Err(d) => AppError::Signer(hoso_sign::signer::SignerError::Device(d)),
-                }
-            }
-            e => AppError::Signer(e),
-        }
-    }
-}
-
-impl From<hoso_office::OfficeError> for AppError {
-    fn from(e: hoso_office::OfficeError) -> Self {
-        use hoso_office::OfficeError as O;
+impl From<OfficeError> for AppError {
+    fn from(e: OfficeError) -> Self {
+        use hoso_office::keys::KeyError as K;
         match e {
             e if e.is_cancelled() => AppError::Cancelled,
-            O::Dossier(d) => AppError::Dossier(d),
-            O::Key(k) => k.into(),
-            O::Sign(s) => AppError::Sign(s),
-            O::Register(r) => AppError::Register(r),
-            O::Trust(t) => AppError::Trust(t),
-            O::Stamp(s) => AppError::Stamp(s),
-            O::MissingSetting(m) => AppError::MissingSetting(m),
-            O::Verify { source, .. } => AppError::Verify(source),
-            O::BadQr(q) => AppError::BadQr(q),
-            O::NoRegister(p) => AppError::NoRegister(p),
+            OfficeError::Key(k) if k.is_wrong_pin() => AppError::WrongPin,
+            OfficeError::Key(K::NotConfigured | K::NoCertificate) => AppError::NoSigningKey,
+            OfficeError::MissingSetting(m) => AppError::MissingSetting(m),
+            OfficeError::Config(c) => AppError::Settings(c),
             e => AppError::Office(e),
         }
     }
@@ -192,12 +139,7 @@ impl From<hoso_office::OfficeError> for AppError {
 
 impl From<hoso_office::keys::KeyError> for AppError {
     fn from(e: hoso_office::keys::KeyError) -> Self {
-        use hoso_office::keys::KeyError as K;
-        match e {
-            K::Signer(s) => s.into(),
-            K::NotConfigured | K::NoCertificate => AppError::NoSigningKey,
-            e => AppError::Office(e.into()),
-        }
+        OfficeError::from(e).into()
     }
 }
 
@@ -218,5 +160,23 @@ impl Serialize for AppError {
             _ => st.serialize_field("problems", none)?,
         }
         st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flow_errors_keep_their_kind_and_the_apps_words() {
+        let e = AppError::from(OfficeError::NoRegister("/tmp/khong-co.sqlite".into()));
+        assert_eq!(e.kind(), "no_register");
+        assert!(e.to_string().starts_with("chưa có sổ đăng ký"), "{e}");
+        let e = AppError::from(OfficeError::Cancelled);
+        assert_eq!(e.kind(), "cancelled");
+        let e = AppError::from(hoso_office::keys::KeyError::NotConfigured);
+        assert_eq!(e.kind(), "no_signing_key");
+        let e = AppError::from(OfficeError::MissingSetting("ảnh con dấu / seal image"));
+        assert_eq!(e.kind(), "missing_setting");
     }
 }

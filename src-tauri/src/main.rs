@@ -55,7 +55,7 @@ struct Args {
 
 /// Process settings read by libraries when they load, before `main` runs: so when one is missing
 /// the app starts itself again with all of them set (the same door as
-/// `hoso_ocr::limit_openmp_threads`, which explains the OpenMP one).
+/// `hoso_office::limit_openmp_threads`, which explains the OpenMP one).
 /// - `OMP_THREAD_LIMIT=1`: one Tesseract engine per core without OpenMP teams on top.
 /// - `MALLOC_ARENA_MAX=2`, `MALLOC_MMAP_THRESHOLD_=4194304`: thumbnails decode whole scans
 ///   (≈ 12 MB each) on the blocking pool's threads; with glibc's defaults each thread gets its own
@@ -124,44 +124,10 @@ fn run(args: Args, started: SystemTime) -> anyhow::Result<()> {
     } else {
         Vec::new()
     };
-    tauri::Builder::default()
+    with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
         .manage(session)
         .manage(office)
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::digitize::pick_files,
-            commands::digitize::list_sources,
-            commands::digitize::remove_sources,
-            commands::digitize::source_preview,
-            commands::digitize::validate_dossier,
-            commands::digitize::build_dossier,
-            commands::cancel_flow,
-            commands::sign::unlock_key,
-            commands::sign::lock_key,
-            commands::sign::pick_pdfs,
-            commands::sign::sign_documents,
-            commands::verify::verify_document,
-            commands::verify::pick_pdf_to_verify,
-            commands::verify::lookup_qr,
-            commands::verify::save_verify_report,
-            commands::register::register_page,
-            commands::register::register_audit,
-            commands::register::register_export,
-            commands::settings::get_settings,
-            commands::settings::save_settings,
-            commands::settings::pick_p12,
-            commands::settings::add_trust_root,
-            commands::settings::set_key_source,
-            commands::settings::token_modules,
-            commands::settings::pick_pkcs11,
-            commands::settings::pick_stamp_image,
-            commands::copy::next_copy_number,
-            commands::copy::make_copies,
-            commands::scan::list_scanners,
-            commands::scan::scan,
-            commands::scan::cancel_scan,
-        ])
         .setup(move |app| {
             match mode {
                 Mode::Officer => open_officer_window(app.handle())?,
@@ -174,6 +140,44 @@ fn run(args: Args, started: SystemTime) -> anyhow::Result<()> {
         })
         .run(tauri::generate_context!())
         .context("không chạy được ứng dụng / the app could not run")
+}
+
+/// Every command the pages may call (each window's capability file grants its share).
+fn with_commands(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<tauri::Wry> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::app_info,
+        commands::digitize::pick_files,
+        commands::digitize::list_sources,
+        commands::digitize::remove_sources,
+        commands::digitize::source_preview,
+        commands::digitize::validate_dossier,
+        commands::digitize::build_dossier,
+        commands::cancel_flow,
+        commands::sign::unlock_key,
+        commands::sign::lock_key,
+        commands::sign::pick_pdfs,
+        commands::sign::sign_documents,
+        commands::verify::verify_document,
+        commands::verify::pick_pdf_to_verify,
+        commands::verify::lookup_qr,
+        commands::verify::save_verify_report,
+        commands::register::register_page,
+        commands::register::register_audit,
+        commands::register::register_export,
+        commands::settings::get_settings,
+        commands::settings::save_settings,
+        commands::settings::pick_p12,
+        commands::settings::add_trust_root,
+        commands::settings::set_key_source,
+        commands::settings::token_modules,
+        commands::settings::pick_pkcs11,
+        commands::settings::pick_stamp_image,
+        commands::copy::next_copy_number,
+        commands::copy::make_copies,
+        commands::scan::list_scanners,
+        commands::scan::scan,
+        commands::scan::cancel_scan,
+    ])
 }
 
 /// Imports files off the main thread and tells the officer's page the new list.

@@ -101,7 +101,7 @@ impl Office {
         let mut cur = lock(&self.config);
         let old = cur.settings.clone();
         cur.save_settings(new.clone(), &self.overrides)?;
-        if old.key_source() != new.key_source() || old.rsa_pss != new.rsa_pss {
+        if old.key_source() != new.key_source() || old.rsa_pkcs1 != new.rsa_pkcs1 {
             *lock(&self.signer) = None;
         }
         Ok(())
@@ -137,11 +137,6 @@ impl Office {
     /// The register file.
     pub fn register_path(&self) -> PathBuf {
         lock(&self.config).register.clone()
-    }
-
-    /// The register, opened for writing as this station (created the first time).
-    pub fn open_register(&self) -> Result<hoso_register::Register, hoso_register::RegisterError> {
-        hoso_office::register::open_register(&self.config())
     }
 
     /// Adds a PDF and returns its record.

@@ -8,15 +8,17 @@ use std::process::Command;
 use std::time::SystemTime;
 
 use hoso_office::config::{Config, Origin, Overrides, SignLevel};
+use hoso_office::register::{Entry, Register};
 use hoso_office::Watch;
-use hoso_register::{Entry, Register};
 
 use crate::commands::copy::{copy_ids, Form};
-use crate::commands::digitize::{build_in, build_request, BuildChoices};
-use crate::commands::sign::{plan, sign_ids, unlock, Visible};
-use crate::form::{DocumentForm, DossierForm};
+use crate::commands::digitize::{build_in, build_request};
+use crate::commands::sign::{plan, sign_ids, unlock};
+use crate::form::{BuildChoices, DossierForm};
 use crate::office::{Office, Settings};
 use crate::state::{Mode, Session};
+use hoso_office::form::DocumentForm;
+use hoso_office::settings::Visible;
 
 const CODE: &str = "000.00.15.H12-261129-0001";
 const TITLE: &str = "Đăng ký khai sinh";
@@ -167,7 +169,7 @@ fn hashes(ws: &Path) -> Vec<[u8; 32]> {
         .expect("workspace")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
-        .map(|p| hoso_register::sha256_file(&p).expect("hash"))
+        .map(|p| hoso_office::register::sha256_file(&p).expect("hash"))
         .collect()
 }
 
@@ -238,7 +240,7 @@ fn cli_verify(ws: &Path, args: &[&std::ffi::OsStr]) -> (i32, serde_json::Value) 
 fn the_app_and_the_cli_give_the_same_verdicts() {
     use crate::commands::verify::{check_document, check_payload};
     use hoso_office::check::Verdict;
-    use hoso_register::{EntryKind, NewEntry};
+    use hoso_office::register::{EntryKind, NewEntry};
 
     let dir = tempfile::tempdir().expect("tempdir");
     let ws = dir.path();

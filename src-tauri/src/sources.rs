@@ -1,12 +1,12 @@
-//! Recognising an imported file: its format by its first bytes (`hoso_dossier::SourceFormat`),
-//! its page count from `hoso-pdf`'s TIFF and PDF readers; and drawing small thumbnails of JPEG and
-//! PNG pages so a 200-page dossier stays light in the web view.
+//! Recognising an imported file (format, pages and size, the way the build reads it:
+//! `hoso_office::build::inspect_source`), and drawing small thumbnails of JPEG and PNG pages so a
+//! 200-page dossier stays light in the web view.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use hoso_dossier::SourceFormat;
+use hoso_office::build::inspect_source;
 use serde::Serialize;
 
 use crate::error::AppError;
@@ -37,34 +37,12 @@ pub struct ImportFailure {
     pub message: String,
 }
 
-/// Sniffs the format and counts the pages (id left 0 for the session to assign).
+/// Recognises the file as the build will read it (hoso-office), id left 0 for the session.
 pub fn inspect(path: &Path) -> Result<Source, ImportFailure> {
-    let fail = |message: String| ImportFailure {
+    let info = inspect_source(path).map_err(|e| ImportFailure {
         path: path.to_path_buf(),
-        message,
-    };
-    let io = |e: std::io::Error| fail(format!("không đọc được / cannot read: {e}"));
-    let file = File::open(path).map_err(io)?;
-    let bytes = file.metadata().map_err(io)?.len();
-    let mut head = Vec::with_capacity(1024);
-    file.take(1024).read_to_end(&mut head).map_err(io)?;
-    let format = SourceFormat::sniff(&head).ok_or_else(|| {
-        fail("không phải JPEG, PNG, TIFF hay PDF / not a JPEG, PNG, TIFF or PDF file".into())
+        message: e.to_string(),
     })?;
-    let pdf_err = |e: hoso_pdf::InputError| fail(e.to_string());
-    let pages = match format {
-        SourceFormat::Jpeg | SourceFormat::Png => 1,
-        SourceFormat::Tiff => {
-            hoso_pdf::tiff::TiffPages::count(BufReader::new(File::open(path).map_err(io)?))
-                .map_err(pdf_err)?
-        }
-        SourceFormat::Pdf => {
-            let data = std::fs::read(path).map_err(io)?;
-            hoso_pdf::import::PdfImporter::load(&data)
-                .map_err(pdf_err)?
-                .page_count()
-        }
-    };
     Ok(Source {
         id: 0,
         name: path
@@ -72,9 +50,9 @@ pub fn inspect(path: &Path) -> Result<Source, ImportFailure> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
         path: path.to_path_buf(),
-        format: format.name(),
-        pages,
-        bytes,
+        format: info.format.name(),
+        pages: info.pages,
+        bytes: info.bytes,
     })
 }
 
@@ -167,6 +145,10 @@ mod tests {
         std::fs::write(&p, "không phải ảnh").unwrap();
         let f = inspect(&p).unwrap_err();
         assert!(f.message.contains("JPEG"), "{}", f.message);
+        let empty = dir.path().join("rong.jpg");
+        std::fs::write(&empty, "").unwrap();
+        let f = inspect(&empty).unwrap_err();
+        assert!(f.message.contains("tệp rỗng"), "{}", f.message);
     }
 
     #[test]

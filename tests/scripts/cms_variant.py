@@ -1,7 +1,8 @@
 """Signs a PDF with an adbe.pkcs7.detached signature whose CMS OpenSSL makes in a form hoso must
-judge (issue 14 point 2): `noattr` (no signed attributes, legal for adbe.pkcs7.detached) or
+judge (issue 14 point 2): `noattr` (no signed attributes, legal for adbe.pkcs7.detached),
 `encap` (the signed bytes also encapsulated inside the CMS, which a detached signature must not
-carry).
+carry) or `sha1` (signed attributes digested with SHA-1, which Circular 15/2025/TT-BKHCN
+forbids).
 
 pyHanko prepares the signature field and /ByteRange (its interrupted-signing API), OpenSSL
 signs the exact signed bytes, pyHanko writes the CMS into /Contents.
@@ -40,13 +41,16 @@ async def main(mode, inp, out, cert, key, chain, openssl):
             signed = Path(d) / "signed.bin"
             signed.write_bytes(data)
             cms = Path(d) / "sig.p7s"
-            args = [openssl, "cms", "-sign", "-binary", "-outform", "DER", "-md", "sha256",
+            md = "sha1" if mode == "sha1" else "sha256"
+            args = [openssl, "cms", "-sign", "-binary", "-outform", "DER", "-md", md,
                     "-in", str(signed), "-signer", cert, "-inkey", key, "-certfile", chain,
                     "-out", str(cms)]
             if mode == "noattr":
                 args.append("-noattr")
             elif mode == "encap":
                 args.append("-nodetach")
+            elif mode == "sha1":
+                pass
             else:
                 raise SystemExit(f"unknown mode {mode}")
             subprocess.run(args, check=True)

@@ -53,11 +53,21 @@ pub fn copy_and_look_up(
         "Bản sao điện tử / certified copy: {} — Số: {number}",
         copy.display()
     );
-    println!("Mã QR in ở lề dưới trang 1 / QR in the bottom margin of page 1:");
-    for line in qr.lines() {
-        println!("  {line}");
-    }
-    let payload = qr.lines().next().unwrap_or_default();
+    // A signed original gets no QR in its page (it would be a change after its signatures);
+    // the copy's own lookup payload is then what is handed out.
+    let payload = match qr.lines().next() {
+        Some(p) => {
+            println!("Mã QR in ở lề dưới trang 1 / QR in the bottom margin of page 1:");
+            for line in qr.lines() {
+                println!("  {line}");
+            }
+            p
+        }
+        None => {
+            println!("{}", made["qr_omitted"].as_str().unwrap_or_default());
+            made["copy_lookup"].as_str().unwrap_or_default()
+        }
+    };
     println!();
     println!("Tra cứu mã QR (ki-ốt) / looking the QR up, as a kiosk would:");
     env::run_tool(

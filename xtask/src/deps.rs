@@ -5,8 +5,14 @@
 
 /// Debian packages the build itself needs (`cargo xtask demo` installs these too).
 pub const BUILD_APT: &[(&str, &str)] = &[
-    ("pkg-config", "finds libtesseract for hoso-ocr"),
-    ("libtesseract-dev", "Tesseract's C API, linked by hoso-ocr"),
+    (
+        "pkg-config",
+        "finds system libraries for -sys crates (GTK/WebKit of the app)",
+    ),
+    (
+        "libtesseract5",
+        "Tesseract's C library, loaded at run time by hoso-ocr (only OCR needs it)",
+    ),
     ("tesseract-ocr", "Tesseract engine data (osd, eng)"),
     ("tesseract-ocr-vie", "Vietnamese OCR model"),
     (

@@ -309,6 +309,28 @@ fn plan_source(path: &Path) -> Result<PlannedSource, DossierError> {
     })
 }
 
+/// A source file as the build will read it: its format, pages and size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceInfo {
+    /// By its first bytes.
+    pub format: SourceFormat,
+    /// Pages in the file (1 for JPEG and PNG).
+    pub pages: u32,
+    /// Size in bytes.
+    pub bytes: u64,
+}
+
+/// Recognises `path` the way [`build_dossier`] will (format by its first bytes, pages from the
+/// TIFF and PDF readers), so a shell can refuse a file at import with the build's own words.
+pub fn inspect_source(path: &Path) -> Result<SourceInfo, DossierError> {
+    let p = plan_source(path)?;
+    Ok(SourceInfo {
+        format: p.format,
+        pages: p.pages,
+        bytes: p.bytes,
+    })
+}
+
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {

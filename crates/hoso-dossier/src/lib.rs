@@ -42,8 +42,8 @@ mod reocr;
 mod search;
 
 pub use build::{
-    build_dossier, validate, vietnam_now, BuildEvent, BuildOptions, BuildReport, BuildWarning,
-    DocumentSpec, DossierSpec, SourceFormat, MIN_ARCHIVAL_DPI,
+    build_dossier, inspect_source, validate, vietnam_now, BuildEvent, BuildOptions, BuildReport,
+    BuildWarning, DocumentSpec, DossierSpec, SourceFormat, SourceInfo, MIN_ARCHIVAL_DPI,
 };
 pub use code::{CodeError, DossierCode};
 pub use error::DossierError;

@@ -25,6 +25,15 @@ pub fn find_tessdata(langs: &str) -> Result<PathBuf, OcrError> {
         dirs.push(p);
     }
     dirs.extend(TESSDATA_DIRS.iter().map(PathBuf::from));
+    // The Windows installer keeps its data beside the library.
+    #[cfg(windows)]
+    for var in ["ProgramFiles", "ProgramFiles(x86)", "LOCALAPPDATA"] {
+        if let Some(p) = std::env::var_os(var) {
+            let p = PathBuf::from(p);
+            dirs.push(p.join("Tesseract-OCR").join("tessdata"));
+            dirs.push(p.join("Programs").join("Tesseract-OCR").join("tessdata"));
+        }
+    }
     let wanted: Vec<&str> = langs.split('+').filter(|l| !l.is_empty()).collect();
     if wanted.is_empty()
         || wanted
@@ -58,6 +67,7 @@ pub fn find_tessdata(langs: &str) -> Result<PathBuf, OcrError> {
 /// One Tesseract engine. Not `Sync`: use one per worker thread.
 pub struct Engine {
     api: NonNull<ffi::TessBaseAPI>,
+    lib: &'static ffi::Api,
 }
 
 // SAFETY: a TessBaseAPI may move between threads as long as only one uses it at a time, which
@@ -70,26 +80,29 @@ impl Engine {
         let datapath = CString::new(tessdata.as_os_str().as_encoded_bytes())
             .map_err(|_| OcrError::BadLanguage(langs.to_owned()))?;
         let lang = CString::new(langs).map_err(|_| OcrError::BadLanguage(langs.to_owned()))?;
+        let lib = ffi::api()?;
         // SAFETY: TessBaseAPICreate has no preconditions; a null return is handled.
-        let api = NonNull::new(unsafe { ffi::TessBaseAPICreate() })
+        let api = NonNull::new(unsafe { (lib.TessBaseAPICreate)() })
             .ok_or(OcrError::Init(langs.to_owned()))?;
-        let engine = Self { api };
+        let engine = Self { api, lib };
         // SAFETY: api is a live handle; both strings are NUL-terminated and outlive the call.
-        let rc =
-            unsafe { ffi::TessBaseAPIInit3(engine.api.as_ptr(), datapath.as_ptr(), lang.as_ptr()) };
+        let rc = unsafe {
+            (lib.TessBaseAPIInit3)(engine.api.as_ptr(), datapath.as_ptr(), lang.as_ptr())
+        };
         if rc != 0 {
             return Err(OcrError::Init(langs.to_owned()));
         }
         engine.set_variable("debug_file", "/dev/null");
         // SAFETY: api is live and initialised.
-        unsafe { ffi::TessBaseAPISetPageSegMode(engine.api.as_ptr(), ffi::PSM_AUTO) };
+        unsafe { (lib.TessBaseAPISetPageSegMode)(engine.api.as_ptr(), ffi::PSM_AUTO) };
         Ok(engine)
     }
 
     fn set_variable(&self, name: &str, value: &str) {
+        let lib = self.lib;
         if let (Ok(n), Ok(v)) = (CString::new(name), CString::new(value)) {
             // SAFETY: api is live; strings are NUL-terminated and outlive the call.
-            unsafe { ffi::TessBaseAPISetVariable(self.api.as_ptr(), n.as_ptr(), v.as_ptr()) };
+            unsafe { (lib.TessBaseAPISetVariable)(self.api.as_ptr(), n.as_ptr(), v.as_ptr()) };
         }
     }
 
@@ -118,62 +131,62 @@ impl Engine {
         {
             return Err(OcrError::BadImage);
         }
-        let api = self.api.as_ptr();
+        let (api, lib) = (self.api.as_ptr(), self.lib);
         let dpi = dpi.clamp(70, 2400);
         // SAFETY: pixels holds width × height bytes (checked above) and stays borrowed, unchanged,
         // until TessBaseAPIClear below; Tesseract copies nothing it keeps past Clear.
         unsafe {
-            ffi::TessBaseAPISetImage(api, image.pixels.as_ptr(), w as i32, h as i32, 1, w as i32);
-            ffi::TessBaseAPISetSourceResolution(api, dpi as i32);
+            (lib.TessBaseAPISetImage)(api, image.pixels.as_ptr(), w as i32, h as i32, 1, w as i32);
+            (lib.TessBaseAPISetSourceResolution)(api, dpi as i32);
         }
         // SAFETY: an image is set; a null monitor is allowed.
-        let rc = unsafe { ffi::TessBaseAPIRecognize(api, std::ptr::null_mut()) };
+        let rc = unsafe { (lib.TessBaseAPIRecognize)(api, std::ptr::null_mut()) };
         let lines = if rc == 0 {
             Ok(self.read_lines(dpi))
         } else {
             Err(OcrError::Recognize)
         };
         // SAFETY: api is live; Clear drops the image and results.
-        unsafe { ffi::TessBaseAPIClear(api) };
+        unsafe { (lib.TessBaseAPIClear)(api) };
         lines
     }
 
     /// Walks the results word by word, opening a new line whenever the iterator stands at the
     /// beginning of one (the order of Tesseract's own text output).
     fn read_lines(&mut self, dpi: u32) -> Vec<TextLine> {
-        let api = self.api.as_ptr();
+        let (api, lib) = (self.api.as_ptr(), self.lib);
         // SAFETY: Recognize succeeded; the iterator is owned here and deleted below.
-        let Some(it) = NonNull::new(unsafe { ffi::TessBaseAPIGetIterator(api) }) else {
+        let Some(it) = NonNull::new(unsafe { (lib.TessBaseAPIGetIterator)(api) }) else {
             return Vec::new();
         };
         let mut lines: Vec<TextLine> = Vec::new();
         loop {
             // SAFETY: the page-iterator view of a live result iterator, valid while `it` is.
-            let page = unsafe { ffi::TessResultIteratorGetPageIteratorConst(it.as_ptr()) };
+            let page = unsafe { (lib.TessResultIteratorGetPageIteratorConst)(it.as_ptr()) };
             // SAFETY: page is live.
             let line_start =
-                unsafe { ffi::TessPageIteratorIsAtBeginningOf(page, ffi::RIL_TEXTLINE) } != 0;
+                unsafe { (lib.TessPageIteratorIsAtBeginningOf)(page, ffi::RIL_TEXTLINE) } != 0;
             if line_start || lines.is_empty() {
                 // SAFETY: it and page are live and positioned on a word of this line.
-                let line = unsafe { line_at(it.as_ptr(), page, dpi) };
+                let line = unsafe { line_at(lib, it.as_ptr(), page, dpi) };
                 if lines.last().is_some_and(|l| l.words.is_empty()) {
                     lines.pop();
                 }
                 lines.push(line);
             }
             // SAFETY: it is live and positioned on a word.
-            if let Some(word) = unsafe { word_at(it.as_ptr(), page) } {
+            if let Some(word) = unsafe { word_at(lib, it.as_ptr(), page) } {
                 if let Some(line) = lines.last_mut() {
                     line.words.push(word);
                 }
             }
             // SAFETY: it is live; Next returns 0 at the end.
-            if unsafe { ffi::TessResultIteratorNext(it.as_ptr(), ffi::RIL_WORD) } == 0 {
+            if unsafe { (lib.TessResultIteratorNext)(it.as_ptr(), ffi::RIL_WORD) } == 0 {
                 break;
             }
         }
         // SAFETY: it was created by GetIterator and is deleted once.
-        unsafe { ffi::TessResultIteratorDelete(it.as_ptr()) };
+        unsafe { (lib.TessResultIteratorDelete)(it.as_ptr()) };
         lines.retain(|l| !l.words.is_empty());
         lines
     }
@@ -184,6 +197,7 @@ impl Engine {
 /// # Safety
 /// `it` must be a live result iterator positioned on a word and `page` its page-iterator view.
 unsafe fn line_at(
+    lib: &ffi::Api,
     it: *const ffi::TessResultIterator,
     page: *const ffi::TessPageIterator,
     dpi: u32,
@@ -191,12 +205,12 @@ unsafe fn line_at(
     let (mut l, mut t, mut r, mut b) = (0, 0, 0, 0);
     // SAFETY: the caller's contract; the out-pointers are valid locals.
     let has_box = unsafe {
-        ffi::TessPageIteratorBoundingBox(page, ffi::RIL_TEXTLINE, &mut l, &mut t, &mut r, &mut b)
+        (lib.TessPageIteratorBoundingBox)(page, ffi::RIL_TEXTLINE, &mut l, &mut t, &mut r, &mut b)
     } != 0;
     let (mut x1, mut y1, mut x2, mut y2) = (0, 0, 0, 0);
     // SAFETY: as above.
     let has_baseline = unsafe {
-        ffi::TessPageIteratorBaseline(page, ffi::RIL_TEXTLINE, &mut x1, &mut y1, &mut x2, &mut y2)
+        (lib.TessPageIteratorBaseline)(page, ffi::RIL_TEXTLINE, &mut x1, &mut y1, &mut x2, &mut y2)
     } != 0;
     let mut flags = [0; 6];
     let (mut pointsize, mut font_id) = (0, 0);
@@ -204,7 +218,7 @@ unsafe fn line_at(
     // Tesseract and is not kept.
     unsafe {
         let [bold, italic, underlined, monospace, serif, smallcaps] = &mut flags;
-        ffi::TessResultIteratorWordFontAttributes(
+        (lib.TessResultIteratorWordFontAttributes)(
             it,
             bold,
             italic,
@@ -254,11 +268,12 @@ unsafe fn line_at(
 /// # Safety
 /// `it` must be a live result iterator positioned on a word and `page` its page-iterator view.
 unsafe fn word_at(
+    lib: &ffi::Api,
     it: *const ffi::TessResultIterator,
     page: *const ffi::TessPageIterator,
 ) -> Option<Word> {
     // SAFETY: the caller's contract; text is freed with TessDeleteText below.
-    let text_ptr = unsafe { ffi::TessResultIteratorGetUTF8Text(it, ffi::RIL_WORD) };
+    let text_ptr = unsafe { (lib.TessResultIteratorGetUTF8Text)(it, ffi::RIL_WORD) };
     if text_ptr.is_null() {
         return None;
     }
@@ -268,14 +283,14 @@ unsafe fn word_at(
         .trim()
         .to_owned();
     // SAFETY: text_ptr came from Tesseract and is freed once.
-    unsafe { ffi::TessDeleteText(text_ptr) };
+    unsafe { (lib.TessDeleteText)(text_ptr) };
     let (mut l, mut t, mut r, mut b) = (0, 0, 0, 0);
     // SAFETY: the caller's contract; out-pointers are valid locals.
     let has_box = unsafe {
-        ffi::TessPageIteratorBoundingBox(page, ffi::RIL_WORD, &mut l, &mut t, &mut r, &mut b)
+        (lib.TessPageIteratorBoundingBox)(page, ffi::RIL_WORD, &mut l, &mut t, &mut r, &mut b)
     };
     // SAFETY: as above.
-    let confidence = unsafe { ffi::TessResultIteratorConfidence(it, ffi::RIL_WORD) };
+    let confidence = unsafe { (lib.TessResultIteratorConfidence)(it, ffi::RIL_WORD) };
     (has_box != 0 && !text.is_empty() && r > l && b > t && l >= 0 && t >= 0).then_some(Word {
         text,
         left: l as u32,
@@ -288,10 +303,11 @@ unsafe fn word_at(
 
 impl Drop for Engine {
     fn drop(&mut self) {
+        let lib = self.lib;
         // SAFETY: api is live and dropped once; End before Delete as the C API asks.
         unsafe {
-            ffi::TessBaseAPIEnd(self.api.as_ptr());
-            ffi::TessBaseAPIDelete(self.api.as_ptr());
+            (lib.TessBaseAPIEnd)(self.api.as_ptr());
+            (lib.TessBaseAPIDelete)(self.api.as_ptr());
         }
     }
 }

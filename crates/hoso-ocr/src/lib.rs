@@ -104,9 +104,21 @@ pub enum OcrError {
     /// The image has no pixels or fewer bytes than its size.
     #[error("ảnh trang rỗng hoặc sai kích thước / empty or inconsistent page image")]
     BadImage,
+    /// No Tesseract library could be loaded.
+    #[error("chưa cài Tesseract OCR (đã tìm: {looked}). Linux: `sudo apt-get install -y libtesseract5 tesseract-ocr-vie`; Windows: cài Tesseract (bản của UB Mannheim) vào C:\\Program Files\\Tesseract-OCR kèm dữ liệu tiếng Việt, hoặc đặt HOSO_TESSERACT là đường dẫn tới thư viện. Mọi việc khác vẫn làm được khi không có OCR / Tesseract OCR is not installed (looked for: {looked}). Linux: `sudo apt-get install -y libtesseract5 tesseract-ocr-vie`; Windows: install Tesseract (UB Mannheim build) into C:\\Program Files\\Tesseract-OCR with Vietnamese data, or set HOSO_TESSERACT to the library's path. Everything else works without OCR")]
+    NotInstalled {
+        /// The first names and paths tried, and why a found library was refused.
+        looked: String,
+    },
     /// Recognition failed.
     #[error("Tesseract không nhận dạng được trang / Tesseract could not recognise the page")]
     Recognize,
+}
+
+/// Whether OCR can run here: Tesseract's library loads (see [`OcrError::NotInstalled`] for what
+/// is looked for). The language data is checked by [`find_tessdata`].
+pub fn available() -> Result<(), OcrError> {
+    ffi::api().map(|_| ())
 }
 
 /// Tesseract (Debian's build) parallelises with OpenMP inside each engine, with explicit team

@@ -7,7 +7,7 @@ use hoso_dossier::{BuildOptions, OcrOptions};
 
 pub use hoso_dossier::{
     AccessRegime, DocumentMetadata, DocumentSpec, DossierMetadata, DossierSpec, MetadataError,
-    Retention,
+    Retention, SourceFormat, SourceInfo,
 };
 use hoso_register::{EntryKind, NewEntry};
 use serde::Serialize;
@@ -92,6 +92,12 @@ pub fn free_name(dir: &std::path::Path, stem: &str) -> PathBuf {
         .map(|n| dir.join(format!("{stem}-{n}.pdf")))
         .find(|p| !p.exists())
         .unwrap_or(first)
+}
+
+/// Recognises a page file the way [`build`] will read it (format, pages, size), so a shell can
+/// refuse it when it is imported, with the build's own words.
+pub fn inspect_source(path: &std::path::Path) -> Result<SourceInfo, OfficeError> {
+    Ok(hoso_dossier::inspect_source(path)?)
 }
 
 /// Builds the dossier and enters it in the register (kind `dossier`, with its code and title).

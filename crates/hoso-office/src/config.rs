@@ -113,8 +113,10 @@ pub struct Settings {
     pub token_label: Option<String>,
     /// The key (or certificate) label on the token.
     pub key_label: Option<String>,
-    /// RSASSA-PSS for RSA keys (Circular 15/2025).
-    pub rsa_pss: bool,
+    /// RSA keys sign with PKCS#1 v1.5 instead of RSASSA-PSS (Circular 15/2025/TT-BKHCN names
+    /// PSS, the default; this is for receivers or tokens that cannot handle it). An older file's
+    /// `rsa_pss` is ignored: PSS is what it asked for and what is done now.
+    pub rsa_pkcs1: bool,
     /// RFC 3161 timestamp server.
     pub tsa: Option<String>,
     /// PAdES level; B-T with a TSA, else B-B, when unset.
@@ -231,6 +233,15 @@ impl Settings {
         }
     }
 
+    /// How RSA keys sign: RSASSA-PSS unless the settings ask for PKCS#1 v1.5.
+    pub fn rsa_padding(&self) -> hoso_sign::signer::RsaPadding {
+        if self.rsa_pkcs1 {
+            hoso_sign::signer::RsaPadding::Pkcs1v15
+        } else {
+            hoso_sign::signer::RsaPadding::Pss
+        }
+    }
+
     /// The level in use: the configured one, else B-T with a TSA, else B-B.
     pub fn sign_level(&self) -> SignLevel {
         self.level.unwrap_or(if self.tsa().is_some() {
@@ -266,7 +277,7 @@ impl Settings {
         "slot",
         "token_label",
         "key_label",
-        "rsa_pss",
+        "rsa_pkcs1",
         "signature_image",
         "seal_image",
     ];
@@ -319,7 +330,7 @@ impl Settings {
             }
             "token_label" => self.token_label = opt_text(),
             "key_label" => self.key_label = opt_text(),
-            "rsa_pss" => self.rsa_pss = flag()?,
+            "rsa_pkcs1" => self.rsa_pkcs1 = flag()?,
             "signature_image" => self.signature_image = opt_path(),
             "seal_image" => self.seal_image = opt_path(),
             _ => return Err(ConfigError::UnknownKey(key.to_owned())),
@@ -354,6 +365,19 @@ pub enum Origin {
     Default,
     /// The CLI's register from before the shared settings (`<data dir>/hoso/register.sqlite`).
     Legacy,
+}
+
+impl Origin {
+    /// Its name, as `hoso config show` prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Flag => "flag",
+            Origin::Env => "env",
+            Origin::File => "file",
+            Origin::Default => "default",
+            Origin::Legacy => "legacy",
+        }
+    }
 }
 
 /// What a shell knows before resolving: its flags (all optional).
@@ -413,6 +437,56 @@ pub fn default_workspace() -> PathBuf {
 }
 
 impl Config {
+    /// The configuration in use, one labelled value per line (label Vietnamese / English),
+    /// with where each resolved value came from: what `hoso config show` prints.
+    pub fn summary(&self) -> Vec<(&'static str, String)> {
+        let from = |p: &Path, o: Origin| format!("{} ({})", p.display(), o.name());
+        let s = &self.settings;
+        let key = s
+            .key_source()
+            .and_then(|k| serde_json::to_string(&k).ok())
+            .unwrap_or_else(|| "—".into());
+        let pss = if s.rsa_pkcs1 {
+            " (RSA PKCS#1 v1.5)"
+        } else {
+            " (RSA: RSASSA-PSS)"
+        };
+        let mut trust: Vec<String> = s.trust.iter().map(|p| p.display().to_string()).collect();
+        if trust.is_empty() {
+            trust.push("—".into());
+        }
+        let demo = if s.demo_trust { " + DEMO" } else { "" };
+        vec![
+            (
+                "Tệp cài đặt / settings file",
+                self.settings_path.display().to_string(),
+            ),
+            (
+                "Thư mục làm việc / workspace",
+                from(&self.workspace, self.workspace_from),
+            ),
+            (
+                "Sổ đăng ký / register",
+                from(&self.register, self.register_from),
+            ),
+            (
+                "Trạm / station",
+                format!("{} ({})", self.station, self.station_from.name()),
+            ),
+            ("Khóa ký / key", format!("{key}{pss}")),
+            ("Mức ký / level", s.sign_level().name().to_owned()),
+            ("TSA", s.tsa().unwrap_or("—").to_owned()),
+            (
+                "Gốc tin cậy / trust roots",
+                format!("{}{demo}", trust.join(", ")),
+            ),
+            (
+                "Cơ quan / office",
+                format!("{} ({})", s.office, s.copy_org_code()),
+            ),
+        ]
+    }
+
     /// Resolves everything in the order of the table at the top of this module.
     pub fn resolve(o: &Overrides) -> Result<Self, ConfigError> {
         let (workspace, workspace_from) = match (&o.workspace, env_nonempty("HOSO_WORKSPACE")) {
@@ -507,6 +581,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_summary_says_where_each_value_came_from() {
+        let o = Overrides {
+            workspace: Some("/ws".into()),
+            register: Some("/ws/so.sqlite".into()),
+            station: None,
+        };
+        let settings = Settings {
+            demo_trust: true,
+            office: "Ủy ban nhân dân phường Sông Cầu".into(),
+            station: "quay-2".into(),
+            ..Settings::default()
+        };
+        let c = Config::from_parts(
+            &o,
+            "/ws".into(),
+            Origin::Flag,
+            "/ws/s.json".into(),
+            settings,
+        );
+        let lines: Vec<String> = c
+            .summary()
+            .into_iter()
+            .map(|(l, v)| format!("{l}: {v}"))
+            .collect();
+        assert!(lines.contains(&"Sổ đăng ký / register: /ws/so.sqlite (flag)".to_owned()));
+        assert!(
+            lines.contains(&"Trạm / station: quay-2 (file)".to_owned()),
+            "{lines:#?}"
+        );
+        assert!(lines.contains(&"Gốc tin cậy / trust roots: — + DEMO".to_owned()));
+        assert!(lines
+            .contains(&"Cơ quan / office: Ủy ban nhân dân phường Sông Cầu (UBNDPSC)".to_owned()));
+    }
+
+    #[test]
     fn an_older_app_settings_file_loads_with_defaults_for_new_fields() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(SETTINGS_FILE);
@@ -522,6 +631,11 @@ mod tests {
         assert_eq!(s.level, None);
         assert_eq!(s.sign_level(), SignLevel::BT, "a TSA means B-T by default");
         assert_eq!(s.key_source(), Some(KeySource::Pkcs12("/k.p12".into())));
+        assert_eq!(
+            s.rsa_padding(),
+            hoso_sign::signer::RsaPadding::Pss,
+            "RSA signs RSASSA-PSS unless the file asks for PKCS#1 v1.5"
+        );
     }
 
     #[test]

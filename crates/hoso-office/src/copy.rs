@@ -1,7 +1,10 @@
 //! Electronic certified copies ("sao y", "sao lục", "trích sao") per Decree 30/2020/NĐ-CP
-//! Art. 25–27 and Appendix I part II: the original's bytes plus an incremental update carrying
-//! the organisation's signature, whose appearance is the prescribed text at the top right of
-//! page 1 (no image), and — outside that block — a QR verification mark. The copy number comes
+//! Art. 25–27 and Appendix I part II: the original's bytes, then an incremental update writing
+//! hoso's QR verification mark and its caption into the content of page 1, then one carrying the
+//! organisation's signature, whose appearance is the prescribed text alone at the top right of
+//! page 1 (no image). The mark is written before signing so the signature covers it; it is
+//! left out when the original is already signed, because new page content after a signature is
+//! a change to signed content that every validator reports against that signature. The copy number comes
 //! from the register in the same transaction that records the copy; if signing or writing
 //! fails, the number is given back and no file is left. hoso-stamp draws the block and the QR
 //! mark, hoso-sign signs, hoso-register numbers and records: this flow ties them together for
@@ -18,7 +21,7 @@ use serde::Serialize;
 
 use hoso_stamp::locate::PdfPages;
 use hoso_stamp::visible::widget;
-use hoso_stamp::{decree, Appearance, StampError};
+use hoso_stamp::{decree, StampError};
 
 pub use hoso_stamp::CopyKind;
 
@@ -58,6 +61,9 @@ pub struct CopyOutcome {
     pub original_seq: u64,
     /// The QR mark's text (the original's lookup payload, then the copy number), if printed.
     pub qr_printed: Option<String>,
+    /// Why no QR mark was printed although one was asked for, Vietnamese first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qr_omitted: Option<String>,
     /// The copy's own register lookup payload.
     pub copy_lookup: String,
     /// The time printed on the copy, ISO 8601 +07:00.
@@ -90,6 +96,9 @@ pub enum CopyError {
     /// The register refused or failed.
     #[error("sổ đăng ký / register: {0}")]
     Register(#[from] hoso_register::RegisterError),
+    /// Writing the QR mark into the page failed; the number was given back.
+    #[error("ghi mã QR vào bản sao thất bại, số bản sao không bị dùng / writing the QR mark failed, the copy number was not used: {0}")]
+    Mark(#[source] StampError),
     /// Signing failed; the number was given back.
     #[error("ký bản sao thất bại, số bản sao không bị dùng / signing the copy failed, the copy number was not used: {0}")]
     Sign(#[from] SignError),
@@ -162,6 +171,23 @@ fn partial_path(out: &Path) -> PathBuf {
     out.with_file_name(name)
 }
 
+/// Why a copy of a signed original carries no QR mark.
+pub const QR_OMITTED_SIGNED: &str = "bản gốc đã có chữ ký số: thêm mã QR vào nội dung trang sẽ \
+    làm các chữ ký đó báo \"bị thay đổi sau khi ký\", nên bản sao không in mã QR; tra cứu bằng \
+    chính tệp bản sao / the original is already signed: writing a QR code into its page would \
+    show as a change after those signatures, so the copy carries no QR mark; look it up by the \
+    copy file itself";
+
+/// A sibling of `out` holding the original plus the QR mark, before signing.
+fn marked_path(out: &Path) -> PathBuf {
+    let mut name = out
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".mark.partial");
+    out.with_file_name(name)
+}
+
 /// Makes the certified copy of `input` at `out`, signed by `signer` (the organisation's key),
 /// numbered and recorded in `reg`. The original is registered first when it is not there.
 pub fn make_copy(
@@ -199,23 +225,27 @@ pub fn make_copy(
     let reservation = reg.reserve_copy(&req.org_code, copy_form(req.kind))?;
     let number: CopyNumber = reservation.number().clone();
     let qr_text = format!("{lookup}\n{number}");
+    let qr_in_page = req.qr && !signed;
+    let marked = marked_path(out);
     let made = (|| -> Result<[u8; 32], CopyError> {
         // Earlier signature widgets on page 1 (a copy of a copy): the new parts go beside them.
         let taken = pages.signature_widgets(0)?;
         let (block_ap, block_rect) = decree::top_right(&block, page1);
-        let mut parts = vec![(block_ap, decree::beside(block_rect, &taken, page1))];
-        if req.qr {
-            let number_text = format!("Số: {number}");
-            let caption = [
-                number_text.as_str(),
-                "Tra cứu / verify: hoso register lookup --qr",
-            ];
+        let block_rect = decree::beside(block_rect, &taken, page1);
+        // The QR mark goes into the page content first; the signature then covers it.
+        let source = if qr_in_page {
+            let caption = decree::qr_caption(&number.to_string(), &lookup);
+            let caption: Vec<&str> = caption.iter().map(String::as_str).collect();
             let (qr_ap, qr_rect) = decree::qr_mark(&qr_text, &caption, page1)?;
-            parts.push((qr_ap, decree::beside(qr_rect, &taken, page1)));
-        }
-        // One widget for both (see Appearance::merge): pdfsig reads no field with widget kids.
-        let (ap, rect) = Appearance::merge(&parts).ok_or(CopyError::NothingToDraw)?;
-        let widgets = vec![widget(0, &ap, rect)?];
+            let qr_rect = decree::beside(qr_rect, &taken, page1);
+            hoso_stamp::page_mark::draw_into_page(input, &marked, 0, &qr_ap, qr_rect)
+                .map_err(CopyError::Mark)?;
+            marked.as_path()
+        } else {
+            input
+        };
+        // The signature's own appearance: the text block alone (Appendix I part II).
+        let widgets = vec![widget(0, &block_ap, block_rect)?];
         // Not a certification signature: pyHanko (by default, stricter than Acrobat) treats any
         // new visible signature after a DocMDP certification as an illegal change, so a certified
         // copy could not itself be copied (sao lục) with every signature staying valid.
@@ -226,12 +256,13 @@ pub fn make_copy(
             appearance: Some(VisibleSignature { widgets }),
             ..SignOptions::default()
         };
-        sign_pdf(input, &partial, &opts, signer, None)?;
+        sign_pdf(source, &partial, &opts, signer, None)?;
         hoso_register::sha256_file(&partial).map_err(|source| CopyError::ReadBack {
             path: partial.clone(),
             source,
         })
     })();
+    let _ = std::fs::remove_file(&marked);
     let copy_sha = match made {
         Ok(v) => v,
         Err(e) => {
@@ -277,7 +308,8 @@ pub fn make_copy(
         original_sha256: hex(&original_sha),
         register_seq: seq,
         original_seq,
-        qr_printed: req.qr.then_some(qr_text),
+        qr_printed: qr_in_page.then_some(qr_text),
+        qr_omitted: (req.qr && !qr_in_page).then(|| QR_OMITTED_SIGNED.to_owned()),
         copy_lookup: QrPayload::new(&origin, seq, &copy_sha).to_string(),
         signing_time: time_text,
         original_certified,

@@ -82,6 +82,12 @@ pub enum OfficeError {
     /// `--extra` is JSON but not an object.
     #[error("thông tin khác phải là đối tượng JSON / the extra metadata must be a JSON object")]
     ExtraNotObject,
+    /// A hand-made copy entry without its copy form.
+    #[error("bản sao cần hình thức sao (--copy-form) / a copy needs its copy form (--copy-form)")]
+    CopyFormMissing,
+    /// A copy form given for an entry that is not a copy.
+    #[error("hình thức sao chỉ dùng cho bản sao (--kind copy) / a copy form goes only with a copy (--kind copy)")]
+    CopyFormNotACopy,
     /// A typed hash is not 64 hex digits.
     #[error("mã băm SHA-256 phải là 64 chữ số hex / a SHA-256 must be 64 hex digits")]
     BadSha256,
@@ -113,6 +119,9 @@ pub enum OfficeError {
     /// An ETSI validation report needs at least one signature.
     #[error("tệp không có chữ ký: không có gì để lập báo cáo ETSI / the file has no signature: no ETSI report to write")]
     NoSignaturesToReport,
+    /// The scanner refused or failed (the officer's words).
+    #[error("{}", .0.officer_message())]
+    Scan(#[from] hoso_scan::ScanError),
     /// The person cancelled; nothing was written or registered.
     #[error("đã hủy, không tạo tệp / cancelled, nothing written")]
     Cancelled,

@@ -13,7 +13,7 @@ use x509_cert::der::Encode;
 use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
-pub use hoso_sign::signer::Signer;
+pub use hoso_sign::signer::{RsaPadding, SignatureAlgorithm, Signer};
 pub use hoso_token::{CertificateInfo, KeyUsageBit, SlotInfo};
 
 /// An unlocked key: a PKCS#12 key in memory or a logged-in token session.
@@ -92,6 +92,7 @@ pub fn explain(e: &SignerError) -> String {
         SignerError::WrongPin => "Sai mã PIN".into(),
         SignerError::NoKey => "Tệp PKCS#12 không có khóa bí mật".into(),
         SignerError::KeyDoesNotMatchCertificate => "Khóa bí mật không khớp chứng thư".into(),
+        SignerError::Algorithm(v) => v.vietnamese(),
         SignerError::Device(d) => match d.downcast_ref::<TokenError>() {
             Some(t) => {
                 // Name the option that resolves the ambiguity.
@@ -110,10 +111,12 @@ pub fn explain(e: &SignerError) -> String {
     }
 }
 
-/// Opens the key, asking `pin` once (a token with a PIN pad may be answered `None`).
+/// Opens the key, asking `pin` once (a token with a PIN pad may be answered `None`). RSA keys
+/// sign with `rsa`: [`RsaPadding::Pss`] (Circular 15/2025/TT-BKHCN) unless the user asked for
+/// PKCS#1 v1.5 ([`crate::config::Settings::rsa_padding`]).
 pub fn open_signer(
     source: &KeySource,
-    rsa_pss: bool,
+    rsa: RsaPadding,
     pin: &mut dyn FnMut(&PinPrompt) -> PinAnswer,
 ) -> Result<AnySigner, KeyError> {
     match source {
@@ -123,7 +126,7 @@ pub fn open_signer(
                 pin_pad: false,
             };
             let pin = pin(&prompt)?.unwrap_or_default();
-            Ok(Box::new(Pkcs12Signer::open(path, &pin, rsa_pss)?))
+            Ok(Box::new(Pkcs12Signer::open(path, &pin, rsa)?))
         }
         KeySource::Pkcs11 {
             module,
@@ -147,11 +150,7 @@ pub fn open_signer(
                 _ if prompt.pin_pad => Login::ProtectedPath,
                 other => Login::Pin(other.unwrap_or_default()),
             };
-            Ok(Box::new(token.login(
-                login,
-                key_label.as_deref(),
-                rsa_pss,
-            )?))
+            Ok(Box::new(token.login(login, key_label.as_deref(), rsa)?))
         }
     }
 }

@@ -6,7 +6,9 @@
 //! app share (see [`config`] for the resolution order). Then:
 //!
 //! - [`keys::open_signer`]: a signer from a PKCS#12 file or a PKCS#11 token;
-//! - [`build::build`]: a dossier (cleanup, OCR, progress per page, cancel) — registered;
+//! - [`build::build`]: a dossier (cleanup, OCR, progress per page, cancel) — registered; the
+//!   form a person fills in for it ([`form::DossierForm`]) and its page files
+//!   ([`build::inspect_source`]);
 //! - [`sign::sign_one`], [`sign::sign_many`]: PAdES signatures — every signed file registered;
 //! - [`copy::copy`], [`copy::copy_many`]: Decree 30 certified copies — numbered and registered;
 //! - [`extend::extend`]: B-LT / B-LTA — the extended file registered;
@@ -43,12 +45,14 @@ pub mod config;
 pub mod copy;
 mod error;
 pub mod extend;
+pub mod form;
 pub mod keys;
 pub mod pdfa;
 pub mod progress;
 pub mod register;
 pub mod scan;
 pub mod search;
+pub mod settings;
 pub mod sign;
 
 pub use config::Config;

@@ -10,7 +10,7 @@ use hoso_sign::batch::{sign_batch, BatchResult};
 
 pub use hoso_sign::batch::BatchJob;
 pub use hoso_sign::sign::DocMdpPermission;
-use hoso_sign::sign::{sign_pdf, SignError, SignOptions, SignerRevocation};
+use hoso_sign::sign::{sign_pdf, SignError, SignOptions, SignedDocument, SignerRevocation};
 use hoso_sign::signer::Signer;
 use hoso_sign::tsp::{TsaClient, TsaError};
 use hoso_stamp::visible;
@@ -38,6 +38,7 @@ pub fn explain(e: &SignError) -> String {
     }
     let vi = match e {
         SignError::Signer(s) => &crate::keys::explain(s),
+        SignError::Algorithm(v) => &v.vietnamese(),
         SignError::CertificateExpired { .. } => "Chứng thư ký đã hết hạn",
         SignError::CertificateNotYetValid { .. } => "Chứng thư ký chưa có hiệu lực",
         SignError::KeyUsageForbidsSigning => "Mục đích sử dụng khóa không cho phép ký",
@@ -238,11 +239,19 @@ pub struct SignedBatch {
     pub register_error: Option<String>,
 }
 
-/// The register entry of a signed copy of `input`: code and title from the input's oldest
-/// entry ([`InputRecord`]), the signer's fingerprint.
-fn signed_entry(reg: &Register, input: &Path, fingerprint: &str) -> Result<NewEntry, OfficeError> {
-    let mut e = InputRecord::read(reg, input)?.derived_entry(EntryKind::Signed);
+/// The register entry of `done`, a signed copy of `input`: code and title from the input's
+/// oldest entry ([`InputRecord`]), the signer's fingerprint, the output's hash (both hashes come
+/// from the signing pass, so neither file is read again).
+fn signed_entry(
+    reg: &Register,
+    input: &Path,
+    done: &SignedDocument,
+    fingerprint: &str,
+) -> Result<NewEntry, OfficeError> {
+    let mut e =
+        InputRecord::with_hash(reg, input, done.input_sha256)?.derived_entry(EntryKind::Signed);
     e.signer_fingerprint = Some(fingerprint.to_owned());
+    e.sha256 = done.sha256;
     Ok(e)
 }
 
@@ -256,10 +265,10 @@ pub fn sign_one(
 ) -> Result<SignedFile, OfficeError> {
     let fingerprint = signer_fingerprint(signer)?;
     let mut reg = open_register(config)?;
-    let entry = signed_entry(&reg, input, &fingerprint)?;
     let (opts, placed) = plan.options_for(input, SystemTime::now())?;
     let done = sign_pdf(input, out, &opts, signer, plan.tsa.as_ref())?;
-    let registered = crate::register::register_file(&mut reg, &done.path, entry).map_err(|e| {
+    let entry = signed_entry(&reg, input, &done, &fingerprint)?;
+    let registered = crate::register::register_hashed(&mut reg, entry).map_err(|e| {
         OfficeError::NotRegistered {
             path: done.path.clone(),
             source: Box::new(e),
@@ -301,15 +310,6 @@ pub fn sign_many(
             out.not_started = total - done_count;
             break;
         }
-        let entries: Vec<NewEntry> = group
-            .iter()
-            .map(|j| {
-                // An input that cannot be read fails to sign below and is listed there; its
-                // entry is never written.
-                signed_entry(&reg, &j.input, &fingerprint)
-                    .unwrap_or_else(|_| NewEntry::new(EntryKind::Signed, [0; 32]))
-            })
-            .collect();
         let results = sign_group(plan, signer, group, threads, &mut |i, ok| {
             done_count += 1;
             watch.emit(Event::File {
@@ -320,11 +320,17 @@ pub fn sign_many(
             });
         });
         let mut pending = Vec::new();
-        for ((job, entry), (result, placed)) in group.iter().zip(entries).zip(results) {
+        for (job, (result, placed)) in group.iter().zip(results) {
             match result {
                 Ok(signed) => {
-                    let mut entry = entry;
-                    entry.sha256 = signed.sha256;
+                    // The file is signed: a failed lookup of its input costs only the
+                    // inherited code and title, never the entry.
+                    let entry = signed_entry(&reg, &job.input, &signed.document, &fingerprint)
+                        .unwrap_or_else(|_| {
+                            let mut e = NewEntry::new(EntryKind::Signed, signed.sha256);
+                            e.signer_fingerprint = Some(fingerprint.clone());
+                            e
+                        });
                     pending.push((job, entry, signed, placed));
                 }
                 Err(message) => out.failed.push(SignFailure {
@@ -405,18 +411,9 @@ fn one_with_appearance(plan: &SignPlan, signer: &dyn Signer, job: &BatchJob) -> 
     };
     let r = sign_pdf(&job.input, &job.output, &opts, signer, plan.tsa.as_ref())
         .map_err(|e| explain(&e))
-        .and_then(|d| {
-            let sha = hoso_register::sha256_file(&d.path).map_err(|source| {
-                OfficeError::Read {
-                    path: d.path.clone(),
-                    source,
-                }
-                .to_string()
-            })?;
-            Ok(hoso_sign::batch::BatchSigned {
-                document: d,
-                sha256: sha,
-            })
+        .map(|d| hoso_sign::batch::BatchSigned {
+            sha256: d.sha256,
+            document: d,
         });
     (r, placed)
 }

@@ -345,53 +345,11 @@ fn check_strip_size(s: &ImageStrip) -> Result<u64, String> {
     }
 }
 
-/// Reverses PNG row filters (ISO/IEC 15948 §9) on `h` rows of `row` bytes, `bpp` bytes per pixel.
+/// Reverses PNG row filters on exactly `h` rows of `row` bytes (`None` when the data holds fewer
+/// rows or a bad tag); the filters themselves are the stream decoder's.
 fn unfilter_png(data: &[u8], row: usize, bpp: usize, h: usize) -> Option<Vec<u8>> {
-    let mut out = vec![0u8; row * h];
-    for y in 0..h {
-        let src = data.get(y * (row + 1)..(y + 1) * (row + 1))?;
-        let (kind, line) = (src[0], &src[1..]);
-        let (before, cur) = out.split_at_mut(y * row);
-        let prev = if y == 0 {
-            None
-        } else {
-            Some(&before[(y - 1) * row..])
-        };
-        let cur = &mut cur[..row];
-        for x in 0..row {
-            let a = if x >= bpp { cur[x - bpp] } else { 0 };
-            let b = prev.map_or(0, |p| p[x]);
-            let c = if x >= bpp {
-                prev.map_or(0, |p| p[x - bpp])
-            } else {
-                0
-            };
-            let pred = match kind {
-                0 => 0,
-                1 => a,
-                2 => b,
-                3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
-                4 => {
-                    let p = i16::from(a) + i16::from(b) - i16::from(c);
-                    let (pa, pb, pc) = (
-                        (p - i16::from(a)).abs(),
-                        (p - i16::from(b)).abs(),
-                        (p - i16::from(c)).abs(),
-                    );
-                    if pa <= pb && pa <= pc {
-                        a
-                    } else if pb <= pc {
-                        b
-                    } else {
-                        c
-                    }
-                }
-                _ => return None,
-            };
-            cur[x] = line[x].wrapping_add(pred);
-        }
-    }
-    Some(out)
+    let rows = data.get(..h.checked_mul(row.checked_add(1)?)?)?;
+    crate::read::filter::png_unfilter(rows, row, bpp)
 }
 
 fn samples_to_gray(raw: &[u8], s: &ImageStrip, row: usize) -> Option<Vec<u8>> {

@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use sha2::{Digest, Sha256};
-
 use crate::sign::{sign_pdf, SignError, SignOptions, SignedDocument};
 use crate::signer::Signer;
 use crate::tsp::TsaClient;
@@ -123,17 +121,6 @@ fn hex_serialize<S: serde::Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::E
 /// The outcome of one job.
 pub type BatchResult = Result<BatchSigned, SignError>;
 
-fn sha256_file(path: &Path) -> Result<[u8; 32], SignError> {
-    let io = |source| SignError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut f = std::fs::File::open(path).map_err(io)?;
-    let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h).map_err(io)?;
-    Ok(h.finalize().into())
-}
-
 fn sign_one(
     job: &BatchJob,
     opts: &SignOptions,
@@ -141,7 +128,7 @@ fn sign_one(
     tsa: Option<&TsaClient>,
 ) -> BatchResult {
     let document = sign_pdf(&job.input, &job.output, opts, signer, tsa)?;
-    let sha256 = sha256_file(&document.path)?;
+    let sha256 = document.sha256;
     Ok(BatchSigned { document, sha256 })
 }
 
@@ -197,6 +184,7 @@ pub fn sign_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
 
     #[test]
     fn plan_expands_directories_and_refuses_collisions() {
@@ -292,7 +280,8 @@ mod tests {
         let jobs = plan(&[input], &out).expect("plan");
         let p12 = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../certs/demo-staff-p256.p12");
-        let inner = crate::signer::Pkcs12Signer::open(&p12, "1234", false).expect("demo p12");
+        let inner =
+            crate::signer::Pkcs12Signer::open(&p12, "1234", Default::default()).expect("demo p12");
         let signer = Counting {
             inner: &inner,
             count: AtomicUsize::new(0),
@@ -317,6 +306,11 @@ mod tests {
                 assert_eq!(done.document.path, job.output);
                 let bytes = std::fs::read(&job.output).expect("output");
                 assert_eq!(done.sha256, <[u8; 32]>::from(Sha256::digest(&bytes)));
+                let input = std::fs::read(&job.input).expect("input");
+                assert_eq!(
+                    done.document.input_sha256,
+                    <[u8; 32]>::from(Sha256::digest(&input))
+                );
             }
         }
         let leftovers = std::fs::read_dir(&out).expect("list").count();

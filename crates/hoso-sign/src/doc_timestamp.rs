@@ -168,9 +168,22 @@ fn plan<S: Source>(file: &PdfFile<S>, capacity: usize) -> Result<Plan, DocTimest
 }
 
 /// Adds a document timestamp from `tsa` to `input`, writing `output` (which may be `input`; the
-/// result replaces it atomically). A probe token sizes `/Contents` and proves the TSA answers
-/// before anything is written.
+/// result replaces it atomically). `/Contents` is sized from the TSA's token budget
+/// ([`TsaClient::token_budget`]) and the TSA is asked once; a token larger than the budget (its
+/// first answer ever) makes it start again once with the size now known. Until the commit the
+/// output is a temporary file, so a failure leaves `output` as it was.
 pub fn add_document_timestamp(
+    input: &Path,
+    output: &Path,
+    tsa: &TsaClient,
+) -> Result<DocumentTimestamp, DocTimestampError> {
+    match add_once(input, output, tsa) {
+        Err(DocTimestampError::PlaceholderTooSmall { .. }) => add_once(input, output, tsa),
+        done => done,
+    }
+}
+
+fn add_once(
     input: &Path,
     output: &Path,
     tsa: &TsaClient,
@@ -181,9 +194,7 @@ pub fn add_document_timestamp(
         return Err(DocTimestampError::Encrypted);
     }
     check_docmdp(&file)?;
-    let probe = der::Encode::to_der(&tsa.timestamp_sha256([0u8; 32])?)?;
-    // Slack for serial numbers, genTime fractions and DER length changes between tokens.
-    let capacity = probe.len() + 1024;
+    let capacity = tsa.token_budget();
     let mut p = plan(&file, capacity)?;
     let base = file.len();
     let b = base + p.contents_at as u64;

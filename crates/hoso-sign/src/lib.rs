@@ -58,7 +58,7 @@
 //! let input = dir.path().join("don.pdf");
 //! std::fs::write(&input, one_page_pdf())?;
 //! let p12 = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../certs/demo-staff-p256.p12"));
-//! let signer = Pkcs12Signer::from_der(p12, "1234", false)?;
+//! let signer = Pkcs12Signer::from_der(p12, "1234", Default::default())?;
 //!
 //! let opts = SignOptions { level: Level::BB, ..SignOptions::default() };
 //! let signed = sign_pdf(&input, &dir.path().join("don-da-ky.pdf"), &opts, &signer, None)?;
@@ -77,6 +77,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod algorithms;
 pub mod appearance;
 pub mod batch;
 pub mod chain;

@@ -187,6 +187,11 @@ pub enum SignError {
         /// revocationTime / revocationDate, ISO 8601 Vietnam time.
         revoked_at: String,
     },
+    /// The key or certificate breaks Circular 15/2025/TT-BKHCN (RSA under 2048 bits, ECDSA under
+    /// 256 bits, a SHA-1 certificate signature); the message names the size and the rule.
+    /// Displayed in English (hoso-office puts the Vietnamese half first).
+    #[error("{}", .0.english())]
+    Algorithm(#[from] crate::algorithms::AlgorithmViolation),
     /// B-LT/B-LTA asked for a certificate that names no OCSP responder and no CRL.
     #[error(
         "chứng thư ký \"{subject}\" không ghi máy chủ OCSP hay điểm phân phối CRL, nên tệp \
@@ -237,8 +242,10 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SignError + '_ {
     }
 }
 
-/// Checks the signing certificate at `at` for document signing.
+/// Checks the signing certificate at `at` for document signing: Circular 15/2025/TT-BKHCN's key
+/// sizes and digests first (a weak key is refused whatever else holds), then validity and usage.
 fn check_signing_certificate(cert: &Certificate, at: SystemTime) -> Result<(), SignError> {
+    crate::algorithms::check_signing_certificate(cert)?;
     match chain::check_validity(cert, at) {
         Err(ChainError::Expired { not_after, .. }) => {
             return Err(SignError::CertificateExpired { not_after })
@@ -333,8 +340,8 @@ pub(crate) fn docmdp_p<S: Source>(
 
 impl Prepared {
     /// Reads `input`, checks the signer's certificate and plans the incremental update. For B-T,
-    /// `tsa` is asked once for a probe token so the placeholder is sized from a real token and
-    /// an unreachable or untrusted TSA fails before anything is written.
+    /// the placeholder holds `tsa`'s token budget; the TSA itself is asked only after signing
+    /// (an unreachable or untrusted TSA then fails before the output is committed).
     pub fn new(
         input: &Path,
         opts: &SignOptions,
@@ -417,23 +424,39 @@ impl Prepared {
                 ),
             });
         }
+        // The input is the output's prefix: its hash, and the output's (finished once the hole
+        // is filled), come from the same pass as the byte range digest.
+        let input_sha256: [u8; 32] = hasher.clone().finalize().into();
         let hole_start = self.contents_at;
         let hole_end = hole_start + 2 + 2 * self.capacity;
         hasher.update(&self.update[..hole_start]);
+        let out_hasher = hasher.clone();
         hasher.update(&self.update[hole_end..]);
         dst.write_all(&self.update).map_err(io_err(out))?;
+        let tail = self.update.split_off(hole_start);
         Ok(AwaitingSignature {
             out: dst,
             out_path: out.to_path_buf(),
             contents_offset: br[1],
             capacity: self.capacity,
             digest: hasher.finalize().into(),
+            input_sha256,
+            out_hasher,
+            tail,
             chain: self.chain,
             algorithm: self.algorithm,
             byte_range: br,
             field_name: self.field_name,
         })
     }
+}
+
+/// SHA-256 of the file at `path`.
+pub(crate) fn sha256_file(path: &Path) -> Result<[u8; 32], SignError> {
+    let mut f = std::fs::File::open(path).map_err(io_err(path))?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h).map_err(io_err(path))?;
+    Ok(h.finalize().into())
 }
 
 /// SHA-256 of the first `len` bytes of `src`, read 1 MiB at a time.
@@ -460,7 +483,8 @@ struct Plan {
     field_name: String,
 }
 
-/// Sizes `/Contents` from a CMS built with a maximal dummy signature and, for B-T, a real token.
+/// Sizes `/Contents` from a CMS built with a maximal dummy signature and, for B-T, the TSA's
+/// token budget (the TSA is asked once, after signing; see [`TsaClient::token_budget`]).
 fn dry_run_capacity(
     signer: &dyn Signer,
     level: Level,
@@ -470,29 +494,26 @@ fn dry_run_capacity(
     let leaf = chain.first().ok_or(SignerError::NoKey)?;
     let attrs = cms_mod::signed_attributes(&[0u8; 32], leaf)?;
     let sig = vec![0xffu8; signer.max_signature_len()];
-    let unsigned = match level {
-        Level::BB => None,
-        Level::BT | Level::BLT | Level::BLTA => {
-            let tsa = tsa.ok_or_else(|| TsaError::Unreachable {
+    let token = match level {
+        Level::BB => 0,
+        Level::BT | Level::BLT | Level::BLTA => tsa
+            .ok_or_else(|| TsaError::Unreachable {
                 url: String::new(),
                 reason: "B-T needs a TSA URL".into(),
-            })?;
-            let probe = tsa.timestamp(&sig)?;
-            let mut set = Attributes::new();
-            set.insert(cms_mod::timestamp_attribute(&probe)?)?;
-            Some(set)
-        }
+            })?
+            .token_budget(),
     };
     let der = cms_mod::encode_signed_data(&SignerInfoParts {
         chain,
         algorithm: signer.algorithm(),
         signed_attrs: attrs,
         signature: sig,
-        unsigned_attrs: unsigned.clone(),
+        unsigned_attrs: None,
     })?;
-    // Slack for DER length variation (ECDSA integers, TSA serial numbers and genTime fractions).
-    let slack = if unsigned.is_some() { 512 } else { 64 };
-    Ok(der.len() + slack)
+    // Slack for DER length variation (ECDSA integers); with a token, the unsigned attribute's
+    // own header (attribute type, SET and [1] tags and lengths).
+    let slack = if token > 0 { 64 + 64 } else { 64 };
+    Ok(der.len() + token + slack)
 }
 
 fn unique_field_name(existing: &[String]) -> String {
@@ -749,6 +770,12 @@ pub struct AwaitingSignature {
     contents_offset: u64,
     capacity: usize,
     digest: [u8; 32],
+    /// SHA-256 of the input (the output's first bytes).
+    input_sha256: [u8; 32],
+    /// SHA-256 state over the output up to the `<` of `/Contents`.
+    out_hasher: Sha256,
+    /// The update from the `<` of `/Contents` to its end, placeholder still zero-filled.
+    tail: Vec<u8>,
     chain: Vec<Certificate>,
     algorithm: SignatureAlgorithm,
     byte_range: [u64; 4],
@@ -817,6 +844,16 @@ pub struct SignedDocument {
     pub level: Level,
     /// What the revocation check before signing found.
     pub signer_revocation: SignerRevocation,
+    /// SHA-256 of the input file as it was read for signing.
+    #[serde(serialize_with = "hex_serialize")]
+    pub input_sha256: [u8; 32],
+    /// SHA-256 of the committed output (for the register), from the signing pass itself.
+    #[serde(serialize_with = "hex_serialize")]
+    pub sha256: [u8; 32],
+}
+
+fn hex_serialize<S: serde::Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&hoso_pdf::hex(h))
 }
 
 /// The signer's own certificate, checked before signing (Circular 15/2025/TT-BKHCN: OCSP when
@@ -925,6 +962,10 @@ impl Signed {
             .map_err(io_err(&path))?;
         out.write_all(hex.as_bytes()).map_err(io_err(&path))?;
         out.commit().map_err(io_err(&path))?;
+        let mut tail = a.tail;
+        tail[1..1 + hex.len()].copy_from_slice(hex.as_bytes());
+        let mut out_hasher = a.out_hasher;
+        out_hasher.update(&tail);
         Ok(SignedDocument {
             path,
             field_name: a.field_name,
@@ -933,6 +974,8 @@ impl Signed {
             capacity: a.capacity,
             level,
             signer_revocation: SignerRevocation::NoSource,
+            input_sha256: a.input_sha256,
+            sha256: out_hasher.finalize().into(),
         })
     }
 }
@@ -957,12 +1000,27 @@ pub fn sign_pdf(
         return Err(SignError::DocMdpForbids);
     }
     let signer_revocation = check_signer_revocation(signer.certificate_chain(), opts.level)?;
-    let prepared = Prepared::new(input, opts, signer, tsa)?;
-    let signed = prepared.write(output)?.sign(signer)?;
+    let timestamped = |tsa: &TsaClient| -> Result<SignedDocument, SignError> {
+        let signed = Prepared::new(input, opts, signer, Some(tsa))?
+            .write(output)?
+            .sign(signer)?;
+        match signed.timestamp(tsa)?.finish() {
+            // The token outgrew its budget (the TSA's first answer, or a larger chain): the
+            // budget now knows its size; sign once more into a larger placeholder.
+            Err(SignError::PlaceholderTooSmall { .. }) => {
+                Prepared::new(input, opts, signer, Some(tsa))?
+                    .write(output)?
+                    .sign(signer)?
+                    .timestamp(tsa)?
+                    .finish()
+            }
+            done => done,
+        }
+    };
     let done = match (opts.level, tsa) {
-        (Level::BT, Some(tsa)) => signed.timestamp(tsa)?.finish(),
+        (Level::BT, Some(tsa)) => timestamped(tsa),
         (Level::BLT | Level::BLTA, Some(tsa)) => {
-            let mut done = signed.timestamp(tsa)?.finish()?;
+            let mut done = timestamped(tsa)?;
             let level = if opts.level == Level::BLT {
                 crate::ltv::LtvLevel::BLt
             } else {
@@ -971,6 +1029,8 @@ pub fn sign_pdf(
             let client = crate::revocation::RevocationClient::new();
             crate::ltv::extend(output, output, level, Some(tsa), &client)?;
             done.level = opts.level;
+            // The DSS update changed the file: hash what is there now.
+            done.sha256 = sha256_file(output)?;
             Ok(done)
         }
         (Level::BT | Level::BLT | Level::BLTA, None) => Err(TsaError::Unreachable {
@@ -978,7 +1038,10 @@ pub fn sign_pdf(
             reason: "B-T needs a TSA URL".into(),
         }
         .into()),
-        (Level::BB, _) => signed.finish(),
+        (Level::BB, _) => Prepared::new(input, opts, signer, None)?
+            .write(output)?
+            .sign(signer)?
+            .finish(),
     };
     done.map(|d| SignedDocument {
         signer_revocation,

@@ -46,6 +46,36 @@ impl SignatureAlgorithm {
     }
 }
 
+/// How RSA keys sign. Circular 15/2025/TT-BKHCN names RSASSA-PSS, so PSS is the default;
+/// PKCS#1 v1.5 is only for relying parties or tokens that cannot handle PSS, and only when the
+/// user asks for it (`--rsa-pkcs1`, the `rsa_pkcs1` setting). Keys other than RSA ignore it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum RsaPadding {
+    /// RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt (RFC 8017 §8.1, RFC 4055 §3.1).
+    #[default]
+    Pss,
+    /// RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 §8.2): not what the Circular names.
+    Pkcs1v15,
+}
+
+impl RsaPadding {
+    /// The algorithm an RSA key signs with under this padding.
+    pub fn rsa_algorithm(self) -> SignatureAlgorithm {
+        match self {
+            RsaPadding::Pss => SignatureAlgorithm::RsaPssSha256,
+            RsaPadding::Pkcs1v15 => SignatureAlgorithm::RsaPkcs1v15Sha256,
+        }
+    }
+
+    /// Why PKCS#1 v1.5 is not the default, for a program to print when the user asks for it.
+    pub const PKCS1_WARNING: &'static str = "Cảnh báo: chữ ký RSA PKCS#1 v1.5 theo yêu cầu \
+        (--rsa-pkcs1). Thông tư 15/2025/TT-BKHCN quy định RSA dùng RSASSA-PSS, nên hoso mặc định \
+        ký PSS; chỉ dùng PKCS#1 v1.5 khi nơi nhận hoặc token không xử lý được PSS. / Warning: RSA \
+        PKCS#1 v1.5 signature as asked (--rsa-pkcs1). Circular 15/2025/TT-BKHCN names RSASSA-PSS \
+        for RSA, so hoso signs PSS by default; use PKCS#1 v1.5 only when the receiver or the \
+        token cannot handle PSS.";
+}
+
 /// Why a signer could not be opened or could not sign.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -65,6 +95,9 @@ pub enum SignerError {
         /// The key's algorithm OID (and curve).
         oid: String,
     },
+    /// The key breaks Circular 15/2025/TT-BKHCN (too short); the message names size and rule.
+    #[error("{}", .0.english())]
+    Algorithm(#[from] crate::algorithms::AlgorithmViolation),
     /// The private key is not the one certified.
     #[error("the private key does not match the certificate")]
     KeyDoesNotMatchCertificate,
@@ -127,17 +160,17 @@ impl std::fmt::Debug for Pkcs12Signer {
 }
 
 impl Pkcs12Signer {
-    /// Opens a PKCS#12 file with `pin`. `rsa_pss` picks RSASSA-PSS over PKCS#1 v1.5 for RSA keys.
-    pub fn open(path: &std::path::Path, pin: &str, rsa_pss: bool) -> Result<Self, SignerError> {
+    /// Opens a PKCS#12 file with `pin`; RSA keys sign with `rsa` (PSS unless asked otherwise).
+    pub fn open(path: &std::path::Path, pin: &str, rsa: RsaPadding) -> Result<Self, SignerError> {
         let data = std::fs::read(path).map_err(|e| SignerError::Io {
             path: path.to_path_buf(),
             source: e,
         })?;
-        Self::from_der(&data, pin, rsa_pss)
+        Self::from_der(&data, pin, rsa)
     }
 
     /// Parses PKCS#12 bytes.
-    pub fn from_der(data: &[u8], pin: &str, rsa_pss: bool) -> Result<Self, SignerError> {
+    pub fn from_der(data: &[u8], pin: &str, rsa: RsaPadding) -> Result<Self, SignerError> {
         let store = p12_keystore::KeyStore::from_pkcs12(data, pin).map_err(|e| match e {
             p12_keystore::error::Error::MacError(_) => SignerError::WrongPin,
             other => SignerError::BadPkcs12(other.to_string()),
@@ -151,6 +184,9 @@ impl Pkcs12Signer {
             .collect::<Result<Vec<_>, _>>()?;
         drop(store);
         let leaf = certs.first().cloned().ok_or(SignerError::NoKey)?;
+        // A key the Circular forbids is refused by its size before its type: a P-224 key is
+        // "too short", not "unsupported".
+        crate::algorithms::check_key(&leaf.tbs_certificate.subject_public_key_info)?;
         let info = pkcs8::PrivateKeyInfo::from_der(&pkcs8)
             .map_err(|e| SignerError::BadPkcs12(e.to_string()))?;
         let alg = info.algorithm.oid;
@@ -177,9 +213,8 @@ impl Pkcs12Signer {
                 oid: format!("{alg} {curve:?}"),
             });
         };
-        let algorithm = match (&key, rsa_pss) {
-            (Key::Rsa(_), false) => SignatureAlgorithm::RsaPkcs1v15Sha256,
-            (Key::Rsa(_), true) => SignatureAlgorithm::RsaPssSha256,
+        let algorithm = match &key {
+            Key::Rsa(_) => rsa.rsa_algorithm(),
             _ => SignatureAlgorithm::EcdsaSha256,
         };
         let signer = Self {

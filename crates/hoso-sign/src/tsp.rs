@@ -1,6 +1,8 @@
 //! RFC 3161 timestamps: requesting a token over HTTP (§3.4) and checking a token against an
 //! expected message imprint, with the TSA's certificate chain (§2.3, §2.4.2).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use cms::content_info::ContentInfo;
@@ -141,6 +143,10 @@ pub fn verify_token_with(
     })
 }
 
+/// Bytes reserved for a timestamp token before a TSA has answered once: tokens carrying a
+/// three-certificate RSA-4096 chain are about 7 KiB.
+pub const TOKEN_BUDGET: usize = 12 * 1024;
+
 /// An RFC 3161 client for one TSA URL (HTTP; replies are signed, so no TLS is needed for
 /// integrity).
 #[derive(Debug, Clone)]
@@ -148,6 +154,8 @@ pub struct TsaClient {
     url: String,
     timeout: Duration,
     trust: TrustStore,
+    /// DER length of the largest token this TSA returned (shared by clones; 0 before the first).
+    largest_token: Arc<AtomicUsize>,
 }
 
 impl TsaClient {
@@ -157,7 +165,33 @@ impl TsaClient {
             url: url.to_owned(),
             timeout: Duration::from_secs(20),
             trust,
+            largest_token: Arc::new(AtomicUsize::new(0)),
         }
+    }
+
+    /// Bytes to reserve for one of this TSA's tokens before asking for it: the largest token it
+    /// returned so far plus slack for serial numbers and genTime fractions, or
+    /// [`TOKEN_BUDGET`] before the first. A token that still does not fit makes the caller sign
+    /// again with the size it now knows (once), so each signature asks the TSA once.
+    pub fn token_budget(&self) -> usize {
+        match self.largest_token.load(Ordering::Relaxed) {
+            0 => TOKEN_BUDGET,
+            n => n + 1024,
+        }
+    }
+
+    /// Starts the budget from a known token length (an office that knows its TSA, or a test
+    /// that wants the first token not to fit).
+    pub fn with_token_len(self, len: usize) -> Self {
+        Self {
+            largest_token: Arc::new(AtomicUsize::new(len)),
+            ..self
+        }
+    }
+
+    /// Records the DER length of a token that did not fit, so the next budget covers it.
+    pub fn note_token_len(&self, len: usize) {
+        self.largest_token.fetch_max(len, Ordering::Relaxed);
     }
 
     /// The URL.
@@ -220,6 +254,9 @@ impl TsaClient {
             return Err(TsaError::NonceMismatch);
         }
         v.chain.map_err(TsaError::Chain)?;
+        if let Ok(der) = token.to_der() {
+            self.note_token_len(der.len());
+        }
         Ok(token)
     }
 

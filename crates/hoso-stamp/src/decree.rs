@@ -11,7 +11,8 @@
 //! - the organisation's seal (red, transparent, real size) over about the left third of the
 //!   person's signature image — [`seal_rect`];
 //! - hoso's own verification mark, outside the prescribed block: a QR code in the bottom margin
-//!   of page 1 — [`qr_mark`].
+//!   of page 1 with a caption a citizen can follow — [`qr_mark`], [`qr_caption`]; the copy flow
+//!   writes it into the page content ([`crate::page_mark`]), not into the signature's appearance.
 
 use std::time::SystemTime;
 
@@ -117,6 +118,17 @@ pub fn qr_mark(
     Ok((ap, rect))
 }
 
+/// The caption beside a copy's QR code: the copy number, then what to do in words a citizen
+/// understands (scan the code, or type the code printed under it at the lookup kiosk or page),
+/// then that code. Never a command line.
+pub fn qr_caption(copy_number: &str, code: &str) -> [String; 3] {
+    [
+        format!("Bản sao số {copy_number}"),
+        "Tra cứu bản sao: quét mã QR hoặc nhập mã".to_owned(),
+        code.to_owned(),
+    ]
+}
+
 /// Moves `rect` left, in steps, until it overlaps none of `taken` (earlier widgets: a copy of
 /// a copy puts its block beside the first copy's, never over it). Stops at the left margin.
 pub fn beside(rect: Rect, taken: &[Rect], page: Rect) -> Rect {
@@ -199,6 +211,24 @@ mod tests {
         assert!(r.y + r.h <= A4.h - mm(5.0));
         assert!(r.y >= A4.h - mm(25.0), "stays in the top margin: {r:?}");
         assert!(r.x > A4.w / 2.0);
+    }
+
+    #[test]
+    fn the_qr_caption_is_words_and_the_code_never_a_command() {
+        let c = qr_caption("05/SY-UBND", "HS1:UBND:12:ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        assert_eq!(c[0], "Bản sao số 05/SY-UBND");
+        assert!(c[1].starts_with("Tra cứu bản sao: quét mã QR hoặc nhập mã"));
+        assert_eq!(c[2], "HS1:UBND:12:ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        assert!(c.iter().all(|l| !l.contains("hoso ") && !l.contains("--")));
+        let refs: Vec<&str> = c.iter().map(String::as_str).collect();
+        let (_, r) = qr_mark(
+            "HS1:UBND:12:ABCDEFGHIJKLMNOPQRSTUVWXYZ\n05/SY-UBND",
+            &refs,
+            A4,
+        )
+        .expect("mark");
+        assert!(r.x >= mm(QR_LEFT_INSET_MM), "inside the left margin: {r:?}");
+        assert!(r.y + r.h <= mm(25.0), "in the bottom margin: {r:?}");
     }
 
     #[test]

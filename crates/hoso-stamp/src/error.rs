@@ -92,6 +92,9 @@ pub enum StampError {
         /// Pages in the document.
         count: usize,
     },
+    /// Encrypted PDFs are not drawn on (new content would be written unencrypted).
+    #[error("tệp PDF được mã hóa / the PDF is encrypted")]
+    Encrypted,
     /// Writing the objects failed.
     #[error("ghi đối tượng PDF thất bại / writing PDF objects failed: {0}")]
     Io(#[from] std::io::Error),

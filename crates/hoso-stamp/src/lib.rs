@@ -15,6 +15,10 @@
 //! the Decree's rules (not transparent, wrong colour, absurd physical size). [`locate`] finds the
 //! signer block near the end of the last page and reads page geometry.
 //!
+//! [`page_mark::draw_into_page`] paints an appearance into a page's own content in an incremental
+//! update (the certified copy's QR mark, written before the organisation signs so its signature
+//! covers the mark and its own appearance stays the text block alone).
+//!
 //! [`visible::plan`] turns a signature image, a seal or an annex number into the widget hoso-sign
 //! places. hoso-stamp only draws: it neither signs files nor writes the register — the certified
 //! copy flow (number, signature, registration) lives in hoso-office.
@@ -40,6 +44,7 @@ pub mod decree;
 mod error;
 mod image;
 pub mod locate;
+pub mod page_mark;
 mod qr;
 mod text;
 pub mod units;

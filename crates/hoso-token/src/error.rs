@@ -188,6 +188,11 @@ impl TokenError {
                 "Khóa trên token đòi nhập PIN cho từng chữ ký, hoso chưa hỗ trợ kiểu khóa này".into()
             }
             Self::UnsupportedKey(_) => "Loại khóa trên token không được hỗ trợ".into(),
+            Self::MechanismUnsupported("CKM_RSA_PKCS_PSS") => {
+                "Token không hỗ trợ RSASSA-PSS (mặc định theo Thông tư 15/2025/TT-BKHCN); nếu \
+                 nơi nhận chấp nhận, có thể ký PKCS#1 v1.5 với --rsa-pkcs1"
+                    .into()
+            }
             Self::MechanismUnsupported(_) => "Token không hỗ trợ thuật toán ký này".into(),
             _ => "Lỗi thiết bị ký số".into(),
         }

@@ -12,10 +12,11 @@
 //! vendor's tool, or `pkcs11-tool` in the tests), or talk to a token outside PKCS#11 v2.40 / 3.x.
 //!
 //! ```no_run
+//! use hoso_sign::signer::RsaPadding;
 //! use hoso_token::{Module, SlotSelector, Login};
 //! let module = Module::load(std::path::Path::new("/usr/lib/softhsm/libsofthsm2.so"))?;
 //! let token = module.token(&SlotSelector::Only)?;
-//! let signer = token.login(Login::Pin(String::from("1234").into()), None, false)?;
+//! let signer = token.login(Login::Pin(String::from("1234").into()), None, RsaPadding::Pss)?;
 //! # Ok::<(), hoso_token::TokenError>(())
 //! ```
 //!
@@ -32,5 +33,6 @@ mod signer;
 
 pub use cert::{CertificateInfo, KeyUsageBit};
 pub use error::{PinTries, TokenError};
+pub use hoso_sign::signer::RsaPadding;
 pub use module::{default_modules, Module, SlotInfo, SlotSelector, Token, TokenInfo};
 pub use signer::{Login, TokenSigner};

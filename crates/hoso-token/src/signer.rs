@@ -11,7 +11,7 @@ use cryptoki::session::{Session, UserType};
 use cryptoki::types::AuthPin;
 use der::Decode;
 use hoso_sign::oids;
-use hoso_sign::signer::{SignatureAlgorithm, Signer, SignerError};
+use hoso_sign::signer::{RsaPadding, SignatureAlgorithm, Signer, SignerError};
 use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
@@ -94,13 +94,13 @@ impl Token {
     /// Logs in and finds the signing certificate and its private key (same `CKA_ID`).
     ///
     /// `key_label` picks a certificate or key by `CKA_LABEL`; without it the token must hold
-    /// exactly one end-entity certificate with a private key. `rsa_pss` signs RSA keys with
-    /// RSASSA-PSS instead of PKCS#1 v1.5.
+    /// exactly one end-entity certificate with a private key. RSA keys sign with `rsa`
+    /// (RSASSA-PSS by default, Circular 15/2025/TT-BKHCN; PKCS#1 v1.5 only when asked).
     pub fn login(
         self,
         login: Login,
         key_label: Option<&str>,
-        rsa_pss: bool,
+        rsa: RsaPadding,
     ) -> Result<TokenSigner, TokenError> {
         // Refuse before trying: a locked PIN stays locked, and a further try only adds noise.
         let ti = self.module.raw_token_info(self.slot)?;
@@ -138,10 +138,9 @@ impl Token {
         if let KeyKind::Rsa { .. } = kind {
             check_rsa_modulus(&session, &keys[chosen.key], leaf)?;
         }
-        let algorithm = match (kind, rsa_pss) {
-            (KeyKind::Rsa { .. }, false) => SignatureAlgorithm::RsaPkcs1v15Sha256,
-            (KeyKind::Rsa { .. }, true) => SignatureAlgorithm::RsaPssSha256,
-            (KeyKind::Ec { .. }, _) => SignatureAlgorithm::EcdsaSha256,
+        let algorithm = match kind {
+            KeyKind::Rsa { .. } => rsa.rsa_algorithm(),
+            KeyKind::Ec { .. } => SignatureAlgorithm::EcdsaSha256,
         };
         let chain = build_chain(leaf, &certs);
         Ok(TokenSigner {

@@ -2,17 +2,14 @@
 //! the office's name, each numbered from the register (the next number is shown before) — a
 //! thin door onto [`hoso_office::copy::copy_many`].
 
-use std::time::SystemTime;
-
-use hoso_office::copy::CopyKind;
-use hoso_office::copy::{copy_many, next_copy_number as peek_number, CopyOutcome, CopyRequest};
+use hoso_office::copy::{copy_many, CopyFailure, CopyKind, CopyOutcome};
+use hoso_office::register::peek_copy_number;
 use hoso_office::{Event, Watch};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
 
 use super::blocking;
-use super::sign::SignFailure;
 use crate::error::AppError;
 use crate::office::{Document, Office};
 
@@ -42,10 +39,10 @@ impl From<Form> for CopyKind {
 #[tauri::command]
 pub async fn next_copy_number(app: AppHandle, form: Form) -> Result<String, AppError> {
     blocking(move || {
-        let office = app.state::<Office>();
-        let code = office.settings().copy_org_code();
-        let mut reg = office.open_register()?;
-        Ok(peek_number(&mut reg, &code, form.into())?)
+        Ok(peek_copy_number(
+            &app.state::<Office>().config(),
+            form.into(),
+        )?)
     })
     .await?
 }
@@ -67,7 +64,7 @@ pub struct CopyBatch {
     /// Copies made, in order.
     pub made: Vec<CopyMade>,
     /// Originals not copied (no file written, no number used).
-    pub failed: Vec<SignFailure>,
+    pub failed: Vec<CopyFailure>,
     /// Originals not started because the officer cancelled.
     pub not_started: usize,
 }
@@ -82,22 +79,12 @@ pub fn copy_ids(
     qr: bool,
     watch: &Watch,
 ) -> Result<CopyBatch, AppError> {
-    let settings = office.settings();
-    if settings.office.trim().is_empty() {
-        return Err(AppError::MissingSetting("tên cơ quan / the office's name"));
-    }
+    let req = office.settings().copy_request(form.into(), qr)?;
     let docs = office.documents(ids)?;
     let jobs: Vec<_> = docs
         .iter()
         .map(|d| (d.file.clone(), d.sibling("ban-sao")))
         .collect();
-    let req = CopyRequest {
-        kind: form.into(),
-        org: settings.office.trim().to_owned(),
-        org_code: settings.copy_org_code(),
-        qr,
-        time: SystemTime::now(),
-    };
     let done = copy_many(&office.config(), signer, &jobs, &req, watch)?;
     let made = done
         .made
@@ -112,17 +99,9 @@ pub fn copy_ids(
             }
         })
         .collect();
-    let failed = done
-        .failed
-        .into_iter()
-        .map(|f| SignFailure {
-            name: f.name,
-            message: f.message,
-        })
-        .collect();
     Ok(CopyBatch {
         made,
-        failed,
+        failed: done.failed,
         not_started: done.not_started,
     })
 }

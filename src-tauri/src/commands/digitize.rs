@@ -1,15 +1,15 @@
 //! Số hóa: files in (dialog, drop, command line), thumbnails, field validation, build.
 
-use hoso_office::build::{BuildRequest, Built, DEFAULT_OCR_LANGUAGES};
+use hoso_office::build::{BuildRequest, Built};
 use hoso_office::{Event, Watch};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::ipc::{Channel, Response};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
 use super::blocking;
 use crate::error::{AppError, FieldProblem};
-use crate::form::DossierForm;
+use crate::form::{source_path, BuildChoices, DossierForm};
 use crate::office::{Document, Office};
 use crate::state::{Session, SourceList};
 
@@ -67,26 +67,10 @@ pub async fn validate_dossier(
     session: State<'_, Session>,
     form: DossierForm,
 ) -> Result<Vec<FieldProblem>, AppError> {
-    Ok(form.to_spec(&session).err().unwrap_or_default())
-}
-
-/// The Số hóa switches: "Làm sạch trang" and "Nhận dạng chữ (OCR)".
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(default)]
-pub struct BuildChoices {
-    /// Clean JPEG and PNG pages (deskew, crop, upright, drop blank backs).
-    pub clean: bool,
-    /// Add the OCR text layer (two-layer PDF/A, Circular 05/2025); on by default.
-    pub ocr: bool,
-}
-
-impl Default for BuildChoices {
-    fn default() -> Self {
-        Self {
-            clean: false,
-            ocr: true,
-        }
-    }
+    Ok(form
+        .to_spec(source_path(&session))
+        .err()
+        .unwrap_or_default())
 }
 
 /// A built and registered dossier, as the page shows it.
@@ -140,11 +124,8 @@ pub fn build_request(
     form: &DossierForm,
     choices: BuildChoices,
 ) -> Result<BuildRequest, AppError> {
-    let mut req = BuildRequest::new(form.to_spec(session).map_err(AppError::Invalid)?);
-    req.rotate = form.rotations(session);
-    req.clean = choices.clean;
-    req.ocr = choices.ocr.then(|| DEFAULT_OCR_LANGUAGES.to_owned());
-    Ok(req)
+    form.to_request(choices, source_path(session))
+        .map_err(AppError::Invalid)
 }
 
 /// Builds and registers the dossier, and hands it to the Sign and Verify screens.

@@ -109,9 +109,9 @@ pub struct AuditSummary {
 /// Recomputes the whole tree and checks every signed checkpoint.
 #[tauri::command]
 pub async fn register_audit(office: State<'_, Office>) -> Result<AuditSummary, AppError> {
-    let path = office.register_path();
+    let config = office.config();
     blocking(move || {
-        let reg = office::Register::open_read_only(&path)?;
+        let reg = office::open_read_only(&config)?;
         let r = office::audit::audit(&reg, &[], false)?;
         Ok(AuditSummary {
             clean: r.is_clean(),
@@ -139,9 +139,9 @@ pub async fn register_export(app: AppHandle) -> Result<Option<String>, AppError>
     let Some(dir) = picked.and_then(|p| p.into_path().ok()) else {
         return Ok(None);
     };
-    let path = app.state::<Office>().register_path();
+    let config = app.state::<Office>().config();
     blocking(move || {
-        let reg = office::Register::open_read_only(&path)?;
+        let reg = office::open_read_only(&config)?;
         let out = dir.join("hoso-audit-bundle");
         office::audit::export(&reg, &out)?;
         Ok(Some(out.display().to_string()))

@@ -4,13 +4,14 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use hoso_office::scan::device::{
-    scan_batch, BatchEnd, ColorMode, DeviceInfo, ScanEvent, ScanSettings, Source,
-};
+use hoso_office::scan::device::{ColorMode, DeviceInfo, ScanEvent, ScanSettings, Source};
 use hoso_office::scan::sane::Sane;
+use hoso_office::scan::scan_into_workspace;
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
+
+use hoso_office::OfficeError;
 
 use super::blocking;
 use crate::error::AppError;
@@ -23,8 +24,8 @@ static CANCEL: AtomicBool = AtomicBool::new(false);
 #[tauri::command]
 pub async fn list_scanners() -> Result<Vec<DeviceInfo>, AppError> {
     blocking(|| {
-        let sane = Sane::init()?;
-        Ok(sane.devices()?)
+        let sane = Sane::init().map_err(OfficeError::from)?;
+        Ok(sane.devices().map_err(OfficeError::from)?)
     })
     .await?
 }
@@ -79,41 +80,31 @@ pub async fn scan(
     CANCEL.store(false, Ordering::Relaxed);
     blocking(move || {
         let session = app.state::<Session>();
-        let stamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or_default();
-        let dir = session.workspace.join("quet").join(stamp.to_string());
-        std::fs::create_dir_all(&dir).map_err(|source| AppError::Workspace {
-            path: dir.clone(),
-            source,
-        })?;
-        let sane = Sane::init()?;
-        let mut device = sane.open(&request.device)?;
         let settings = ScanSettings {
             source: request.source,
             dpi: request.dpi,
             mode: request.mode,
             max_pages: None,
         };
-        let batch = scan_batch(&mut device, &settings, &dir, &CANCEL, &mut |e| {
+        let mut on_event = |e: ScanEvent<'_>| {
             let _ = match e {
                 ScanEvent::PageStarted { page, .. } => progress.send(ScanProgress::Page { page }),
                 ScanEvent::PageSaved { page, .. } => progress.send(ScanProgress::Saved { page }),
                 ScanEvent::Bytes { .. } => Ok(()),
             };
-        });
-        let stopped = match &batch.end {
-            BatchEnd::FeederEmpty | BatchEnd::FlatbedDone | BatchEnd::PageLimit => None,
-            BatchEnd::Cancelled => Some(hoso_office::scan::ScanError::Cancelled.officer_message()),
-            BatchEnd::Failed(e) => Some(e.officer_message()),
         };
-        let pages = batch.pages.len();
-        let sources = session.import(&batch.pages);
+        let workspace = &session.workspace;
+        let batch = scan_into_workspace(
+            workspace,
+            &request.device,
+            &settings,
+            &CANCEL,
+            &mut on_event,
+        )?;
         Ok(ScanResult {
-            pages,
-            stopped,
-            sources,
+            pages: batch.pages.len(),
+            stopped: batch.stopped,
+            sources: session.import(&batch.pages),
         })
     })
     .await?

@@ -3,6 +3,8 @@
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
+use hoso_office::settings::{token_modules as registered_modules, StampImageKind};
+
 use super::blocking;
 use crate::error::AppError;
 use crate::office::{Office, Settings};
@@ -80,7 +82,7 @@ pub async fn set_key_source(
 /// PKCS#11 libraries registered on this machine (p11-kit), to choose the token's from.
 #[tauri::command]
 pub async fn token_modules() -> Result<Vec<String>, AppError> {
-    Ok(hoso_token::default_modules()
+    Ok(registered_modules()
         .into_iter()
         .map(|p| p.display().to_string())
         .collect())
@@ -91,22 +93,18 @@ pub async fn token_modules() -> Result<Vec<String>, AppError> {
 #[tauri::command]
 pub async fn pick_pkcs11(app: AppHandle, path: String) -> Result<Settings, AppError> {
     let office = app.state::<Office>();
-    let chosen = if path.is_empty() {
-        pick_one(
-            &app,
-            "Thư viện PKCS#11 / PKCS#11 library",
-            &["so", "dll", "dylib"],
-        )
-        .await?
+    let mut s = office.settings();
+    // Only a library this machine registered may be named by the page.
+    let changed = if path.is_empty() {
+        let title = "Thư viện PKCS#11 / PKCS#11 library";
+        let picked = pick_one(&app, title, &["so", "dll", "dylib"]).await?;
+        let chosen = picked.is_some();
+        s.pkcs11 = picked.or(s.pkcs11);
+        chosen
     } else {
-        // Only a library this machine registered may be named by the page.
-        hoso_token::default_modules()
-            .into_iter()
-            .find(|p| p.display().to_string() == path)
+        s.set_registered_module(&path)
     };
-    if let Some(p) = chosen {
-        let mut s = office.settings();
-        s.pkcs11 = Some(p);
+    if changed {
         office.set_settings(s)?;
     }
     Ok(office.settings())
@@ -117,29 +115,15 @@ pub async fn pick_pkcs11(app: AppHandle, path: String) -> Result<Settings, AppEr
 #[tauri::command]
 pub async fn pick_stamp_image(app: AppHandle, which: String) -> Result<Settings, AppError> {
     let office = app.state::<Office>();
-    let title = if which == "seal" {
-        "Ảnh con dấu (PNG) / seal image (PNG)"
+    let (kind, title) = if which == "seal" {
+        (StampImageKind::Seal, "Ảnh con dấu (PNG) / seal image (PNG)")
     } else {
-        "Ảnh chữ ký (PNG) / signature image (PNG)"
+        let title = "Ảnh chữ ký (PNG) / signature image (PNG)";
+        (StampImageKind::Signature, title)
     };
     if let Some(p) = pick_one(&app, title, &["png"]).await? {
-        let bytes = std::fs::read(&p).map_err(|source| AppError::Read {
-            path: p.clone(),
-            source,
-        })?;
-        let image = hoso_stamp::StampImage::from_png(&bytes)?;
         let mut s = office.settings();
-        if which == "seal" {
-            image
-                .check_seal(None)
-                .map_err(hoso_stamp::StampError::from)?;
-            s.seal_image = Some(p);
-        } else {
-            image
-                .check_signature()
-                .map_err(hoso_stamp::StampError::from)?;
-            s.signature_image = Some(p);
-        }
+        s.set_stamp_image(kind, &p)?;
         office.set_settings(s)?;
     }
     Ok(office.settings())
@@ -157,11 +141,7 @@ pub async fn add_trust_root(app: AppHandle) -> Result<Settings, AppError> {
     .await?
     {
         let mut s = office.settings();
-        let mut probe = hoso_sign::chain::TrustStore::new();
-        probe.add_file(&p)?;
-        if !s.trust.contains(&p) {
-            s.trust.push(p);
-        }
+        s.add_trust_root(&p)?;
         office.set_settings(s)?;
     }
     Ok(office.settings())

@@ -5,9 +5,9 @@
 
 use hoso_office::config::SignLevel;
 use hoso_office::keys::{open_signer, AnySigner, CertificateSummary, PinAnswer, PinPrompt};
+use hoso_office::settings::Visible;
 use hoso_office::sign::BatchJob;
-use hoso_office::sign::VisibleKind;
-use hoso_office::sign::{sign_many, tsa_client, SignPlan, SignedBatch};
+use hoso_office::sign::{sign_many, tsa_client, SignFailure, SignPlan, SignedBatch};
 use hoso_office::{Event, Watch};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -29,7 +29,7 @@ pub fn unlock(settings: &Settings, pin: String) -> Result<AnySigner, AppError> {
     let pin = Zeroizing::new(pin);
     let mut answer =
         |p: &PinPrompt| -> PinAnswer { Ok((!(p.pin_pad && pin.is_empty())).then(|| pin.clone())) };
-    Ok(open_signer(&source, settings.rsa_pss, &mut answer)?)
+    Ok(open_signer(&source, settings.rsa_padding(), &mut answer)?)
 }
 
 /// Opens the configured key — the PKCS#12 file, or a session on the USB token — with the PIN and
@@ -97,61 +97,17 @@ pub struct SignedFile {
     pub pdfa: hoso_office::pdfa::PdfaOutcome,
 }
 
-/// One file that could not be signed; its original is untouched and no output exists.
-#[derive(Debug, Clone, Serialize)]
-pub struct SignFailure {
-    /// The input's name.
-    pub name: String,
-    /// Why, Vietnamese first.
-    pub message: String,
-}
-
 /// A batch's outcome.
 #[derive(Debug, Clone, Serialize)]
 pub struct SignBatch {
     /// Signed files, in order.
     pub signed: Vec<SignedFile>,
-    /// Failures, in order.
+    /// Failures, in order (the original untouched, no output written).
     pub failed: Vec<SignFailure>,
     /// Files not started because the officer cancelled.
     pub not_started: usize,
-}
-
-/// Which visible signature, if any (Decree 30/2020 Appendix I).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Visible {
-    /// No appearance.
-    None,
-    /// The competent person's signature image between the title and name lines.
-    Signature,
-    /// The office's seal over the left third of the person's signature (the second signature).
-    Seal,
-}
-
-fn read_image(path: Option<&std::path::Path>, what: &'static str) -> Result<Vec<u8>, AppError> {
-    let path = path.ok_or(AppError::MissingSetting(what))?;
-    std::fs::read(path).map_err(|source| AppError::Read {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-/// What to draw for `visible`, from the images in the settings.
-fn visible_kind(settings: &Settings, visible: Visible) -> Result<Option<VisibleKind>, AppError> {
-    Ok(match visible {
-        Visible::None => None,
-        Visible::Signature => Some(VisibleKind::Signature {
-            png: read_image(
-                settings.signature_image.as_deref(),
-                "ảnh chữ ký / signature image",
-            )?,
-        }),
-        Visible::Seal => Some(VisibleKind::Seal {
-            png: read_image(settings.seal_image.as_deref(), "ảnh con dấu / seal image")?,
-            seal_mm: None,
-        }),
-    })
+    /// Signed files whose register entries could not be written (the files exist), and why.
+    pub register_error: Option<String>,
 }
 
 /// The signing plan: `level` (else the settings'), the settings' TSA and trust roots.
@@ -163,8 +119,26 @@ pub fn plan(
     let config = office.config();
     let tsa = tsa_client(&config, None, &[], false)?;
     let mut plan = SignPlan::new(&config, level, tsa)?;
-    plan.visible = visible_kind(&config.settings, visible)?.map(|k| (k, Default::default()));
+    plan.visible = (config.settings.visible_kind(visible)?).map(|k| (k, Default::default()));
     Ok(plan)
+}
+
+impl SignedFile {
+    /// `s`, signed from one of `docs`, as a document the page can use.
+    fn new(office: &Office, docs: &[Document], s: hoso_office::sign::SignedFile) -> Self {
+        let revocation_warning = s.revocation_warning();
+        let (document, from) = office.add_derived(docs, &s.input, s.path.clone());
+        Self {
+            document,
+            from,
+            sha256: s.registered.sha256,
+            seq: s.registered.seq,
+            qr: s.registered.qr,
+            level: s.level,
+            revocation_warning,
+            pdfa: s.pdfa,
+        }
+    }
 }
 
 /// Signs the documents `ids` with `signer`: each beside its original as `<name>-da-ky.pdf`.
@@ -185,33 +159,12 @@ pub fn sign_ids(
         .collect();
     let done: SignedBatch = sign_many(&office.config(), signer, plan, &jobs, 1, watch)?;
     Ok(SignBatch {
-        signed: done
-            .signed
-            .into_iter()
-            .map(|s| {
-                let revocation_warning = s.revocation_warning();
-                let (document, from) = office.add_derived(&docs, &s.input, s.path.clone());
-                SignedFile {
-                    document,
-                    from,
-                    sha256: s.registered.sha256,
-                    seq: s.registered.seq,
-                    qr: s.registered.qr,
-                    level: s.level,
-                    revocation_warning,
-                    pdfa: s.pdfa,
-                }
-            })
+        signed: (done.signed.into_iter())
+            .map(|s| SignedFile::new(office, &docs, s))
             .collect(),
-        failed: done
-            .failed
-            .into_iter()
-            .map(|f| SignFailure {
-                name: f.name,
-                message: f.message,
-            })
-            .collect(),
+        failed: done.failed,
         not_started: done.not_started,
+        register_error: done.register_error,
     })
 }
 

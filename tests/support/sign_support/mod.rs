@@ -272,3 +272,22 @@ pub fn qpdf_check(file: &Path) -> (i32, String) {
     let o = run(Command::new(qpdf()).arg("--check").arg(file));
     (o.status.code().unwrap_or(-1), text(&o))
 }
+
+/// `openssl cms -cmsout -print` of the last signature's CMS: OpenSSL's own reading of the
+/// SignerInfo (its signature algorithm and, for RSASSA-PSS, the hash, mask and salt length).
+pub fn openssl_cms_print(dir: &Path, file: &Path) -> String {
+    let (der, _) = extract_cms(file);
+    let p7 = dir.join("print.p7s");
+    std::fs::write(&p7, der).expect("write p7s");
+    let o = run(Command::new(openssl())
+        .args([
+            "cms", "-cmsout", "-print", "-noout", "-inform", "DER", "-in",
+        ])
+        .arg(&p7));
+    assert!(
+        o.status.success(),
+        "openssl cms -cmsout -print: {}",
+        text(&o)
+    );
+    text(&o)
+}

@@ -64,40 +64,8 @@ fn show(c: &Config, json: bool) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(c)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let origin = |o| serde_json::to_value(o).unwrap_or_default();
-    println!("Tệp cài đặt / settings file: {}", c.settings_path.display());
-    println!(
-        "Thư mục làm việc / workspace: {} ({})",
-        c.workspace.display(),
-        origin(c.workspace_from)
-    );
-    println!(
-        "Sổ đăng ký / register: {} ({})",
-        c.register.display(),
-        origin(c.register_from)
-    );
-    println!("Trạm / station: {} ({})", c.station, origin(c.station_from));
-    let s = &c.settings;
-    let key = match s.key_source() {
-        Some(k) => serde_json::to_string(&k)?,
-        None => "—".into(),
-    };
-    println!(
-        "Khóa ký / key: {key}{}",
-        if s.rsa_pss { " (RSA-PSS)" } else { "" }
-    );
-    println!("Mức ký / level: {}", s.sign_level().name());
-    println!("TSA: {}", s.tsa().unwrap_or("—"));
-    let trust: Vec<String> = s.trust.iter().map(|p| p.display().to_string()).collect();
-    println!(
-        "Gốc tin cậy / trust roots: {}{}",
-        if trust.is_empty() {
-            "—".into()
-        } else {
-            trust.join(", ")
-        },
-        if s.demo_trust { " + DEMO" } else { "" }
-    );
-    println!("Cơ quan / office: {} ({})", s.office, s.copy_org_code());
+    for (label, value) in c.summary() {
+        println!("{label}: {value}");
+    }
     Ok(ExitCode::SUCCESS)
 }

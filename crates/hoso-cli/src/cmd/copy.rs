@@ -80,9 +80,10 @@ pub struct Args {
     /// Tên trạm ghi vào sổ / station name in the register [env: HOSO_STATION].
     #[arg(long)]
     station: Option<String>,
-    /// Dùng RSASSA-PSS cho khóa RSA / use RSASSA-PSS for RSA keys.
+    /// Ký RSA kiểu PKCS#1 v1.5 thay cho RSASSA-PSS mặc định (Thông tư 15/2025/TT-BKHCN) / sign
+    /// RSA with PKCS#1 v1.5 instead of the default RSASSA-PSS (Circular 15/2025/TT-BKHCN).
     #[arg(long)]
-    rsa_pss: bool,
+    rsa_pkcs1: bool,
     /// In kết quả dạng JSON / print the result as JSON.
     #[arg(long)]
     json: bool,
@@ -98,7 +99,7 @@ impl Args {
             token_label: self.token_label.clone(),
             key_label: self.key_label.clone(),
             pin_file: self.pin_file.clone(),
-            rsa_pss: self.rsa_pss,
+            rsa_pkcs1: self.rsa_pkcs1,
         }
     }
 
@@ -137,6 +138,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
              carries a certification signature (DocMDP); pyHanko by default treats a visible \
              signature added after it as a disallowed change (Acrobat accepts it)"
         );
+    }
+    if let Some(why) = &done.qr_omitted {
+        eprintln!("Lưu ý / note: {why}");
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&done)?);

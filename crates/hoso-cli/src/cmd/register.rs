@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use hoso_office::hex;
 use hoso_office::register::{
-    self as office, AppendKind, AppendRequest, AuditReport, CopyForm, Lookup, LookupResult, Query,
+    self as office, AppendKind, AppendRequest, AuditReport, CopyForm, EntryKind, Lookup,
+    LookupResult, Query,
 };
 use serde_json::json;
 
@@ -196,36 +197,37 @@ fn exit(ok: bool) -> ExitCode {
 }
 
 fn append(config: &hoso_office::Config, a: AppendArgs) -> Result<ExitCode> {
-    let kind = match (a.kind, a.copy_form) {
-        (KindArg::Copy, Some(form)) => AppendKind::Copy {
-            org: a.org.clone(),
-            form: match form {
-                FormArg::Sy => CopyForm::SaoY,
-                FormArg::Sl => CopyForm::SaoLuc,
-                FormArg::Trs => CopyForm::TrichSao,
-            },
-        },
-        (KindArg::Copy, None) => bail!("--kind copy cần --copy-form / needs --copy-form"),
-        (_, Some(_)) => bail!("--copy-form chỉ dùng với --kind copy / only with --kind copy"),
-        (KindArg::Dossier, None) => AppendKind::Dossier,
-        (KindArg::Signed, None) => AppendKind::Signed,
-        (KindArg::Other, None) => AppendKind::Other,
+    let kind = match a.kind {
+        KindArg::Dossier => EntryKind::Dossier,
+        KindArg::Signed => EntryKind::Signed,
+        KindArg::Copy => EntryKind::Copy,
+        KindArg::Other => EntryKind::Other,
     };
+    let form = a.copy_form.map(|f| match f {
+        FormArg::Sy => CopyForm::SaoY,
+        FormArg::Sl => CopyForm::SaoLuc,
+        FormArg::Trs => CopyForm::TrichSao,
+    });
     let request = AppendRequest {
-        kind,
+        kind: AppendKind::new(kind, form, &a.org)?,
         dossier_code: a.code,
         title: a.title,
         signer_fingerprint: a.signer_fingerprint,
         extra_json: a.extra,
     };
     let done = office::append_file(config, &a.file, request)?;
+    print_appended(&done, a.json);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_appended(done: &office::AppendedEntry, json: bool) {
     let e = &done.entry;
-    if a.json {
+    if json {
         println!(
             "{}",
             json!({ "entry": e, "qr": done.qr, "checkpoint": done.checkpoint, "register": done.register })
         );
-        return Ok(ExitCode::SUCCESS);
+        return;
     }
     println!("Đã ghi / registered: số thứ tự / seq {}", e.seq);
     println!("  SHA-256: {}", hex(&e.sha256));
@@ -235,7 +237,6 @@ fn append(config: &hoso_office::Config, a: AppendArgs) -> Result<ExitCode> {
     println!("  Thời gian / time: {}", e.time);
     println!("  QR: {}", done.qr);
     println!("Điểm kiểm tra / checkpoint:\n{}", done.checkpoint);
-    Ok(ExitCode::SUCCESS)
 }
 
 fn lookup(reg: &office::Register, a: LookupArgs) -> Result<ExitCode> {

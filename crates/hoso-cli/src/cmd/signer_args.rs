@@ -6,7 +6,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use hoso_office::keys::{open_signer, AnySigner, KeyError, KeySource, PinAnswer, PinPrompt};
+use hoso_office::keys::{
+    open_signer, AnySigner, KeyError, KeySource, PinAnswer, PinPrompt, RsaPadding,
+    SignatureAlgorithm,
+};
 use hoso_office::Config;
 use zeroize::Zeroizing;
 
@@ -31,9 +34,11 @@ pub struct SignerArgs {
     /// Tệp chứa mã PIN (dòng đầu) / file holding the PIN (first line); prompts if absent.
     #[arg(long)]
     pub pin_file: Option<PathBuf>,
-    /// Dùng RSASSA-PSS cho khóa RSA / use RSASSA-PSS for RSA keys.
+    /// Ký RSA kiểu PKCS#1 v1.5 thay cho RSASSA-PSS (Thông tư 15/2025/TT-BKHCN quy định PSS, là
+    /// mặc định) / sign RSA with PKCS#1 v1.5 instead of RSASSA-PSS (Circular 15/2025/TT-BKHCN
+    /// names PSS, the default).
     #[arg(long)]
-    pub rsa_pss: bool,
+    pub rsa_pkcs1: bool,
 }
 
 impl SignerArgs {
@@ -80,7 +85,11 @@ pub fn read_pin(pin_file: Option<&Path>) -> anyhow::Result<Zeroizing<String>> {
 /// Opens the key, asking for the PIN once (or letting the token's PIN pad do it).
 pub fn open(args: &SignerArgs, config: &Config) -> anyhow::Result<AnySigner> {
     let source = args.source(config).ok_or(KeyError::NotConfigured)?;
-    let rsa_pss = args.rsa_pss || config.settings.rsa_pss;
+    let rsa = if args.rsa_pkcs1 {
+        RsaPadding::Pkcs1v15
+    } else {
+        config.settings.rsa_padding()
+    };
     let mut ask = |p: &PinPrompt| -> PinAnswer {
         if p.pin_pad && args.pin_file.is_none() {
             eprintln!(
@@ -93,5 +102,9 @@ pub fn open(args: &SignerArgs, config: &Config) -> anyhow::Result<AnySigner> {
             .map(Some)
             .map_err(|e| KeyError::Pin(std::io::Error::other(e.to_string())))
     };
-    Ok(open_signer(&source, rsa_pss, &mut ask)?)
+    let signer = open_signer(&source, rsa, &mut ask)?;
+    if signer.algorithm() == SignatureAlgorithm::RsaPkcs1v15Sha256 {
+        eprintln!("{}", RsaPadding::PKCS1_WARNING);
+    }
+    Ok(signer)
 }

@@ -54,7 +54,7 @@ pub struct Args {
     fetch_revocation: bool,
     /// Kiểm tra như tại thời điểm này (ISO 8601, vd. 2030-01-01T00:00:00Z) / validate as of this
     /// time.
-    #[arg(long, value_parser = parse_time)]
+    #[arg(long, value_parser = check::parse_time)]
     at: Option<SystemTime>,
     /// Ghi biên bản kiểm tra (PDF/A) / write the report a clerk files, as PDF/A.
     #[arg(long, value_name = "OUT.pdf", conflicts_with = "qr")]
@@ -65,23 +65,6 @@ pub struct Args {
     /// Ngôn ngữ: vi (mặc định) hoặc en / language of the output and the report: vi or en.
     #[arg(long, default_value = "vi")]
     lang: words::Lang,
-}
-
-/// Parses `YYYY-MM-DD[THH:MM:SS][Z|±hh:mm]` through the PDF date parser (ISO 32000-1 §7.9.4).
-fn parse_time(s: &str) -> Result<SystemTime, String> {
-    let bad = || format!("thời điểm không hợp lệ / not a valid time: {s}");
-    let split = s.len().min(19);
-    let (main, zone) = s.split_at_checked(split).ok_or_else(bad)?;
-    let digits: String = main.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() != 8 && digits.len() != 14 {
-        return Err(bad());
-    }
-    let zone = match zone {
-        "" | "Z" => "Z".to_owned(),
-        z if (z.starts_with('+') || z.starts_with('-')) && z.len() == 6 => z.replace(':', "'"),
-        _ => return Err(bad()),
-    };
-    hoso_sign::time::parse_pdf_date(&format!("D:{digits}{zone}")).ok_or_else(bad)
 }
 
 /// `--trust`/`--demo` when given, else the shared settings' roots (hoso-office's resolver).
@@ -135,21 +118,4 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         check::etsi::write(rep, out)?;
     }
     Ok(ExitCode::from(checked.verdict.exit_code()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::{Duration, UNIX_EPOCH};
-
-    #[test]
-    fn at_accepts_utc_offsets_and_dates() {
-        // 2030-01-01T00:00:00Z = 1 893 456 000 s after the epoch.
-        let t = UNIX_EPOCH + Duration::from_secs(1_893_456_000);
-        assert_eq!(parse_time("2030-01-01T00:00:00Z"), Ok(t));
-        assert_eq!(parse_time("2030-01-01"), Ok(t));
-        assert_eq!(parse_time("2030-01-01T07:00:00+07:00"), Ok(t));
-        assert!(parse_time("next year").is_err());
-        assert!(parse_time("2030-01-01T00:00:00 GMT").is_err());
-    }
 }

@@ -63,6 +63,9 @@ fn indication(s: &SignatureReport) -> (&'static str, Option<&'static str>) {
     match s.verdict {
         Verdict::Valid => ("total-passed", None),
         Verdict::ValidRevocationNotChecked => ("indeterminate", Some("TRY_LATER")),
+        Verdict::Untrusted if failed(CheckKind::Algorithms) => {
+            ("indeterminate", Some("CRYPTO_CONSTRAINTS_FAILURE_NO_POE"))
+        }
         Verdict::Untrusted => ("indeterminate", Some("NO_CERTIFICATE_CHAIN_FOUND")),
         Verdict::VisualChange => ("indeterminate", Some("SIG_CONSTRAINTS_FAILURE")),
         Verdict::Invalid if failed(CheckKind::Integrity) => ("total-failed", Some("HASH_FAILURE")),

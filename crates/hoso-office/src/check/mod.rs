@@ -64,6 +64,29 @@ impl CheckOptions {
     }
 }
 
+/// A validation time that is not `YYYY-MM-DD[THH:MM:SS][Z|±hh:mm]`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("thời điểm không hợp lệ / not a valid time: {0}")]
+pub struct BadTime(pub String);
+
+/// The validation time a person types (`hoso verify --at`): `YYYY-MM-DD[THH:MM:SS][Z|±hh:mm]`,
+/// read through the PDF date parser (ISO 32000-1 §7.9.4), for [`CheckOptions::now`].
+pub fn parse_time(s: &str) -> Result<SystemTime, BadTime> {
+    let bad = || BadTime(s.to_owned());
+    let split = s.len().min(19);
+    let (main, zone) = s.split_at_checked(split).ok_or_else(bad)?;
+    let digits: String = main.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() != 8 && digits.len() != 14 {
+        return Err(bad());
+    }
+    let zone = match zone {
+        "" | "Z" => "Z".to_owned(),
+        z if (z.starts_with('+') || z.starts_with('-')) && z.len() == 6 => z.replace(':', "'"),
+        _ => return Err(bad()),
+    };
+    hoso_sign::time::parse_pdf_date(&format!("D:{digits}{zone}")).ok_or_else(bad)
+}
+
 /// The one verdict of a check, in both shells: exit code and colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -326,16 +349,28 @@ fn verify_and_hash(
         path: path.to_path_buf(),
         source: e,
     };
+    // The register's hash of the whole file and the signatures' byte range digests are two
+    // SHA-256 passes: they run on two threads, so the check takes about one.
     if len > MAX_IN_MEMORY {
-        let sha = hoso_register::sha256_reader(&mut f).map_err(read)?;
-        let report = verify_pdf_ltv(path, &vopts, &ltv).map_err(verify_err)?;
-        return Ok((report, sha));
+        let (sha, report) = std::thread::scope(|s| {
+            let hasher = s.spawn(move || hoso_register::sha256_reader(&mut f));
+            let report = verify_pdf_ltv(path, &vopts, &ltv);
+            (hasher.join(), report)
+        });
+        let sha = sha
+            .map_err(|_| read(std::io::Error::other("hash thread panicked")))?
+            .map_err(read)?;
+        return Ok((report.map_err(verify_err)?, sha));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     f.read_to_end(&mut bytes).map_err(read)?;
-    let sha: [u8; 32] = sha2::Sha256::digest(&bytes).into();
-    let report = verify_source_ltv(bytes.as_slice(), &vopts, &ltv).map_err(verify_err)?;
-    Ok((report, sha))
+    let (sha, report) = std::thread::scope(|s| {
+        let hasher = s.spawn(|| <[u8; 32]>::from(sha2::Sha256::digest(&bytes)));
+        let report = verify_source_ltv(bytes.as_slice(), &vopts, &ltv);
+        (hasher.join(), report)
+    });
+    let sha = sha.map_err(|_| read(std::io::Error::other("hash thread panicked")))?;
+    Ok((report.map_err(verify_err)?, sha))
 }
 
 /// The oldest register entry for `sha` whose proof checks out (else the oldest at all); `None`
@@ -376,6 +411,19 @@ fn signer_lines(report: &VerificationReport) -> Vec<SignerLine> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_times_accept_utc_offsets_and_dates() {
+        use std::time::{Duration, UNIX_EPOCH};
+        // 2030-01-01T00:00:00Z = 1 893 456 000 s after the epoch.
+        let t = UNIX_EPOCH + Duration::from_secs(1_893_456_000);
+        assert_eq!(parse_time("2030-01-01T00:00:00Z"), Ok(t));
+        assert_eq!(parse_time("2030-01-01"), Ok(t));
+        assert_eq!(parse_time("2030-01-01T07:00:00+07:00"), Ok(t));
+        assert!(parse_time("next year").is_err());
+        assert!(parse_time("2030-01-01T00:00:00 GMT").is_err());
+        assert!(parse_time("2030-01-01T00:00:0ế").is_err());
+    }
 
     #[test]
     fn every_verdict_has_one_exit_code_and_green_only_when_vouched_for() {

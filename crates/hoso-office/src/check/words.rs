@@ -155,6 +155,11 @@ pub fn check_kind(k: CheckKind, lang: Lang) -> &'static str {
         CheckKind::VisualComparison => {
             pick(lang, "So sánh hình ảnh trang", "Rendered page comparison")
         }
+        CheckKind::Algorithms => pick(
+            lang,
+            "Thuật toán và độ dài khóa (TT 15/2025)",
+            "Algorithms and key size (Circular 15/2025)",
+        ),
     }
 }
 
@@ -359,7 +364,22 @@ fn signature_lines(s: &SignatureReport, index: usize, lang: Lang, out: &mut Vec<
     change_lines(s, lang, out);
     for c in &s.checks {
         let text = match lang {
+            // The algorithm check's detail is written Vietnamese first ("khóa RSA 1024 bit quá
+            // ngắn: Thông tư 15/2025/TT-BKHCN …"): its first half names the size and the rule.
+            Lang::Vi if c.kind == CheckKind::Algorithms => format!(
+                "{}: {} — {}",
+                check_kind(c.kind, lang),
+                status(c.status, lang),
+                c.detail.split(" / ").next().unwrap_or_default()
+            ),
             Lang::Vi => format!("{}: {}", check_kind(c.kind, lang), status(c.status, lang)),
+            Lang::En if c.kind == CheckKind::Algorithms => format!(
+                "{}: {}",
+                check_kind(c.kind, lang),
+                c.detail
+                    .split_once(" / ")
+                    .map_or(c.detail.as_str(), |(_, en)| en)
+            ),
             Lang::En => format!("{}: {}", check_kind(c.kind, lang), c.detail),
         };
         out.push(line(Style::Check(c.status), text));

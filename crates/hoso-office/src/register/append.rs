@@ -44,6 +44,28 @@ pub enum AppendKind {
     Other,
 }
 
+impl AppendKind {
+    /// The kind a person typed: a copy needs its form (and takes the organisation's
+    /// abbreviation `org`); any other kind takes no form.
+    pub fn new(
+        kind: EntryKind,
+        copy_form: Option<CopyForm>,
+        org: &str,
+    ) -> Result<Self, OfficeError> {
+        Ok(match (kind, copy_form) {
+            (EntryKind::Copy, Some(form)) => AppendKind::Copy {
+                org: org.to_owned(),
+                form,
+            },
+            (EntryKind::Copy, None) => return Err(OfficeError::CopyFormMissing),
+            (_, Some(_)) => return Err(OfficeError::CopyFormNotACopy),
+            (EntryKind::Dossier, None) => AppendKind::Dossier,
+            (EntryKind::Signed, None) => AppendKind::Signed,
+            (EntryKind::Other, None) => AppendKind::Other,
+        })
+    }
+}
+
 /// A hand-made entry, as written.
 #[derive(Debug, Clone, Serialize)]
 pub struct AppendedEntry {
@@ -161,6 +183,25 @@ mod tests {
         assert_eq!(c.entry.seq, 1);
         let number = c.entry.copy.expect("a copy number").to_string();
         assert!(number.contains("UBND"), "{number}");
+    }
+
+    #[test]
+    fn a_copy_and_only_a_copy_takes_a_copy_form() {
+        let sy = Some(CopyForm::SaoY);
+        let copy = AppendKind::new(EntryKind::Copy, sy, "UBND").expect("copy");
+        assert_eq!(
+            copy,
+            AppendKind::Copy {
+                org: "UBND".into(),
+                form: CopyForm::SaoY
+            }
+        );
+        let missing = AppendKind::new(EntryKind::Copy, None, "UBND");
+        assert!(matches!(missing, Err(OfficeError::CopyFormMissing)));
+        let stray = AppendKind::new(EntryKind::Signed, sy, "");
+        assert!(matches!(stray, Err(OfficeError::CopyFormNotACopy)));
+        let other = AppendKind::new(EntryKind::Other, None, "").expect("other");
+        assert_eq!(other, AppendKind::Other);
     }
 
     #[test]

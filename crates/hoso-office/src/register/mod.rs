@@ -13,11 +13,12 @@ pub mod lookup;
 pub use append::{append_file, AppendKind, AppendRequest, AppendedEntry};
 pub use hoso_register::qr::QrError;
 pub use hoso_register::{
-    AuditReport, CopyForm, Entry, EntryKind, Finding, LookupResult, QrPayload, Register,
+    sha256_file, AuditReport, CopyForm, Entry, EntryKind, Finding, LookupResult, NewEntry,
+    QrPayload, Register,
 };
 pub use lookup::{browse, consistency, lookup, open_read_only, Browse, Consistency, Lookup, Query};
 
-use hoso_register::{CreateOptions, NewEntry, RegisterError};
+use hoso_register::{CreateOptions, RegisterError};
 use serde::Serialize;
 
 use crate::config::Config;
@@ -62,6 +63,11 @@ pub fn register_file(
         path: file.to_path_buf(),
         source,
     })?;
+    register_hashed(reg, entry)
+}
+
+/// Appends `entry`, whose hash the flow already has (from the pass that wrote the file).
+pub fn register_hashed(reg: &mut Register, entry: NewEntry) -> Result<Registered, OfficeError> {
     let sha = entry.sha256;
     let appended = reg.append(entry)?;
     let seq = appended.entries.first().map(|e| e.seq).unwrap_or_default();
@@ -80,6 +86,17 @@ pub fn register_one(
 ) -> Result<Registered, OfficeError> {
     let mut reg = open_register(config)?;
     register_file(&mut reg, file, entry)
+}
+
+/// The number the next copy of `kind` will get in the configured register, in the name of the
+/// settings' office (nothing is consumed by asking).
+pub fn peek_copy_number(
+    config: &Config,
+    kind: crate::copy::CopyKind,
+) -> Result<String, OfficeError> {
+    let mut reg = open_register(config)?;
+    let code = config.settings.copy_org_code();
+    Ok(crate::copy::next_copy_number(&mut reg, &code, kind)?)
 }
 
 /// The input of a flow as the register knows it: its hash and its oldest entry (the dossier
@@ -101,6 +118,11 @@ impl InputRecord {
             path: input.to_path_buf(),
             source,
         })?;
+        Self::with_hash(reg, input, sha256)
+    }
+
+    /// Looks up the oldest entry of `input`, whose hash `sha256` the flow already has.
+    pub fn with_hash(reg: &Register, input: &Path, sha256: [u8; 32]) -> Result<Self, OfficeError> {
         let oldest = reg
             .lookup_sha256(&sha256)?
             .into_iter()

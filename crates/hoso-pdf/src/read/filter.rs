@@ -151,11 +151,18 @@ fn unpredict(p: &Dict, data: Vec<u8>, offset: u64) -> Result<Vec<u8>, PdfError> 
         }
         return Ok(out);
     }
+    png_unfilter(&data, row_len, bpp).ok_or_else(bad)
+}
+
+/// Reverses PNG row filters (ISO/IEC 15948 §9, PDF §7.4.4.4): `data` is rows of one tag byte and
+/// `row_len` bytes (a short last row is padded with zeros), `bpp` bytes per pixel. `None` for a
+/// tag other than 0–4. Used by stream decoding and by the image reader of `reopen`.
+pub(crate) fn png_unfilter(data: &[u8], row_len: usize, bpp: usize) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(data.len());
     let mut prev = vec![0u8; row_len];
     let mut row = vec![0u8; row_len];
     for chunk in data.chunks(row_len + 1) {
-        let (&tag, src) = chunk.split_first().ok_or_else(bad)?;
+        let (&tag, src) = chunk.split_first()?;
         row[..src.len()].copy_from_slice(src);
         row[src.len()..].fill(0);
         for i in 0..row_len {
@@ -168,14 +175,14 @@ fn unpredict(p: &Dict, data: Vec<u8>, offset: u64) -> Result<Vec<u8>, PdfError> 
                 2 => b,
                 3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
                 4 => paeth(a, b, c),
-                _ => return Err(bad()),
+                _ => return None,
             };
             row[i] = row[i].wrapping_add(add);
         }
         out.extend_from_slice(&row);
         std::mem::swap(&mut prev, &mut row);
     }
-    Ok(out)
+    Some(out)
 }
 
 fn paeth(a: u8, b: u8, c: u8) -> u8 {

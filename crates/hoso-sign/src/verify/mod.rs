@@ -398,11 +398,15 @@ fn run_checks<S: Source>(
     let Some(sd) = decode_cms(contents, rep) else {
         return Ok(());
     };
+    let sha1 = check_no_sha1(&sd, rep);
     let Some(verified) = check_cms_signature(file.source(), &sd, span, rep) else {
         return Ok(());
     };
     rep.signer = Some(chain::subject(&verified.signer));
     rep.certificate = Some(certificate_summary(&verified.signer));
+    if !sha1 {
+        check_algorithms(&verified, rep);
+    }
     if check_pades_profile(&verified, rep).is_none() {
         return Ok(());
     }
@@ -698,6 +702,65 @@ fn decode_cms(contents: &[u8], rep: &mut SignatureReport) -> Option<cms::signed_
         return None;
     }
     Some(sd)
+}
+
+/// Circular 15/2025/TT-BKHCN forbids SHA-1: a SignerInfo digesting or signing with it fails the
+/// algorithm check (the CMS check then fails too: hoso computes no SHA-1 digests). Returns
+/// whether SHA-1 was found.
+fn check_no_sha1(sd: &cms::signed_data::SignedData, rep: &mut SignatureReport) -> bool {
+    let sha1 = sd.signer_infos.0.iter().any(|si| {
+        crate::algorithms::is_sha1(&si.digest_alg.oid)
+            || crate::algorithms::is_sha1(&si.signature_algorithm.oid)
+    });
+    if sha1 {
+        let v = crate::algorithms::AlgorithmViolation::Sha1 {
+            what: "chữ ký",
+            what_en: "the signature",
+        };
+        rep.push(CheckKind::Algorithms, CheckStatus::Failed, v.to_string());
+    }
+    sha1
+}
+
+/// The signer's key size and padding against Circular 15/2025/TT-BKHCN: a key under the minimum
+/// fails (the verdict is then at best untrusted), RSA PKCS#1 v1.5 is a warning (the Circular
+/// names RSASSA-PSS; most signatures made before it are v1.5 and still verify).
+fn check_algorithms(verified: &cms_mod::VerifiedSignerInfo, rep: &mut SignatureReport) {
+    use crate::algorithms::{check_key, KeySize};
+    let spki = &verified.signer.tbs_certificate.subject_public_key_info;
+    let size = match check_key(spki) {
+        Ok(size) => size,
+        Err(v) => {
+            rep.push(CheckKind::Algorithms, CheckStatus::Failed, v.to_string());
+            return;
+        }
+    };
+    let alg = verified.info.signature_algorithm.oid;
+    let (status, detail) = match size {
+        KeySize::Rsa(bits) if alg == oids::RSASSA_PSS => (
+            CheckStatus::Passed,
+            format!(
+                "RSA {bits} bit, RSASSA-PSS: đúng {} / as Circular 15/2025/TT-BKHCN requires",
+                crate::algorithms::CIRCULAR
+            ),
+        ),
+        KeySize::Rsa(bits) => (
+            CheckStatus::Warning,
+            format!(
+                "RSA {bits} bit, PKCS#1 v1.5: {} quy định RSASSA-PSS; chữ ký vẫn kiểm tra được / \
+                 Circular 15/2025/TT-BKHCN names RSASSA-PSS; the signature still verifies",
+                crate::algorithms::CIRCULAR
+            ),
+        ),
+        other => (
+            CheckStatus::Passed,
+            format!(
+                "{other}: đúng {} / as Circular 15/2025/TT-BKHCN requires",
+                crate::algorithms::CIRCULAR
+            ),
+        ),
+    };
+    rep.push(CheckKind::Algorithms, status, detail);
 }
 
 /// The digest of the signed bytes equals the message-digest, and the signature over the signed

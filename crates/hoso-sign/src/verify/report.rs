@@ -27,6 +27,15 @@ pub enum CheckKind {
     Timestamp,
     /// Revocation (OCSP/CRL).
     Revocation,
+    /// The signature's algorithms against Circular 15/2025/TT-BKHCN ([`crate::algorithms`]): RSA
+    /// of at least 2048 bits (RSASSA-PSS named; PKCS#1 v1.5 is a warning), ECDSA of at least 256
+    /// bits, no SHA-1. A key under the minimum fails the check and makes the signature
+    /// [`Verdict::Untrusted`]: nothing shows the bytes changed, so "invalid" (red, changed or
+    /// forged) would say something not established, but a key the rule forbids — factorable by
+    /// a determined attacker — cannot vouch for the document, so never green. SHA-1 fails it too;
+    /// such a signature is [`Verdict::Invalid`] because hoso does not compute SHA-1 digests, so
+    /// the CMS check cannot pass (SHA-1 collisions let one signature cover two documents).
+    Algorithms,
     /// The pages later revisions touched, rendered as signed and as they are now (EU DSS
     /// VisualDifference / PageDifference / AnnotationOverlap). A difference fails this check and
     /// makes the verdict [`Verdict::VisualChange`] unless something already made it invalid.
@@ -315,7 +324,10 @@ impl SignatureReport {
             Verdict::Invalid
         } else if failed(CheckKind::VisualComparison) {
             Verdict::VisualChange
-        } else if failed(CheckKind::CertificateChain) || !passed(CheckKind::CertificateChain) {
+        } else if failed(CheckKind::CertificateChain)
+            || !passed(CheckKind::CertificateChain)
+            || failed(CheckKind::Algorithms)
+        {
             Verdict::Untrusted
         } else if !passed(CheckKind::Revocation) {
             Verdict::ValidRevocationNotChecked
@@ -425,6 +437,21 @@ mod tests {
         ]);
         assert_eq!(s.verdict, Verdict::Invalid);
         assert_eq!(document(vec![s]).bottom_line.exit_code(), 1);
+    }
+
+    #[test]
+    fn a_key_the_circular_forbids_is_untrusted_never_valid_and_a_warning_changes_nothing() {
+        let weak = signature(&[(CheckKind::Algorithms, CheckStatus::Failed)]);
+        assert_eq!(weak.verdict, Verdict::Untrusted);
+        assert_eq!(document(vec![weak]).bottom_line.exit_code(), 3);
+        let pkcs1 = signature(&[(CheckKind::Algorithms, CheckStatus::Warning)]);
+        assert_eq!(pkcs1.verdict, Verdict::Valid);
+        // A weak key on a changed document stays invalid.
+        let both = signature(&[
+            (CheckKind::Algorithms, CheckStatus::Failed),
+            (CheckKind::Integrity, CheckStatus::Failed),
+        ]);
+        assert_eq!(both.verdict, Verdict::Invalid);
     }
 
     #[test]
