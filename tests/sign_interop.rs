@@ -336,9 +336,12 @@ fn a_token_larger_than_its_budget_signs_again_once_and_stays_valid() {
     trust.allow_demo();
     // A budget of 1 124 bytes: the demo TSA's first token (about 2 KiB with its chain) cannot fit.
     let client = hoso_sign::tsp::TsaClient::new(&tsa.url, trust).with_token_len(100);
-    let signer =
-        hoso_sign::signer::Pkcs12Signer::open(&certs().join("demo-staff-rsa.p12"), "1234", false)
-            .expect("demo p12");
+    let signer = hoso_sign::signer::Pkcs12Signer::open(
+        &certs().join("demo-staff-rsa.p12"),
+        "1234",
+        hoso_sign::signer::RsaPadding::Pss,
+    )
+    .expect("demo p12");
     let opts = SignOptions {
         level: Level::BT,
         ..SignOptions::default()

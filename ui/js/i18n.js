@@ -178,6 +178,10 @@ const MSG = {
   moved: ["Đã chuyển {name} sang vị trí {pos}", "Moved {name} to position {pos}"],
   removed: ["Đã xóa {name}", "Removed {name}"],
   imported: ["Đã nhập {n} tệp", "Imported {n} files"],
+  ocrMissing: [
+    "Máy này chưa cài Tesseract OCR. Linux: sudo apt-get install -y libtesseract5 tesseract-ocr-vie; Windows: cài Tesseract (bản UB Mannheim, có dữ liệu tiếng Việt) vào C:\\Program Files\\Tesseract-OCR rồi mở lại ứng dụng.",
+    "Tesseract OCR is not installed on this computer. Linux: sudo apt-get install -y libtesseract5 tesseract-ocr-vie; Windows: install Tesseract (UB Mannheim build, with Vietnamese data) into C:\\Program Files\\Tesseract-OCR and restart the app.",
+  ],
   reason: ["Chưa có: đang phát triển (issue #{issue}) / not yet available", "Not yet available: in development (issue #{issue}) / chưa có"],
   rotated: ["Đã xoay {name}: {deg}°", "Rotated {name}: {deg}°"],
   bytes: ["{n} byte", "{n} bytes"],

@@ -33,8 +33,15 @@ function applyFeatures(features) {
       const available = !!(f && f.available);
       box.dataset.available = String(available);
       const reason = box.querySelector(".reason");
-      if (reason && !available) reason.textContent = t("reason", { issue: f ? f.issue : "?" });
-      if (!available) for (const c of box.querySelectorAll("button, input, select")) c.disabled = true;
+      if (reason && !available) {
+        reason.textContent = f && f.missing ? t(f.missing) : t("reason", { issue: f ? f.issue : "?" });
+      }
+      if (!available) {
+        for (const c of box.querySelectorAll("button, input, select")) {
+          c.disabled = true;
+          if (c.type === "checkbox") c.checked = false;
+        }
+      }
     }
   };
   draw();

@@ -57,7 +57,7 @@ pub mod sign;
 
 pub use config::Config;
 pub use error::OfficeError;
-pub use hoso_ocr::limit_openmp_threads;
+pub use hoso_ocr::{available as ocr_available, limit_openmp_threads};
 pub use progress::{Cancel, Event, Watch};
 pub use register::Registered;
 

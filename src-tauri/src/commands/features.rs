@@ -22,6 +22,8 @@ pub enum Feature {
     Register,
     /// USB tokens (PKCS#11) and long-term signatures.
     Token,
+    /// OCR text layer: needs Tesseract installed on this computer (loaded at run time).
+    Ocr,
 }
 
 /// Whether a feature is available, and the issue that brings it when not.
@@ -33,6 +35,8 @@ pub struct FeatureState {
     pub available: bool,
     /// The issue that brings it, when not available.
     pub issue: Option<u32>,
+    /// Why it is not available on this computer (a message key of the UI), when not.
+    pub missing: Option<&'static str>,
 }
 
 const fn available(id: Feature) -> FeatureState {
@@ -40,6 +44,19 @@ const fn available(id: Feature) -> FeatureState {
         id,
         available: true,
         issue: None,
+        missing: None,
+    }
+}
+
+/// OCR runs only where Tesseract's library loads; without it the switch is off and says how to
+/// install it ("ocrMissing" in ui/js/i18n.js), and everything else works.
+fn ocr() -> FeatureState {
+    let loaded = hoso_office::ocr_available().is_ok();
+    FeatureState {
+        id: Feature::Ocr,
+        available: loaded,
+        issue: None,
+        missing: (!loaded).then_some("ocrMissing"),
     }
 }
 
@@ -53,5 +70,6 @@ pub fn all() -> Vec<FeatureState> {
         available(Feature::Verify),
         available(Feature::Register),
         available(Feature::Token),
+        ocr(),
     ]
 }
