@@ -116,6 +116,21 @@ fn sign_args<'a>(
     ]
 }
 
+/// Every flow checks what it wrote (issue 23 point 2): the outcome names the level and says the
+/// file conforms, with no failed rule.
+fn assert_pdfa(step: &str, p: &serde_json::Value, level: &str) {
+    assert_eq!(
+        (p["conforming"].as_bool(), p["level"].as_str()),
+        (Some(true), Some(level)),
+        "{step}: {p:#}"
+    );
+    assert_eq!(
+        p["failed"].as_array().map(Vec::len),
+        Some(0),
+        "{step}: {p:#}"
+    );
+}
+
 /// Vietnamese letters with diacritics that only a Vietnamese OCR layer yields.
 fn has_vietnamese_diacritics(s: &str) -> bool {
     s.chars().any(|c| {
@@ -139,6 +154,7 @@ fn an_office_day_through_the_cli_audits_clean_with_one_entry_per_file() {
     let dossier = d.join("ho-so.pdf");
     let built = build(&st, &dossier, true);
     assert_eq!(built["registered"]["seq"], 0, "{built:#}");
+    assert_pdfa("build", &built["pdfa_check"], "PDF/A-3b");
     let text_layer = run(Command::new("pdftotext").arg(&dossier).arg("-"));
     assert!(
         has_vietnamese_diacritics(&String::from_utf8_lossy(&text_layer.stdout)),
@@ -166,6 +182,7 @@ fn an_office_day_through_the_cli_audits_clean_with_one_entry_per_file() {
         &root,
     ));
     assert_eq!(s["registered"]["seq"], 1, "{s:#}");
+    assert_pdfa("sign", &s["pdfa"], "PDF/A-3b");
     let e = st.lookup(&signed);
     assert_eq!(
         (e["kind"].as_str(), e["dossier_code"].as_str()),
@@ -194,6 +211,7 @@ fn an_office_day_through_the_cli_audits_clean_with_one_entry_per_file() {
         (Some(2), Some(1))
     );
     assert_eq!(st.lookup(&copy)["kind"], "copy");
+    assert_pdfa("copy", &c["pdfa"], "PDF/A-3b");
 
     // 4. Extend the signed file to B-LTA into a new file: registered, linked to its input.
     let lta = d.join("ho-so-lta.pdf");
@@ -212,6 +230,7 @@ fn an_office_day_through_the_cli_audits_clean_with_one_entry_per_file() {
         os("--json"),
     ]);
     assert_eq!(x["registered"]["seq"], 3, "{x:#}");
+    assert_pdfa("extend", &x["pdfa"], "PDF/A-3b");
     let e = st.lookup(&lta);
     assert_eq!(
         (e["kind"].as_str(), e["title"].as_str()),
@@ -277,6 +296,12 @@ fn ocr_and_batch_signing_register_what_they_write() {
         two_layer.as_os_str(),
     ]);
     assert!(o.status.success(), "hoso ocr: {}", text(&o));
+    // The CLI prints one PDF/A line per output, Vietnamese first.
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("PDF/A: PDF/A-3b: đạt / conforms"),
+        "hoso ocr: {}",
+        text(&o)
+    );
     let e = st.lookup(&two_layer);
     assert_eq!(
         (e["kind"].as_str(), e["dossier_code"].as_str()),
@@ -305,6 +330,7 @@ fn ocr_and_batch_signing_register_what_they_write() {
             (e["kind"].as_str(), e["title"].as_str()),
             (Some("signed"), Some(TITLE))
         );
+        assert_pdfa("sign --batch", &f["pdfa"], "PDF/A-3b");
     }
     let audit = st.ok_json(&[os("register"), os("audit"), os("--json")]);
     assert_eq!(audit["entries"], 4, "{audit:#}");

@@ -285,6 +285,45 @@ fn metadata_violations_are_named() {
     assert_fails_with("declared part differs", &part3, Some("2b"), "6.6.4");
 }
 
+/// Info ⇔ XMP: ISO 19005-1 §6.7.3 requires it; ISO 19005-2/-3 do not (no clause of §6.6 ties the
+/// Info dictionary to XMP; veraPDF's 2b/3b profiles have no such rule), so a title that differs
+/// fails at 1b and passes at 2b and 2u.
+#[test]
+fn info_must_match_xmp_in_part_1_only() {
+    let b = base();
+    let info_ref = {
+        let file = PdfFile::open(b.data.clone()).expect("opens");
+        file.trailer()
+            .get("Info")
+            .and_then(Object::as_ref)
+            .expect("hoso writes /Info")
+    };
+    let other_title = update(
+        &b.data,
+        &[(
+            info_ref.num,
+            raw("<< /Title (Another title) /Producer (hoso-pdf) >>"),
+        )],
+        false,
+    );
+    assert_fails_with("Info title differs (1b)", &other_title, Some("1b"), "6.7.3");
+    for level in [None, Some("2b"), Some("2u")] {
+        let r = check(&other_title, level);
+        assert!(
+            r.is_conforming(),
+            "{level:?}: Info need not match XMP: {:#?}",
+            r.findings
+        );
+    }
+    // The same file with Info as XMP says it is not reported at 1b.
+    let r = check(&b.data, Some("1b"));
+    assert!(
+        !r.findings.iter().any(|f| f.clause == "6.7.3"),
+        "{:#?}",
+        r.findings
+    );
+}
+
 #[test]
 fn colour_violations_are_named() {
     let b = base();
@@ -622,4 +661,101 @@ fn imported_page_is_repaired_and_renders_the_same() {
         "{differing} pixels differ ({:.3}%)",
         share * 100.0
     );
+}
+
+/// Issue 23 point 3: the files `cargo xtask demo` makes — the dossier with the imported
+/// LibreOffice-style page of `fixtures/cong_van_1page.pdf` and an OCR layer, its signed file
+/// and the sao y copy of that — pass `hoso check` (exit 0) and the project's independent pikepdf
+/// script, and every flow's outcome says so.
+#[test]
+fn demo_dossier_signed_file_and_copy_conform() {
+    use hoso_e2e::sign_support::{certs, hoso, pin_file, run, text};
+    use std::process::Command;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let ws = d.join("HoSo");
+    std::fs::create_dir_all(&ws).expect("workspace");
+    let pin = pin_file(d);
+    let hoso_in = |args: &[&std::ffi::OsStr]| {
+        let o = run(Command::new(hoso())
+            .args(args)
+            .env("HOSO_WORKSPACE", &ws)
+            .env("HOSO_STATION", "demo")
+            .env_remove("HOSO_REGISTER")
+            .env_remove("HOSO_SETTINGS"));
+        assert!(o.status.success(), "hoso {args:?}: {}", text(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("hoso {args:?} printed no JSON ({e}): {}", text(&o)));
+        v
+    };
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    let dossier = d.join("demo.pdf");
+    let jpg = fixture("to_khai_a4_200dpi.jpg");
+    let letter = fixture("cong_van_1page.pdf");
+    let built = hoso_in(&[
+        os("build"),
+        os("--ocr"),
+        os("--out"),
+        dossier.as_os_str(),
+        os("--code"),
+        os("000.00.15.H12-261129-0001"),
+        os("--title"),
+        os("Hồ sơ mẫu"),
+        os("--doc"),
+        os("Tờ khai"),
+        jpg.as_os_str(),
+        os("--doc"),
+        os("Công văn kèm theo"),
+        letter.as_os_str(),
+        os("--json"),
+    ]);
+    let signed = d.join("demo.signed.pdf");
+    let p12 = certs().join("demo-staff-rsa.p12");
+    let s = hoso_in(&[
+        os("sign"),
+        dossier.as_os_str(),
+        os("--p12"),
+        p12.as_os_str(),
+        os("--pin-file"),
+        pin.as_os_str(),
+        os("--out"),
+        signed.as_os_str(),
+        os("--reason"),
+        os("Phê duyệt hồ sơ"),
+        os("--location"),
+        os("UBND DEMO xã Hòa Bình"),
+        os("--json"),
+    ]);
+    let copy = d.join("demo.sao-y.pdf");
+    let org = certs().join("demo-org.p12");
+    let c = hoso_in(&[
+        os("copy"),
+        signed.as_os_str(),
+        os("--out"),
+        copy.as_os_str(),
+        os("--org-p12"),
+        org.as_os_str(),
+        os("--pin-file"),
+        pin.as_os_str(),
+        os("--org"),
+        os("UBND DEMO xã Hòa Bình"),
+        os("--org-code"),
+        os("UBND"),
+        os("--json"),
+    ]);
+    for (name, file, outcome) in [
+        ("dossier", &dossier, &built["pdfa_check"]),
+        ("signed", &signed, &s["pdfa"]),
+        ("copy", &copy, &c["pdfa"]),
+    ] {
+        assert_eq!(
+            (outcome["conforming"].as_bool(), outcome["level"].as_str()),
+            (Some(true), Some("PDF/A-3b")),
+            "{name}: {outcome:#}"
+        );
+        let o = run(Command::new(hoso()).arg("check").arg(file));
+        assert_eq!(o.status.code(), Some(0), "hoso check {name}: {}", text(&o));
+        let (ok, report) = pdfa_check(file);
+        assert!(ok, "pdfa_check.py {name}: {report}");
+    }
 }

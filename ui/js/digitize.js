@@ -446,7 +446,7 @@ function showResult(r) {
   $("r-sha256").textContent = r.sha256;
   $("r-pages").textContent = String(r.pages);
   $("r-documents").textContent = String(r.documents);
-  $("r-level").textContent = r.level;
+  $("r-level").textContent = r.pdfa && typeof r.pdfa.line === "string" ? `${r.level} — ${r.pdfa.line}` : r.level;
   $("r-size").textContent = t("bytes", { n: r.bytes.toLocaleString("vi-VN") });
   $("r-register").textContent = t("registerSeq", { seq: r.register_seq });
   state.lastBuilt = r.document;

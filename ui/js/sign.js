@@ -39,6 +39,15 @@ async function refreshCopyNumber() {
   } catch (e) { $("s-copy-no").textContent = errorText(e); }
 }
 
+// The PDF/A check the flow ran on the file it wrote (a missing field shows nothing).
+function pdfaNote(p) {
+  if (!p || typeof p.line !== "string") return "";
+  const el = document.createElement("p");
+  el.className = p.conforming ? "hint pdfa-ok" : "warn pdfa-fail";
+  el.textContent = `PDF/A: ${p.line}`;
+  return el;
+}
+
 async function copyAll() {
   const ids = [...queue.keys()];
   const status = $("copy-status");
@@ -64,7 +73,7 @@ async function copyAll() {
       check.textContent = t("checkIt");
       check.setAttribute("aria-label", t("checkItLabel", { name: m.document.name }));
       check.addEventListener("click", () => document.dispatchEvent(new CustomEvent("hoso:verify", { detail: m.document })));
-      el.append(name, num, " ", check);
+      el.append(name, num, " ", check, pdfaNote(m.outcome && m.outcome.pdfa));
       return el;
     }), ...r.failed.map((f) => li(`${f.name}: ${f.message}`)));
     status.textContent = t("copySummary", { ok: r.made.length, failed: r.failed.length });
@@ -181,7 +190,7 @@ function showResults(r) {
     check.textContent = t("checkIt");
     check.setAttribute("aria-label", t("checkItLabel", { name: s.document.name }));
     check.addEventListener("click", () => document.dispatchEvent(new CustomEvent("hoso:verify", { detail: s.document })));
-    el.append(name, meta, qr, " ", check);
+    el.append(name, meta, qr, " ", check, pdfaNote(s.pdfa));
     if (s.revocation_warning) {
       const warn = document.createElement("p");
       warn.className = "warn banner";

@@ -63,8 +63,10 @@ pub struct Built {
     pub sha256: String,
     /// Size in bytes.
     pub bytes: u64,
-    /// `PDF/A-3b` (manifest embedded) or `PDF/A-2b`.
+    /// `PDF/A-3b` (manifest embedded) or `PDF/A-2b` when the check passed, else "not PDF/A".
     pub pdfa: String,
+    /// The PDF/A check of the written file.
+    pub pdfa_check: crate::pdfa::PdfaOutcome,
     /// Pages written.
     pub pages: usize,
     /// Documents written.
@@ -131,10 +133,12 @@ pub fn build(config: &Config, req: BuildRequest, watch: &Watch) -> Result<Built,
     entry.title = Some(req.spec.title.clone()).filter(|t| !t.is_empty());
     let mut reg = open_register(config)?;
     let registered = register_output(&mut reg, &report.output, entry)?;
+    let pdfa_check = crate::pdfa::after_step(&report.output);
     Ok(Built {
         sha256: report.sha256,
         bytes: report.bytes,
-        pdfa: format!("PDF/A-{}b", report.level.part()),
+        pdfa: pdfa_check.claim(),
+        pdfa_check,
         pages: report.manifest.page_count,
         documents: report.manifest.document_count,
         code: req.spec.code.as_str().to_owned(),
@@ -152,8 +156,10 @@ pub struct Recognised {
     pub output: PathBuf,
     /// SHA-256, lower-case hex.
     pub sha256: String,
-    /// `PDF/A-2b` or `PDF/A-3b`.
+    /// `PDF/A-2b` or `PDF/A-3b` when the check passed, else "not PDF/A".
     pub pdfa: String,
+    /// The PDF/A check of the written file.
+    pub pdfa_check: crate::pdfa::PdfaOutcome,
     /// Pages in the file.
     pub pages: usize,
     /// Pages that got a text layer.
@@ -185,9 +191,11 @@ pub fn ocr_existing(
             let path = report.output.clone();
             Ok((report, path))
         })?;
+    let pdfa_check = crate::pdfa::after_step(&report.output);
     Ok(Recognised {
         sha256: report.sha256,
-        pdfa: format!("PDF/A-{}b", report.level.part()),
+        pdfa: pdfa_check.claim(),
+        pdfa_check,
         pages: report.pages,
         pages_with_layer: report.pages_with_layer,
         pages_kept: report.pages_kept,

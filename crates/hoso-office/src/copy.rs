@@ -230,6 +230,8 @@ pub struct CopyOutcome {
     /// The original carries a DocMDP certification: pyHanko by default treats a visible
     /// signature added after it as a disallowed change (Acrobat accepts it).
     pub original_certified: bool,
+    /// The PDF/A check of the copy.
+    pub pdfa: crate::pdfa::PdfaOutcome,
 }
 
 /// Why no copy was made. After any of these no copy file exists and no copy number was used.
@@ -584,6 +586,7 @@ pub fn make_copy(
     })?;
     let seq = appended.entries.first().map(|e| e.seq).unwrap_or_default();
     Ok(CopyOutcome {
+        pdfa: crate::pdfa::after_step(out),
         original: input.to_path_buf(),
         path: out.to_path_buf(),
         copy_number: number.to_string(),

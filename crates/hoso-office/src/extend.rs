@@ -43,6 +43,8 @@ pub struct Extended {
     pub level: &'static str,
     /// The extended file's register entry.
     pub registered: Registered,
+    /// The PDF/A check of the extended file.
+    pub pdfa: crate::pdfa::PdfaOutcome,
 }
 
 /// Extends `input` into `out` (may be the same path: replaced atomically) and registers it.
@@ -74,6 +76,7 @@ pub fn extend(
         },
     )?;
     Ok(Extended {
+        pdfa: crate::pdfa::after_step(&outcome.path),
         outcome,
         level: name,
         registered,

@@ -190,6 +190,8 @@ pub struct SignedFile {
     pub signer_revocation: SignerRevocation,
     /// Its register entry.
     pub registered: Registered,
+    /// The PDF/A check of the signed file.
+    pub pdfa: crate::pdfa::PdfaOutcome,
 }
 
 impl SignedFile {
@@ -273,6 +275,7 @@ pub fn sign_one(
         }
     })?;
     Ok(SignedFile {
+        pdfa: crate::pdfa::after_step(&done.path),
         input: input.to_path_buf(),
         path: done.path,
         field_name: done.field_name,
@@ -345,6 +348,7 @@ pub fn sign_many(
             Ok(a) => {
                 for ((job, _, signed, placed), e) in pending.into_iter().zip(a.entries) {
                     out.signed.push(SignedFile {
+                        pdfa: crate::pdfa::after_step(&signed.document.path),
                         input: job.input.clone(),
                         path: signed.document.path,
                         field_name: signed.document.field_name,

@@ -96,6 +96,8 @@ pub struct BuildResult {
     pub register_seq: u64,
     /// Its QR lookup payload.
     pub qr: String,
+    /// The PDF/A check of the written file.
+    pub pdfa: hoso_office::pdfa::PdfaOutcome,
 }
 
 impl BuildResult {
@@ -107,6 +109,7 @@ impl BuildResult {
             pages: b.pages,
             documents: b.documents,
             level: b.pdfa,
+            pdfa: b.pdfa_check,
             warnings: b.warnings,
             document,
             register_seq: b.registered.seq,

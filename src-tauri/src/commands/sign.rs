@@ -93,6 +93,8 @@ pub struct SignedFile {
     /// The signer's certificate could not be checked for revocation before signing (responder
     /// unreachable): signed anyway, and the officer must see why. Vietnamese first.
     pub revocation_warning: Option<String>,
+    /// The PDF/A check of the signed file.
+    pub pdfa: hoso_office::pdfa::PdfaOutcome,
 }
 
 /// A batch's outcome.
@@ -134,6 +136,7 @@ impl SignedFile {
             qr: s.registered.qr,
             level: s.level,
             revocation_warning,
+            pdfa: s.pdfa,
         }
     }
 }

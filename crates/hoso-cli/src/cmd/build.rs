@@ -195,6 +195,7 @@ fn print(b: &Built, json: bool) -> anyhow::Result<ExitCode> {
         "  {} · {} trang/pages · {} tài liệu/documents · {} byte",
         b.pdfa, b.pages, b.documents, b.bytes
     );
+    println!("  PDF/A: {}", b.pdfa_check.line);
     ui::print_registered(&b.sha256, &b.registered, &b.warnings);
     Ok(ExitCode::SUCCESS)
 }

@@ -162,6 +162,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         args.out.display(),
         done.copy_number
     );
+    println!("  PDF/A: {}", done.pdfa.line);
     println!("  SHA-256: {}", done.sha256);
     println!(
         "  Mục sổ / register entry: {} (bản gốc / original: {})",

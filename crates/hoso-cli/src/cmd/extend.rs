@@ -84,6 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 done.without_revocation_source.join("; ")
             );
         }
+        println!("  PDF/A: {}", extended.pdfa.line);
         println!(
             "  Mục sổ / register entry: {} · QR: {}",
             extended.registered.seq, extended.registered.qr

@@ -46,6 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "  {} · {} trang/pages · {} có lớp chữ/with text layer · {} giữ nguyên/kept as they were",
         report.pdfa, report.pages, report.pages_with_layer, report.pages_kept
     );
+    println!("  PDF/A: {}", report.pdfa_check.line);
     ui::print_registered(&report.sha256, &report.registered, &report.warnings);
     Ok(ExitCode::SUCCESS)
 }

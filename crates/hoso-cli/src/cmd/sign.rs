@@ -170,6 +170,7 @@ fn print_one(done: &SignedFile, json: bool) -> anyhow::Result<ExitCode> {
             done.cms_len,
             done.capacity
         );
+        println!("  PDF/A: {}", done.pdfa.line);
         println!(
             "  Mục sổ / register entry: {} · QR: {}",
             done.registered.seq, done.registered.qr
@@ -213,6 +214,9 @@ fn print_batch(
             b.signed.len(),
             register.display()
         );
+        for f in &b.signed {
+            println!("  {}: PDF/A: {}", f.path.display(), f.pdfa.line);
+        }
         print_batch_notes(b);
     }
     if let Some(e) = &b.register_error {

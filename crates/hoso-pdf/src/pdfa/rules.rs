@@ -273,8 +273,11 @@ pub const RULES: &[Rule] = &[
     rule!(PdfaIdentification, Metadata, Some("6.7.11"), Some("6.6.4"), false,
         "XMP có pdfaid:part và pdfaid:conformance hợp lệ / XMP declares pdfaid:part and a valid pdfaid:conformance",
         "ghi đúng pdfaid vào XMP / write the right pdfaid properties into the XMP"),
-    rule!(InfoMatchesXmp, Metadata, Some("6.7.3"), Some("6.6.2.1"), false,
-        "từ điển Info khớp XMP (Title, Author, Subject, Keywords, Creator, Producer, ngày) / the Info dictionary agrees with XMP (title, author, subject, keywords, creator, producer, dates)",
+    // Part 1 only: ISO 19005-2/-3 dropped the requirement (§6.6.2.1 asks for a well-formed XMP
+    // packet, §6.6.2.3 for known schemas, §6.6.4 for pdfaid; none ties the Info dictionary to
+    // XMP, and veraPDF's PDFA_2_B/3_B profiles hold no such rule).
+    rule!(InfoMatchesXmp, Metadata, Some("6.7.3"), None, false,
+        "từ điển Info khớp XMP (Title, Author, Subject, Keywords, Creator, Producer, ngày; chỉ PDF/A-1) / the Info dictionary agrees with XMP (title, author, subject, keywords, creator, producer, dates; PDF/A-1 only)",
         "đồng bộ Info và XMP, hoặc bỏ mục Info thừa / make Info and XMP agree, or drop the extra Info entry"),
     rule!(XmpSchemas, Metadata, Some("6.7.8"), Some("6.6.2.3"), false,
         "mọi thuộc tính XMP thuộc lược đồ định sẵn đúng kiểu, hoặc được khai báo trong lược đồ mở rộng hợp lệ / every XMP property belongs to a predefined schema with the right value type, or to a valid extension schema",
@@ -396,6 +399,10 @@ mod tests {
             }
         }
         assert_eq!(rule(RuleId::CidToGidMap).part2, Some("6.2.11.3.2"));
+        // Info ⇔ XMP is a PDF/A-1 rule (§6.7.3); parts 2 and 3 do not have it.
+        assert_eq!(rule(RuleId::InfoMatchesXmp).part1, Some("6.7.3"));
+        assert!(!rule(RuleId::InfoMatchesXmp).applies(Level::parse("2b").expect("2b")));
+        assert!(!rule(RuleId::InfoMatchesXmp).applies(Level::parse("3u").expect("3u")));
     }
 
     #[test]

@@ -431,7 +431,8 @@ fn packet_header(data: &[u8]) -> Option<String> {
     Some(String::from_utf8_lossy(&data[i..i + j]).into_owned())
 }
 
-/// Part 1 §6.7.3: Info entries have XMP equivalents with the same value.
+/// Part 1 §6.7.3: Info entries have XMP equivalents with the same value. Parts 2 and 3 have
+/// no such rule (see the table row), so nothing is checked there.
 fn check_info(cx: &mut Checker<'_>, props: &[(String, String, Val)]) {
     if !cx.part1() {
         return;
