@@ -180,6 +180,27 @@ fn copy_form_of_fields(pdf: &[u8]) -> Option<CopyForm> {
     })
 }
 
+/// What hoso's reader finds in `pdf`: a signature dictionary (its /ByteRange and /Contents), and
+/// a DocMDP certification (catalog /Perms, or a signature reference's transform). Never a byte
+/// scan: "/ByteRange" inside a stream or a string is not a signature.
+fn signature_state(pdf: &[u8]) -> Result<(bool, bool), CopyError> {
+    use hoso_pdf::read::{Object, PdfFile};
+    let read = |e| CopyError::Stamp(StampError::from(e));
+    let file = PdfFile::open(pdf).map_err(read)?;
+    let signed = file
+        .any_object(|o| {
+            matches!(o, Object::Dict(d) if d.get("ByteRange").is_some() && d.get("Contents").is_some())
+        })
+        .map_err(read)?;
+    let certified = file
+        .any_object(|o| {
+            matches!(o, Object::Dict(d)
+                if d.get("DocMDP").is_some() || d.name("TransformMethod") == Some(b"DocMDP"))
+        })
+        .map_err(read)?;
+    Ok((signed, certified))
+}
+
 /// The facts of the source `pdf` (hash `sha256`) as `reg` and the file itself tell them.
 pub fn source_facts(
     pdf: &[u8],
@@ -193,7 +214,7 @@ pub fn source_facts(
         .filter(|r| r.entry.kind == EntryKind::Copy)
         .find_map(|r| r.entry.copy.map(|c| c.form));
     Ok(SourceFacts {
-        signed: pdf.windows(10).any(|w| w == b"/ByteRange"),
+        signed: signature_state(pdf)?.0,
         digitized: from_paper || manifest_says_digitized(pdf),
         copy_form: registered.or_else(|| copy_form_of_fields(pdf)),
     })
@@ -485,8 +506,13 @@ pub fn make_copy(
         }
     };
     let (page1, pages) = pages;
-    let signed = bytes.windows(10).any(|w| w == b"/ByteRange");
-    let original_certified = bytes.windows(7).any(|w| w == b"/DocMDP");
+    let (signed, original_certified) = match signature_state(&bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            cleanup_extract();
+            return Err(e);
+        }
+    };
     drop(bytes);
 
     let original_seq = match original_entry(reg, &original_sha, facts.signed) {
@@ -618,6 +644,18 @@ pub fn next_copy_number(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_words_byterange_and_docmdp_in_a_comment_are_not_a_signature() {
+        let fixture =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/cong_van_1page.pdf");
+        let mut pdf = std::fs::read(fixture).expect("fixture");
+        assert_eq!(signature_state(&pdf).expect("readable"), (false, false));
+        // A byte scan would call this signed and certified; the reader sees a comment.
+        pdf.extend_from_slice(b"\n% /ByteRange [0 1 2 3] /Contents <00> /DocMDP\n");
+        assert!(pdf.windows(10).any(|w| w == b"/ByteRange"));
+        assert_eq!(signature_state(&pdf).expect("readable"), (false, false));
+    }
 
     #[test]
     fn initials_are_ascii() {
