@@ -56,6 +56,7 @@ pub mod extend;
 pub mod form;
 pub mod keys;
 pub mod pdfa;
+pub mod preview;
 pub mod progress;
 pub mod receive;
 pub mod register;

@@ -155,6 +155,8 @@ pub(crate) struct Checker<'a> {
     pub(crate) page_of: HashMap<u32, u32>,
     /// Font object number → character codes shown with it.
     pub(crate) font_use: HashMap<u32, HashSet<u32>>,
+    /// Colorant name → alternate space and tint transform of its first Separation array.
+    pub(crate) separations: HashMap<Vec<u8>, (Object, Object)>,
 }
 
 static NULL: Object = Object::Null;
@@ -178,6 +180,7 @@ impl<'a> Checker<'a> {
             pages: Vec::new(),
             page_of: HashMap::new(),
             font_use: HashMap::new(),
+            separations: HashMap::new(),
         }
     }
 
@@ -187,6 +190,7 @@ impl<'a> Checker<'a> {
         xmp::check_metadata(self);
         structure::check_file_structure(self);
         self.collect_pages();
+        structure::check_page_boxes(self);
         graphics::check_output_intents(self);
         graphics::check_pages(self);
         structure::check_objects(self);

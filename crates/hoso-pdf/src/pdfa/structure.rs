@@ -38,10 +38,12 @@ pub(crate) fn check_file_structure(cx: &mut Checker<'_>) {
             format!("tiêu đề / header: {shown:?}"),
         );
     }
-    let mut i = 8;
-    while data.get(i).is_some_and(|c| is_eol(*c)) {
-        i += 1;
-    }
+    // One EOL (CR, LF or CR LF) between the header and the binary comment, not a blank line.
+    let i = if data.get(8..10) == Some(b"\r\n".as_slice()) {
+        10
+    } else {
+        9
+    };
     let binary_ok = data.get(i) == Some(&b'%')
         && data.len() >= i + 5
         && data[i + 1..i + 5].iter().all(|&b| b > 127);
@@ -82,7 +84,11 @@ pub(crate) fn check_file_structure(cx: &mut Checker<'_>) {
         .get("ID")
         .map(|i| cx.resolve(i))
         .and_then(Object::as_array)
-        .is_some_and(|a| a.len() == 2 && a.iter().all(|s| s.as_string().is_some()));
+        .is_some_and(|a| {
+            a.len() == 2
+                && a.iter()
+                    .all(|s| s.as_string().is_some_and(|s| !s.is_empty()))
+        });
     if !id_ok {
         cx.fail(
             RuleId::TrailerId,
@@ -572,6 +578,9 @@ pub(crate) fn check_interactive(cx: &mut Checker<'_>) {
         );
     }
     if let Some(perms) = cat.get("Perms").and_then(|p| cx.dict(p)).cloned() {
+        if let Some(sig) = perms.get("DocMDP").and_then(|d| cx.dict(d)).cloned() {
+            check_docmdp_references(cx, &sig, cat_num);
+        }
         for (k, _) in perms.iter() {
             if k != b"DocMDP" && k != b"UR3" {
                 cx.fail(
@@ -585,6 +594,54 @@ pub(crate) fn check_interactive(cx: &mut Checker<'_>) {
     }
     check_optional_content(cx, &cat, cat_num);
     check_embedded_files(cx, &cat, cat_num);
+}
+
+/// §6.1.12: with a DocMDP signature, its signature references carry no digest of their own.
+fn check_docmdp_references(cx: &mut Checker<'_>, sig: &Dict, cat_num: Option<u32>) {
+    let refs = match cx.get(sig, "Reference") {
+        Object::Array(a) => a.clone(),
+        _ => return,
+    };
+    for r in refs.iter().take(64) {
+        let Some(d) = cx.dict(r).cloned() else {
+            continue;
+        };
+        for key in ["DigestLocation", "DigestMethod", "DigestValue"] {
+            if d.get(key).is_some() {
+                cx.fail(
+                    RuleId::Permissions,
+                    None,
+                    cat_num,
+                    format!("tham chiếu chữ ký DocMDP có /{key} / a DocMDP signature reference has /{key}"),
+                );
+            }
+        }
+    }
+}
+
+/// §6.1.13 (part 2), §6.1.12 (part 1): every page boundary is 3 to 14 400 units wide and high.
+pub(crate) fn check_page_boxes(cx: &mut Checker<'_>) {
+    let pages = cx.pages.clone();
+    for (i, (pref, page)) in pages.iter().enumerate() {
+        for key in ["MediaBox", "CropBox", "BleedBox", "TrimBox", "ArtBox"] {
+            let Object::Array(r) = cx.get(page, key).clone() else {
+                continue;
+            };
+            let v: Vec<f64> = r.iter().filter_map(|x| cx.number(x)).collect();
+            if v.len() != 4 {
+                continue;
+            }
+            let (w, h) = ((v[2] - v[0]).abs(), (v[3] - v[1]).abs());
+            if !(3.0..=14_400.0).contains(&w) || !(3.0..=14_400.0).contains(&h) {
+                cx.fail(
+                    RuleId::ImplementationLimits,
+                    Some(i as u32 + 1),
+                    Some(pref.num),
+                    format!("/{key} {w:.1} × {h:.1}: cần 3 đến 14 400 đơn vị / must be 3 to 14 400 units"),
+                );
+            }
+        }
+    }
 }
 
 const ANNOT_TYPES: &[&[u8]] = &[
@@ -702,8 +759,13 @@ fn check_annotation(cx: &mut Checker<'_>, page: u32, num: u32, a: &Dict) {
             }
         }
     }
-    if sub.as_slice() == b"Widget" || a.get("FT").is_some() {
-        // Form fields reached through widgets: their actions were checked object by object.
+    if sub.as_slice() == b"Widget" && a.get("A").is_some() {
+        cx.fail(
+            RuleId::WidgetAction,
+            Some(page),
+            Some(num),
+            "chú thích Widget có /A / a Widget annotation has an /A action",
+        );
     }
     if let Some(ap) = a.get("AP").and_then(|x| cx.dict(x)).cloned() {
         graphics::check_appearance(cx, page, &ap);
