@@ -10,6 +10,7 @@ pub mod ocr;
 pub mod register;
 pub mod scan;
 pub mod search;
+pub mod serve;
 pub mod sign;
 pub mod signer_args;
 pub mod token;
