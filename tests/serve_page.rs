@@ -435,3 +435,210 @@ fn https_with_a_certificate() {
     let (status, _) = server.stop();
     assert!(status.success());
 }
+
+/// A W3C WebDriver session on chromedriver (Debian's `chromium-driver`), headless Chromium at a
+/// phone's width. Only the handful of commands the test needs, as JSON over HTTP.
+struct Browser {
+    driver: Child,
+    base: String,
+    a: ureq::Agent,
+}
+
+/// W3C WebDriver §12.1: the key of a web element reference.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+impl Browser {
+    fn start(width: u32) -> Self {
+        let port = free_port();
+        let chromium = hoso_e2e::sign_support::tool("chromium", "sudo apt-get install -y chromium");
+        let driver = Command::new(hoso_e2e::sign_support::tool(
+            "chromedriver",
+            "sudo apt-get install -y chromium-driver",
+        ))
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+        let a = agent();
+        let root = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while a.get(&format!("{root}/status")).call().is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not answer");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let caps = serde_json::json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                // Headless Chromium keeps windows at least 500 px wide: a phone's viewport comes
+                // from device emulation instead.
+                "mobileEmulation": {"deviceMetrics": {"width": width, "height": 844, "pixelRatio": 1.0}},
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                         "--window-size=600,1000", "--lang=vi"],
+            }
+        }}});
+        let (s, v) = post(
+            &a,
+            &format!("{root}/session"),
+            "application/json",
+            caps.to_string().as_bytes(),
+        );
+        assert_eq!(s, 200, "new session: {v:#}");
+        let id = v["value"]["sessionId"]
+            .as_str()
+            .expect("sessionId")
+            .to_owned();
+        Self {
+            driver,
+            base: format!("{root}/session/{id}"),
+            a,
+        }
+    }
+
+    fn cmd(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let (s, v) = post(
+            &self.a,
+            &format!("{}{path}", self.base),
+            "application/json",
+            body.to_string().as_bytes(),
+        );
+        assert_eq!(s, 200, "{path}: {v:#}");
+        v["value"].clone()
+    }
+
+    fn query(&self, path: &str) -> serde_json::Value {
+        let (s, t) = get(&self.a, &format!("{}{path}", self.base));
+        assert_eq!(s, 200, "{path}: {t}");
+        serde_json::from_str::<serde_json::Value>(&t).expect("JSON")["value"].clone()
+    }
+
+    fn open(&self, url: &str) {
+        self.cmd("/url", serde_json::json!({ "url": url }));
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = self.cmd(
+            "/element",
+            serde_json::json!({"using": "css selector", "value": css}),
+        );
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("{css}: {v}"))
+            .to_owned()
+    }
+
+    fn attr(&self, el: &str, name: &str) -> String {
+        self.query(&format!("/element/{el}/attribute/{name}"))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn text_of(&self, css: &str) -> String {
+        let el = self.find(css);
+        self.query(&format!("/element/{el}/text"))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Chooses `file` in the page's file input and presses Kiểm tra; waits for the answer card.
+    fn upload(&self, file: &Path) -> (String, String) {
+        let input = self.find("#file");
+        self.cmd(
+            &format!("/element/{input}/value"),
+            serde_json::json!({ "text": file.to_str().expect("utf-8 path") }),
+        );
+        let button = self.find("#check");
+        self.cmd(&format!("/element/{button}/click"), serde_json::json!({}));
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            let result = self.find("#result");
+            let verdict = self.attr(&result, "data-verdict");
+            if !verdict.is_empty() && verdict != "busy" {
+                return (self.attr(&result, "class"), self.text_of("#result"));
+            }
+            assert!(Instant::now() < deadline, "no answer to the upload");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// A PNG of the viewport, checked to be `width` pixels wide.
+    fn screenshot(&self, out: &Path, width: u32) {
+        use base64::Engine;
+        let b64 = self.query("/screenshot");
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().expect("base64"))
+            .expect("PNG");
+        let img = image::load_from_memory(&png).expect("a PNG");
+        assert_eq!(img.width(), width, "screenshot width");
+        std::fs::write(out, png).expect("write screenshot");
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.a.delete(&self.base).call();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+#[test]
+fn in_a_phone_browser_the_copy_is_green_a_modified_copy_red_another_number_nothing() {
+    const WIDTH: u32 = 390;
+    let st = Station::new();
+    let (copy, made) = st.copy();
+    let number = made["copy_number"].as_str().expect("number").to_owned();
+    let url = decode_bottom_qr(&copy);
+    let bad = st.d().join("ban-sao-da-sua.pdf");
+    modified(&copy, &bad);
+    let shots = hoso_e2e::sign_support::workspace()
+        .join("target")
+        .join("serve-screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    let server = st.serve(&[]);
+    let b = Browser::start(WIDTH);
+
+    // Scan → page: the register's line, green.
+    b.open(&url);
+    let card = b.find("#verdict");
+    assert!(
+        b.attr(&card, "class").contains("green"),
+        "{}",
+        b.text_of("main")
+    );
+    let shown = b.text_of("#verdict");
+    assert!(shown.contains("ĐÚNG BẢN ĐÃ ĐĂNG KÝ"), "{shown}");
+    b.screenshot(&shots.join("serve-page.png"), WIDTH);
+
+    // Upload the copy: verified in full, green, with its copy number.
+    let (class, words) = b.upload(&copy);
+    assert!(class.contains("green"), "{class}: {words}");
+    assert!(words.contains("HỢP LỆ"), "{words}");
+    assert!(words.contains(&number), "{words}");
+    b.screenshot(&shots.join("serve-upload-green.png"), WIDTH);
+
+    // A modified copy: red, and nothing of the register.
+    b.open(&url);
+    let (class, words) = b.upload(&bad);
+    assert!(class.contains("red"), "{class}: {words}");
+    assert!(words.contains("KHÔNG HỢP LỆ"), "{words}");
+    assert!(!words.contains(&number), "{words}");
+    b.screenshot(&shots.join("serve-upload-red.png"), WIDTH);
+
+    // Another sequence number: nothing of any entry, and no upload box.
+    b.open(&with_seq(&url, 5));
+    let card = b.find("#verdict");
+    assert!(b.attr(&card, "class").contains("red"));
+    let main = b.text_of("main");
+    assert!(main.contains("KHÔNG KHỚP"), "{main}");
+    for secret in [number.as_str(), "Ngày đăng ký", "SAO Y"] {
+        assert!(!main.contains(secret), "{secret}: {main}");
+    }
+    b.screenshot(&shots.join("serve-no-match.png"), WIDTH);
+    drop(b);
+    let (status, _) = server.stop();
+    assert!(status.success());
+}
