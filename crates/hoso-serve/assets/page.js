@@ -54,6 +54,8 @@
       out.appendChild(ul);
     }
     out.hidden = false;
+    // On a phone the answer is below the upload box: bring it into view.
+    out.scrollIntoView({ block: 'start' });
   }
 
   form.addEventListener('submit', async function (ev) {
