@@ -115,7 +115,9 @@ pub(crate) fn check_output_intents(cx: &mut Checker<'_>) {
                         cx.fail(RuleId::OutputIntent, None, num, format!("/N {n} khác profile ({want}) / /N {n} disagrees with the profile ({want})"));
                     }
                 }
-                if d.name("S") == Some(b"GTS_PDFA1") || cx.intent.is_none() {
+                // Only the PDF/A intent calibrates Device colour: a GTS_PDFX intent alone
+                // leaves them uncalibrated (§6.2.4.3).
+                if d.name("S") == Some(b"GTS_PDFA1") {
                     cx.intent = Some(space);
                 }
             }
@@ -732,6 +734,7 @@ fn walk_content(
         .cloned()
         .unwrap_or_default();
     let mut unknown: Vec<Vec<u8>> = Vec::new();
+    let mut interpolated = false;
     content::walk(&job.data, |ev| match ev {
         Event::Op(op, args) => {
             if !OPERATORS.contains(&op) && unknown.len() < 8 && !unknown.iter().any(|u| u == op) {
@@ -839,7 +842,7 @@ fn walk_content(
                             inline_bad.extend(bad_inline_filter(f));
                         }
                     }
-                    (b"I" | b"Interpolate", Operand::Other) => {}
+                    (b"I" | b"Interpolate", Operand::Bool(true)) => interpolated = true,
                     (b"Intent", Operand::Name(n)) => intents.push(n.clone()),
                     _ => {}
                 }
@@ -847,6 +850,14 @@ fn walk_content(
         }
     });
     let (page, object) = (job.page, job.object);
+    if interpolated {
+        cx.fail(
+            RuleId::Images,
+            Some(page),
+            object,
+            "ảnh nội tuyến có /I true / an inline image has /I true",
+        );
+    }
     for op in unknown {
         cx.fail(
             RuleId::ContentOperator,
