@@ -18,8 +18,9 @@ pub fn run(args: &[&str]) -> Result<()> {
         Some("register") => crate::bench_register::run(&args[1..]),
         Some("batch") => crate::bench_batch::run(&args[1..]),
         Some("pdfa") => crate::bench_pdfa::run(&args[1..]),
+        Some("serve") => crate::bench_serve::run(&args[1..]),
         _ => bail!(
-            "usage: cargo xtask bench <build | sign | batch | register | ocr | cleanup | pdfa>"
+            "usage: cargo xtask bench <build | sign | batch | register | ocr | cleanup | pdfa | serve>"
         ),
     }
 }

@@ -75,6 +75,18 @@ pub const APT: &[(&str, &str)] = &[
         "a real PKCS#11 token for the token and batch signing tests and `cargo xtask bench batch`",
     ),
     (
+        "chromium",
+        "headless browser in which the `hoso serve` page test (tests/serve_page.rs) runs",
+    ),
+    (
+        "chromium-driver",
+        "chromedriver: the WebDriver server that test drives Chromium through",
+    ),
+    (
+        "curl",
+        "checks `hoso serve` over HTTPS with a test certificate",
+    ),
+    (
         "opensc",
         "pkcs11-tool: imports the demo keys and certificates onto the SoftHSM2 test tokens",
     ),

@@ -54,6 +54,8 @@ enum Command {
     Config(cmd::config::Args),
     /// Kiểm tra PDF/A theo từng điều khoản ISO 19005 / check PDF/A conformance rule by rule.
     Check(cmd::check::Args),
+    /// Trang tra cứu sau mã QR và API kiểm tra / the page behind the QR and the verify API.
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -103,5 +105,6 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Register(args) => cmd::register::run(args),
         Command::Config(args) => cmd::config::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     }
 }

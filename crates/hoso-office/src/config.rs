@@ -133,6 +133,11 @@ pub struct Settings {
     pub station: String,
     /// The register file.
     pub register: Option<PathBuf>,
+    /// The office's public address for `hoso serve` (`https://tracuu.example.gov.vn`): when set,
+    /// the QR printed on certified copies is a link to that service's page (`<address>/v/<payload>`)
+    /// instead of the offline payload, and lookups can go through the service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
 }
 
 /// Why the configuration could not be used.
@@ -262,7 +267,7 @@ impl Settings {
     }
 
     /// The names `hoso config set` accepts, in the order `hoso config show` prints them.
-    pub const KEYS: [&'static str; 17] = [
+    pub const KEYS: [&'static str; 18] = [
         "station",
         "register",
         "office",
@@ -280,6 +285,7 @@ impl Settings {
         "rsa_pkcs1",
         "signature_image",
         "seal_image",
+        "public_url",
     ];
 
     /// Sets one field from text (`""` clears it; `trust` takes a comma-separated list).
@@ -333,6 +339,19 @@ impl Settings {
             "rsa_pkcs1" => self.rsa_pkcs1 = flag()?,
             "signature_image" => self.signature_image = opt_path(),
             "seal_image" => self.seal_image = opt_path(),
+            "public_url" => {
+                self.public_url = match opt_text() {
+                    None => None,
+                    Some(u) => Some(crate::copy::check_public_url(&u).ok_or(
+                        ConfigError::BadValue {
+                            key: key.into(),
+                            value: v.into(),
+                            expected:
+                                "https://host[:port][/path] (or http:// for a test on 127.0.0.1)",
+                        },
+                    )?),
+                }
+            }
             _ => return Err(ConfigError::UnknownKey(key.to_owned())),
         }
         Ok(())

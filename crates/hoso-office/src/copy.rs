@@ -45,6 +45,27 @@ pub struct CopyRequest {
     /// electronic sao y is made only by digitizing paper). A dossier hoso built from scans says
     /// so in its manifest and needs no declaration.
     pub from_paper: bool,
+    /// The office's public address (settings `public_url`): the QR becomes a link to the
+    /// `hoso serve` page for the payload ([`qr_url`]) instead of the offline payload.
+    pub public_url: Option<String>,
+}
+
+/// The link a phone opens for a register payload: `<public_url>/v/<payload>`
+/// (the page `hoso serve` answers).
+pub fn qr_url(public_url: &str, payload: &str) -> String {
+    format!("{}/v/{payload}", public_url.trim_end_matches('/'))
+}
+
+/// A public address as the settings keep it: `https://` (or `http://` for tests on loopback),
+/// a host, no query or fragment, no trailing `/`. `None` when it is not one.
+pub fn check_public_url(url: &str) -> Option<String> {
+    let url = url.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || "-._~/:[]%".contains(c);
+    (!host.is_empty() && rest.chars().all(ok_char)).then(|| url.to_owned())
 }
 
 /// A copy Decree 30/2020/NĐ-CP does not allow, naming the article. Nothing is numbered or
@@ -536,7 +557,10 @@ pub fn make_copy(
         }
     };
     let number: CopyNumber = reservation.number().clone();
-    let qr_text = format!("{lookup}\n{number}");
+    let qr_text = match &req.public_url {
+        Some(base) => qr_url(base, &lookup),
+        None => format!("{lookup}\n{number}"),
+    };
     let qr_in_page = req.qr && !signed;
     let marked = marked_path(out);
     let made = (|| -> Result<[u8; 32], CopyError> {

@@ -107,6 +107,7 @@ impl Settings {
             // digitized (their manifest says so) are copied as sao y (Decree 30/2020 Art. 25).
             from_paper: false,
             pages: None,
+            public_url: self.public_url.clone(),
         })
     }
 

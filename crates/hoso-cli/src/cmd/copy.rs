@@ -132,6 +132,7 @@ impl Args {
             time: SystemTime::now(),
             from_paper: self.from_paper,
             pages: self.pages,
+            public_url: config.settings.public_url.clone(),
         })
     }
 }

@@ -11,6 +11,7 @@ pub mod receive;
 pub mod register;
 pub mod scan;
 pub mod search;
+pub mod serve;
 pub mod sign;
 pub mod signer_args;
 pub mod token;

@@ -18,6 +18,7 @@
 
 pub mod etsi;
 pub mod pdf;
+pub mod upload;
 pub mod words;
 
 use std::io::Read;
