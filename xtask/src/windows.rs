@@ -99,6 +99,9 @@ fn build(release: bool) -> Result<PathBuf> {
 fn test(exe: &Path, release: bool, extra: &[&str]) -> Result<()> {
     let prefix = env::target_dir().join("wine-prefix");
     let started = Instant::now();
+    // Create the prefix first (wineboot), then add the ProcessPrng shim Rust's std needs.
+    let _ = wine(&prefix).args(["wineboot", "-i"]).status();
+    bcryptprimitives_shim(&prefix)?;
     // The first start creates the prefix (about half a minute); do it once here, not in many
     // test threads at the same time. It also checks that the binary starts at all.
     let out = wine(&prefix)
@@ -150,4 +153,42 @@ fn wine(prefix: &Path) -> Command {
     let mut cmd = Command::new(WINE64);
     cmd.env("WINEPREFIX", prefix).env("WINEDEBUG", "-all");
     cmd
+}
+
+/// Rust's standard library (1.78+) takes randomness from `ProcessPrng` in
+/// `bcryptprimitives.dll`, which Debian 12's Wine 8.0 does not ship, so `hoso.exe` would not
+/// start. For the tests only, build a one-function DLL that answers `ProcessPrng` through
+/// advapi32's `RtlGenRandom` (SystemFunction036) and put it in the prefix's system32. Real
+/// Windows (8 and later) has the real DLL; nothing of this ships.
+fn bcryptprimitives_shim(prefix: &Path) -> Result<()> {
+    let dll = prefix.join("drive_c/windows/system32/bcryptprimitives.dll");
+    if dll.exists() {
+        return Ok(());
+    }
+    let dir = env::target_dir().join("wine-shim");
+    std::fs::create_dir_all(&dir)?;
+    let src = dir.join("bcryptprimitives.c");
+    std::fs::write(
+        &src,
+        "#include <windows.h>\n\
+         BOOLEAN WINAPI SystemFunction036(PVOID buffer, ULONG len);\n\
+         __declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T len) {\n\
+         \twhile (len > 0) {\n\
+         \t\tULONG chunk = len > 0x10000000 ? 0x10000000 : (ULONG)len;\n\
+         \t\tif (!SystemFunction036(data, chunk)) return FALSE;\n\
+         \t\tdata += chunk; len -= chunk;\n\
+         \t}\n\
+         \treturn TRUE;\n}\n",
+    )?;
+    let built = dir.join("bcryptprimitives.dll");
+    env::run_tool(
+        Command::new("x86_64-w64-mingw32-gcc")
+            .args(["-O2", "-shared", "-o"])
+            .arg(&built)
+            .arg(&src)
+            .arg("-ladvapi32"),
+    )?;
+    std::fs::copy(&built, &dll)
+        .with_context(|| format!("could not put the shim in {}", dll.display()))?;
+    Ok(())
 }
