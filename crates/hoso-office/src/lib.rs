@@ -51,6 +51,7 @@ pub mod extend;
 pub mod form;
 pub mod keys;
 pub mod pdfa;
+pub mod preview;
 pub mod progress;
 pub mod register;
 pub mod scan;
