@@ -1,4 +1,6 @@
-//! The certified-copy step of `cargo xtask demo`: a "sao y" of the signed sample with the DEMO
+//! The certified-copy step of `cargo xtask demo`: a "trích sao" of the signed sample's scanned
+//! documents (pages 1–4; its third document is a born-digital PDF, and Decree 30/2020 Art. 25
+//! allows an electronic sao y only of what was digitized from paper), with the DEMO
 //! organisation key (Decree 30/2020/NĐ-CP Appendix I part II), its copy number from the demo
 //! register, then a look-up of the QR mark printed on it and a verification of the copy.
 
@@ -9,7 +11,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::env;
 
-/// Copies `signed` into `out_dir/<stem>.sao-y.pdf`, registers it in `register`, looks up its QR
+/// Copies pages 1–4 of `signed` into `out_dir/<stem>.trich-sao.pdf`, registers it in `register`, looks up its QR
 /// payload and verifies it; returns the copy.
 pub fn copy_and_look_up(
     hoso: &Path,
@@ -26,7 +28,7 @@ pub fn copy_and_look_up(
         .to_string_lossy()
         .trim_end_matches(".signed")
         .to_owned();
-    let copy = out_dir.join(format!("{stem}.sao-y.pdf"));
+    let copy = out_dir.join(format!("{stem}.trich-sao.pdf"));
     let out = Command::new(hoso)
         .arg("copy")
         .arg(signed)
@@ -37,6 +39,7 @@ pub fn copy_and_look_up(
         .arg("--pin-file")
         .arg(&pin)
         .args(["--org", "UBND DEMO xã Hòa Bình", "--org-code", "UBND"])
+        .args(["--form", "trich-sao", "--pages", "1-4"])
         .arg("--register")
         .arg(register)
         .arg("--json")

@@ -27,6 +27,9 @@ struct Cli {
 enum Command {
     /// Dựng hồ sơ PDF/A từ ảnh quét và PDF / build a PDF/A dossier from scans and PDFs.
     Build(cmd::build::Args),
+    /// Tiếp nhận hồ sơ: số hóa từng thành phần, ký số cá nhân (Thông tư 01/2023/TT-VPCP) /
+    /// receive a dossier at the desk: digitize each component, personal signature.
+    Receive(Box<cmd::receive::Args>),
     /// Thêm lớp chữ OCR cho hồ sơ chỉ có ảnh / add an OCR text layer to an image-only dossier.
     Ocr(cmd::ocr::Args),
     /// Tìm hồ sơ theo nội dung chữ OCR / find dossiers by their OCR text.
@@ -87,6 +90,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     };
     match cli.command {
         Command::Build(args) => cmd::build::run(args, &sub("build")),
+        Command::Receive(args) => cmd::receive::run(*args, &sub("receive")),
         Command::Search(args) => cmd::search::run(args),
         Command::Ocr(args) => cmd::ocr::run(args),
         Command::Clean(args) => cmd::clean::run(args),

@@ -549,7 +549,10 @@ impl<L: Iterator<Item = Option<TextLayer>>> WriteStage<'_, L> {
                 name,
                 first_page,
                 last_page: writer.page_count(),
-                metadata: doc.metadata.clone(),
+                metadata: DocumentMetadata {
+                    origin: origin_of(sources),
+                    ..doc.metadata.clone()
+                },
                 sources: manifest_sources,
                 page_text: if self.options.ocr.is_some() {
                     page_text
@@ -608,6 +611,18 @@ impl<L: Iterator<Item = Option<TextLayer>>> WriteStage<'_, L> {
 
 /// Stage 5: the manifest (embedded for PDF/A-3), the document information and XMP, and the
 /// atomic commit. Returns the manifest, the file's SHA-256 and its length.
+/// Circular 05/2025/TT-BNV: a document made only of PDF files is "Gốc điện tử" (born digital);
+/// one with any scanned page (JPEG, PNG, TIFF) is "Số hóa" (digitized). A PDF is taken as what
+/// it is, an electronic file: a clerk who knows a PDF is a scan of paper says so at copy time
+/// (`hoso copy --from-paper`).
+fn origin_of(sources: &[PlannedSource]) -> crate::metadata::Origin {
+    if !sources.is_empty() && sources.iter().all(|s| s.format == SourceFormat::Pdf) {
+        crate::metadata::Origin::BornDigital
+    } else {
+        crate::metadata::Origin::Digitized
+    }
+}
+
 fn finish_dossier(
     writer: DossierWriter<AtomicFile>,
     spec: &DossierSpec,
@@ -654,11 +669,77 @@ fn finish_dossier(
             .into(),
         data: serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
     });
+    let mut writer = writer;
+    writer.set_xmp_extension(archival_xmp(&manifest));
     let file = writer
         .finish(&info, attachment.as_ref())
         .map_err(write_err)?;
     let (digest, bytes) = file.commit_hashed().map_err(write_err)?;
     Ok((manifest, digest, bytes))
+}
+
+/// The XMP namespace of hoso's Circular 05/2025/TT-BNV fields.
+pub const ARCHIVAL_XMP_NAMESPACE: &str = "https://hoso.vn/ns/luu-tru/1.0/";
+
+/// The Circular 05/2025/TT-BNV fields the predefined XMP schemas have no place for, in hoso's
+/// own namespace (declared as a PDF/A extension schema): the dossier code, the fields given, and
+/// each document's origin ("Số hóa" / "Gốc điện tử"). Values are the Vietnamese labels.
+pub fn archival_xmp(manifest: &Manifest) -> hoso_pdf::xmp::XmpExtension {
+    let m = &manifest.metadata;
+    let origins = manifest
+        .documents
+        .iter()
+        .map(|d| format!("{}: {}", d.number, d.metadata.origin.label()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let fields: [(&str, &str, Option<String>); 7] = [
+        ("dossierCode", "Mã hồ sơ", Some(manifest.code.clone())),
+        (
+            "sheetCount",
+            "Số lượng tờ",
+            m.sheet_count.map(|n| n.to_string()),
+        ),
+        (
+            "informationSymbol",
+            "Ký hiệu thông tin",
+            m.information_symbol.clone(),
+        ),
+        (
+            "paperDossierCode",
+            "Mã hồ sơ gốc giấy",
+            m.paper_dossier_code.clone(),
+        ),
+        (
+            "backupMode",
+            "Chế độ dự phòng",
+            m.backup_mode.map(|b| b.label().to_owned()),
+        ),
+        (
+            "backupStatus",
+            "Tình trạng dự phòng",
+            m.backup_status.map(|b| b.label().to_owned()),
+        ),
+        (
+            "documentOrigin",
+            "Số hóa / Gốc điện tử, theo số thứ tự tài liệu",
+            Some(origins),
+        ),
+    ];
+    hoso_pdf::xmp::XmpExtension {
+        namespace: ARCHIVAL_XMP_NAMESPACE.into(),
+        prefix: "hosoLuuTru".into(),
+        schema: "Thông tư 05/2025/TT-BNV: siêu dữ liệu hồ sơ / dossier metadata".into(),
+        properties: fields
+            .into_iter()
+            .filter_map(|(name, description, value)| {
+                Some(hoso_pdf::xmp::XmpProperty {
+                    name: name.into(),
+                    description: description.into(),
+                    value: value.filter(|v| !v.trim().is_empty())?,
+                })
+            })
+            .collect(),
+    }
 }
 
 fn creator_tool() -> String {

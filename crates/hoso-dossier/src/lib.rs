@@ -38,19 +38,23 @@ mod error;
 mod manifest;
 mod metadata;
 mod ocr;
+mod preflight;
 mod reocr;
 mod search;
 
 pub use build::{
-    build_dossier, inspect_source, validate, vietnam_now, BuildEvent, BuildOptions, BuildReport,
-    BuildWarning, DocumentSpec, DossierSpec, SourceFormat, SourceInfo, MIN_ARCHIVAL_DPI,
+    archival_xmp, build_dossier, inspect_source, validate, vietnam_now, BuildEvent, BuildOptions,
+    BuildReport, BuildWarning, DocumentSpec, DossierSpec, SourceFormat, SourceInfo,
+    ARCHIVAL_XMP_NAMESPACE, MIN_ARCHIVAL_DPI,
 };
 pub use code::{CodeError, DossierCode};
 pub use error::DossierError;
 pub use manifest::{Manifest, ManifestDocument, ManifestSource, MANIFEST_VERSION};
 pub use metadata::{
-    AccessRegime, DocumentMetadata, DossierMetadata, MetadataError, Origin, Retention,
+    AccessRegime, BackupMode, BackupStatus, DocumentMetadata, DossierMetadata, MetadataError,
+    Origin, Retention,
 };
 pub use ocr::OcrOptions;
+pub use preflight::{preflight, preflight_file, PageWarning, ScanColour};
 pub use reocr::{ocr_existing, OcrExistingReport};
 pub use search::{fold, Hit, SearchError, SearchIndex};

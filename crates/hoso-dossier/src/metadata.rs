@@ -58,6 +58,56 @@ pub enum Origin {
     BornDigital,
 }
 
+impl Origin {
+    /// The Vietnamese label of Circular 05/2025/TT-BNV: "Số hóa" or "Gốc điện tử".
+    pub fn label(self) -> &'static str {
+        match self {
+            Origin::Digitized => "Số hóa",
+            Origin::BornDigital => "Gốc điện tử",
+        }
+    }
+}
+
+/// "Chế độ dự phòng": whether the dossier is kept with a backup copy ("Có" / "Không").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupMode {
+    /// "Có": a backup copy is kept.
+    Yes,
+    /// "Không".
+    No,
+}
+
+impl BackupMode {
+    /// The Vietnamese label: "Có" or "Không".
+    pub fn label(self) -> &'static str {
+        match self {
+            BackupMode::Yes => "Có",
+            BackupMode::No => "Không",
+        }
+    }
+}
+
+/// "Tình trạng dự phòng": whether the backup copy exists yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupStatus {
+    /// "Đã dự phòng".
+    Done,
+    /// "Chưa dự phòng".
+    NotYet,
+}
+
+impl BackupStatus {
+    /// The Vietnamese label: "Đã dự phòng" or "Chưa dự phòng".
+    pub fn label(self) -> &'static str {
+        match self {
+            BackupStatus::Done => "Đã dự phòng",
+            BackupStatus::NotYet => "Chưa dự phòng",
+        }
+    }
+}
+
 /// Dossier-level metadata ("Thông tin đầu vào của hồ sơ").
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -82,6 +132,16 @@ pub struct DossierMetadata {
     pub reliability: Option<String>,
     /// "Ghi chú".
     pub notes: Option<String>,
+    /// "Số lượng tờ": sheets of paper in the original dossier (a sheet has two pages).
+    pub sheet_count: Option<u32>,
+    /// "Ký hiệu thông tin": the information symbol of the dossier.
+    pub information_symbol: Option<String>,
+    /// "Mã hồ sơ gốc giấy": the code of the paper original dossier.
+    pub paper_dossier_code: Option<String>,
+    /// "Chế độ dự phòng".
+    pub backup_mode: Option<BackupMode>,
+    /// "Tình trạng dự phòng".
+    pub backup_status: Option<BackupStatus>,
 }
 
 /// Document-level metadata ("Thông tin đầu vào của tài liệu").
@@ -125,6 +185,9 @@ pub enum MetadataError {
         /// Value given.
         value: String,
     },
+    /// A number of sheets of zero.
+    #[error("số lượng tờ phải là số nguyên lớn hơn 0 / the number of sheets must be a whole number above 0")]
+    SheetCount,
     /// Start after end.
     #[error(
         "thời gian bắt đầu {start} sau thời gian kết thúc {end} / start date is after end date"
@@ -187,6 +250,9 @@ impl DossierMetadata {
             if parts.len() != 5 || parts.iter().any(|p| p.trim().is_empty()) {
                 return Err(MetadataError::ArchivalCode(code.clone()));
             }
+        }
+        if self.sheet_count == Some(0) {
+            return Err(MetadataError::SheetCount);
         }
         check_language(&self.language)
     }

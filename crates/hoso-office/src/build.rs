@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use hoso_dossier::{BuildOptions, OcrOptions};
 
 pub use hoso_dossier::{
-    AccessRegime, DocumentMetadata, DocumentSpec, DossierMetadata, DossierSpec, MetadataError,
-    Retention, SourceFormat, SourceInfo,
+    AccessRegime, BackupMode, BackupStatus, DocumentMetadata, DocumentSpec, DossierMetadata,
+    DossierSpec, MetadataError, Retention, SourceFormat, SourceInfo,
 };
 use hoso_register::{EntryKind, NewEntry};
 use serde::Serialize;
@@ -79,6 +79,9 @@ pub struct Built {
     pub warnings: Vec<String>,
     /// Its register entry.
     pub registered: Registered,
+    /// The manifest written (documents with their page ranges and origins).
+    #[serde(skip)]
+    pub manifest: hoso_dossier::Manifest,
 }
 
 /// `<dir>/<code>.pdf`, or `<code>-2.pdf`, `<code>-3.pdf`, … when taken: an earlier file is
@@ -146,6 +149,7 @@ pub fn build(config: &Config, req: BuildRequest, watch: &Watch) -> Result<Built,
         warnings: report.warnings.iter().map(ToString::to_string).collect(),
         registered,
         output: report.output,
+        manifest: report.manifest,
     })
 }
 

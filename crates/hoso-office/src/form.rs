@@ -43,6 +43,16 @@ pub struct DossierForm<S: Ord = PathBuf> {
     pub keywords: String,
     /// "Ngôn ngữ" (ISO 639-1).
     pub language: String,
+    /// "Số lượng tờ"; empty means not given.
+    pub sheet_count: String,
+    /// "Ký hiệu thông tin".
+    pub information_symbol: String,
+    /// "Mã hồ sơ gốc giấy".
+    pub paper_dossier_code: String,
+    /// "Chế độ dự phòng".
+    pub backup_mode: Option<crate::build::BackupMode>,
+    /// "Tình trạng dự phòng".
+    pub backup_status: Option<crate::build::BackupStatus>,
     /// The documents, in order.
     pub documents: Vec<DocumentForm<S>>,
     /// Quarter turns clockwise (90, 180, 270) by page file.
@@ -109,6 +119,7 @@ fn metadata_field(e: &MetadataError) -> &'static str {
         MetadataError::DateOrder { .. } => "end_date",
         MetadataError::ArchivalCode(_) => "archival_code",
         MetadataError::Language(_) => "language",
+        MetadataError::SheetCount => "sheet_count",
         _ => "metadata",
     }
 }
@@ -201,6 +212,15 @@ impl<S: Ord> DossierForm<S> {
             start_date: opt(&self.start_date),
             end_date: opt(&self.end_date),
             keywords: self.keywords.split(',').filter_map(opt).collect(),
+            sheet_count: opt(&self.sheet_count).and_then(|n| {
+                n.parse::<u32>()
+                    .map_err(|_| problems.push("sheet_count", MetadataError::SheetCount))
+                    .ok()
+            }),
+            information_symbol: opt(&self.information_symbol),
+            paper_dossier_code: opt(&self.paper_dossier_code),
+            backup_mode: self.backup_mode,
+            backup_status: self.backup_status,
             ..Default::default()
         };
         let alone = [

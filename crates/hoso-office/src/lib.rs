@@ -9,6 +9,10 @@
 //! - [`build::build`]: a dossier (cleanup, OCR, progress per page, cancel) — registered; the
 //!   form a person fills in for it ([`form::DossierForm`]) and its page files
 //!   ([`build::inspect_source`]);
+//! - [`archive::build_archival`]: the same build with Circular 05/2025/TT-BNV's extras — page
+//!   warnings first ([`archive::preflight`]), the organisation's signature, one file per document;
+//! - [`receive::receive`]: digitization at receipt (Circular 01/2023/TT-VPCP) — components
+//!   digitized, QR-marked, signed with the digitizer's personal key and registered;
 //! - [`sign::sign_one`], [`sign::sign_many`]: PAdES signatures — every signed file registered;
 //! - [`copy::copy`], [`copy::copy_many`]: Decree 30 certified copies — numbered and registered;
 //! - [`extend::extend`]: B-LT / B-LTA — the extended file registered;
@@ -42,6 +46,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod archive;
 pub mod build;
 pub mod check;
 pub mod config;
@@ -53,6 +58,7 @@ pub mod keys;
 pub mod pdfa;
 pub mod preview;
 pub mod progress;
+pub mod receive;
 pub mod register;
 pub mod scan;
 pub mod search;

@@ -107,6 +107,7 @@ pub struct DossierWriter<W: Write> {
     digest: Sha256,
     text_font: Option<(FontSubset<'static>, Ref)>,
     rotation: u16,
+    xmp_extension: Option<xmp::XmpExtension>,
 }
 
 impl<W: Write> DossierWriter<W> {
@@ -130,6 +131,7 @@ impl<W: Write> DossierWriter<W> {
             digest: Sha256::new(),
             text_font: None,
             rotation: 0,
+            xmp_extension: None,
         })
     }
 
@@ -397,6 +399,12 @@ impl<W: Write> DossierWriter<W> {
         Ok(id)
     }
 
+    /// Adds `extension` (declared as a PDF/A extension schema) to the XMP packet [`Self::finish`]
+    /// writes.
+    pub fn set_xmp_extension(&mut self, extension: xmp::XmpExtension) {
+        self.xmp_extension = Some(extension);
+    }
+
     /// Writes the document-level objects, the xref table and the trailer.
     pub fn finish(mut self, info: &DocumentInfo, attachment: Option<&Attachment>) -> io::Result<W> {
         let level = if attachment.is_some() {
@@ -419,7 +427,7 @@ impl<W: Write> DossierWriter<W> {
         let outline = self.write_outline()?;
         let labels = self.write_page_labels()?;
 
-        let xmp_bytes = xmp::packet(info, level);
+        let xmp_bytes = xmp::packet_with(info, level, self.xmp_extension.as_ref());
         self.digest.update(&xmp_bytes);
         let metadata = self.alloc.bump();
         let mut c = Chunk::new();

@@ -77,8 +77,81 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// Properties outside the predefined schemas, with the PDF/A extension schema that declares
+/// them (ISO 19005-2 §6.6.2.3.2; the `pdfaExtension`/`pdfaSchema`/`pdfaProperty` schemas of
+/// ISO 19005-1 Technical Corrigendum 2). Every property is of value type Text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct XmpExtension {
+    /// pdfaSchema:namespaceURI (ends in `/` or `#`).
+    pub namespace: String,
+    /// pdfaSchema:prefix.
+    pub prefix: String,
+    /// pdfaSchema:schema, a description of the schema.
+    pub schema: String,
+    /// The properties, in order.
+    pub properties: Vec<XmpProperty>,
+}
+
+/// One Text property of an [`XmpExtension`] and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct XmpProperty {
+    /// pdfaProperty:name, an XML name.
+    pub name: String,
+    /// pdfaProperty:description.
+    pub description: String,
+    /// The value written.
+    pub value: String,
+}
+
+fn push_extension(x: &mut String, e: &XmpExtension) {
+    x.push_str("  <rdf:Description rdf:about=\"\"\n");
+    x.push_str("    xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n");
+    x.push_str("    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n");
+    x.push_str("    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n");
+    x.push_str("   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n");
+    x.push_str(&format!(
+        "    <pdfaSchema:schema>{}</pdfaSchema:schema>\n    <pdfaSchema:namespaceURI>{}</pdfaSchema:namespaceURI>\n    <pdfaSchema:prefix>{}</pdfaSchema:prefix>\n",
+        escape(&e.schema),
+        escape(&e.namespace),
+        escape(&e.prefix)
+    ));
+    x.push_str("    <pdfaSchema:property><rdf:Seq>\n");
+    for p in &e.properties {
+        x.push_str(&format!(
+            "     <rdf:li rdf:parseType=\"Resource\"><pdfaProperty:name>{}</pdfaProperty:name><pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category><pdfaProperty:description>{}</pdfaProperty:description></rdf:li>\n",
+            escape(&p.name),
+            escape(&p.description)
+        ));
+    }
+    x.push_str("    </rdf:Seq></pdfaSchema:property>\n");
+    x.push_str("   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n  </rdf:Description>\n");
+    x.push_str(&format!(
+        "  <rdf:Description rdf:about=\"\" xmlns:{}=\"{}\">\n",
+        escape(&e.prefix),
+        escape(&e.namespace)
+    ));
+    for p in &e.properties {
+        x.push_str(&format!(
+            "   <{pre}:{n}>{v}</{pre}:{n}>\n",
+            pre = escape(&e.prefix),
+            n = escape(&p.name),
+            v = escape(&p.value)
+        ));
+    }
+    x.push_str("  </rdf:Description>\n");
+}
+
 /// The UTF-8 XMP packet, with trailing padding so it can be updated in place.
 pub fn packet(info: &DocumentInfo, level: PdfaLevel) -> Vec<u8> {
+    packet_with(info, level, None)
+}
+
+/// [`packet`] with the properties of `extension` and the extension schema declaring them.
+pub fn packet_with(
+    info: &DocumentInfo,
+    level: PdfaLevel,
+    extension: Option<&XmpExtension>,
+) -> Vec<u8> {
     let date = iso8601(info.created);
     let mut x = String::new();
     x.push_str("<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
@@ -126,7 +199,11 @@ pub fn packet(info: &DocumentInfo, level: PdfaLevel) -> Vec<u8> {
     x.push_str(&format!("   <xmp:CreateDate>{date}</xmp:CreateDate>\n"));
     x.push_str(&format!("   <xmp:ModifyDate>{date}</xmp:ModifyDate>\n"));
     x.push_str(&format!("   <xmp:MetadataDate>{date}</xmp:MetadataDate>\n"));
-    x.push_str("  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n");
+    x.push_str("  </rdf:Description>\n");
+    if let Some(e) = extension.filter(|e| !e.properties.is_empty()) {
+        push_extension(&mut x, e);
+    }
+    x.push_str(" </rdf:RDF>\n</x:xmpmeta>\n");
     for _ in 0..20 {
         x.push_str(&" ".repeat(99));
         x.push('\n');

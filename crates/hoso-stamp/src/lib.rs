@@ -46,6 +46,7 @@ mod image;
 pub mod locate;
 pub mod page_mark;
 mod qr;
+pub mod receipt;
 mod text;
 pub mod units;
 pub mod visible;

@@ -5,13 +5,17 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::ArgMatches;
+use hoso_office::archive::{
+    build_archival, preflight, ArchivalBuilt, ArchiveOptions, OrgSignature,
+};
 use hoso_office::build::{
-    build, AccessRegime, BuildRequest, Built, DocumentMetadata, DocumentSpec, DossierMetadata,
-    DossierSpec, MetadataError, Retention,
+    AccessRegime, BuildRequest, DocumentMetadata, DocumentSpec, DossierMetadata, DossierSpec,
+    MetadataError, Retention,
 };
 use hoso_office::Watch;
 use serde::Deserialize;
 
+use super::signer_args::SignerArgs;
 use crate::ui;
 
 /// Dựng hồ sơ PDF/A / build a PDF/A dossier.
@@ -74,6 +78,22 @@ pub struct Args {
     /// Tên trạm ghi vào sổ / station name in the register [env: HOSO_STATION].
     #[arg(long)]
     station: Option<String>,
+    /// Ký số của cơ quan lên tệp số hóa (Thông tư 05/2025/TT-BNV): tên cơ quan và thời gian ở
+    /// góc trên bên phải trang 1, không hình ảnh, cỡ 10 / sign the digitized file with the
+    /// organisation's key: its name and the ISO 8601 time at the top right of page 1, no image,
+    /// 10 pt.
+    #[arg(long)]
+    org_sign: bool,
+    /// Tên cơ quan in trên chữ ký (mặc định theo cài đặt) / the organisation's name as printed
+    /// (default: settings).
+    #[arg(long, requires = "org_sign")]
+    org: Option<String>,
+    #[command(flatten)]
+    key: SignerArgs,
+    /// Ghi thêm mỗi tài liệu một tệp <mã hồ sơ>.<số thứ tự>.pdf cạnh tệp hồ sơ / also write one
+    /// file per document, <dossier code>.<n>.pdf, beside the dossier.
+    #[arg(long)]
+    split: bool,
     /// In báo cáo dạng JSON / print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -165,28 +185,78 @@ fn spec(args: &Args, matches: &ArgMatches) -> anyhow::Result<DossierSpec> {
     })
 }
 
-pub fn run(args: Args, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
-    let config = super::config::resolve(args.register.clone(), args.station.clone())?;
-    let mut req = BuildRequest::new(spec(&args, matches)?);
+fn request(args: &Args, spec: DossierSpec) -> BuildRequest {
+    let mut req = BuildRequest::new(spec);
     req.out = Some(args.out.clone());
     req.embed_manifest = !args.no_manifest;
     req.clean = args.clean;
     req.keep_blank = args.keep_blank;
     req.ocr = args.ocr.then(|| args.lang.clone());
     req.rotate = args.rotate.iter().cloned().collect();
+    req
+}
+
+/// `--org-sign`: the organisation from `--org`, else the settings' office.
+fn org_signature(
+    args: &Args,
+    config: &hoso_office::Config,
+) -> anyhow::Result<Option<OrgSignature>> {
+    if !args.org_sign {
+        return Ok(None);
+    }
+    let org = args
+        .org
+        .clone()
+        .unwrap_or_else(|| config.settings.office.clone());
+    if org.trim().is_empty() {
+        anyhow::bail!("cần --org (hoặc `hoso config set office …`) / --org is needed");
+    }
+    Ok(Some(OrgSignature {
+        org: org.trim().to_owned(),
+        time: std::time::SystemTime::now(),
+    }))
+}
+
+pub fn run(args: Args, matches: &ArgMatches) -> anyhow::Result<ExitCode> {
+    let config = super::config::resolve(args.register.clone(), args.station.clone())?;
+    let spec = spec(&args, matches)?;
+    // Circular 05/2025/TT-BNV: the clerk sees resolution and colour problems before building.
+    let warnings: Vec<String> = preflight(&spec)?.iter().map(ToString::to_string).collect();
+    for w in &warnings {
+        eprintln!("Cảnh báo / warning: {w}");
+    }
+    let options = ArchiveOptions {
+        org_sign: org_signature(&args, &config)?,
+        split: args.split,
+    };
+    let signer = match options.org_sign {
+        Some(_) => Some(super::signer_args::open(&args.key, &config)?),
+        None => None,
+    };
     let bar = ui::Progress::new("Dựng hồ sơ / building");
     let show = |e| bar.on_event(&e);
     let watch = Watch::new(&show, ui::ctrl_c());
-    let built = build(&config, req, &watch);
+    let req = request(&args, spec);
+    let built = build_archival(
+        &config,
+        req,
+        &options,
+        signer
+            .as_ref()
+            .map(|s| s.as_ref() as &dyn hoso_office::keys::Signer),
+        &watch,
+    );
     bar.finish();
-    print(&built?, args.json)
+    print(&built?, &warnings, args.json)
 }
 
-fn print(b: &Built, json: bool) -> anyhow::Result<ExitCode> {
+fn print(a: &ArchivalBuilt, preflight: &[String], json: bool) -> anyhow::Result<ExitCode> {
+    let b = &a.built;
     if json {
-        let mut v = serde_json::to_value(b)?;
+        let mut v = serde_json::to_value(a)?;
         // Older scripts read these names.
         v["pdfa"] = b.pdfa.to_uppercase().into();
+        v["preflight"] = preflight.into();
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
     }
@@ -197,6 +267,20 @@ fn print(b: &Built, json: bool) -> anyhow::Result<ExitCode> {
     );
     println!("  PDF/A: {}", b.pdfa_check.line);
     ui::print_registered(&b.sha256, &b.registered, &b.warnings);
+    if let Some(o) = &a.org_signed {
+        println!(
+            "  Cơ quan đã ký / signed by the organisation: {} (mục sổ / entry {})",
+            o.signing_time, o.registered.seq
+        );
+    }
+    for f in &a.split {
+        println!(
+            "  Tài liệu / document {}: {} (mục sổ / entry {})",
+            f.number,
+            f.output.display(),
+            f.registered.seq
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -7,6 +7,7 @@ pub mod config;
 pub mod copy;
 pub mod extend;
 pub mod ocr;
+pub mod receive;
 pub mod register;
 pub mod scan;
 pub mod search;
