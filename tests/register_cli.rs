@@ -16,6 +16,9 @@ fn root() -> PathBuf {
 fn hoso_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        if let Some(bin) = hoso_e2e::bin_under_test() {
+            return bin;
+        }
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let ok = Command::new(cargo)
             .args(["build", "--quiet", "-p", "hoso-cli", "--bin", "hoso"])

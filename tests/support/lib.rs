@@ -133,3 +133,74 @@ pub mod ocr_pages;
 pub mod sign_support;
 pub mod text_accuracy;
 pub mod token_support;
+
+/// Where Debian's `wine64` package puts the 64-bit loader (it ships no `/usr/bin/wine` without
+/// the `wine` package); `HOSO_WINE` overrides it.
+pub const DEBIAN_WINE64: &str = "/usr/lib/wine/wine64";
+
+/// The `hoso` binary named by `HOSO_BIN`, when the tests should run a given build (e.g. the
+/// Windows `hoso.exe` made by `cargo xtask windows`) instead of building this workspace's own.
+///
+/// A `.exe` is run through Wine: the answer is then a small launcher script next to it
+/// (`hoso.exe.wine.sh`) that execs the Wine loader on it, so every test runs it with
+/// `Command::new(path)` exactly as it runs the Linux binary. Wine maps drive `Z:` to `/`, so the
+/// absolute Linux paths the tests pass arrive as `Z:\...` paths the Windows binary can open.
+pub fn bin_under_test() -> Option<PathBuf> {
+    static LAUNCHER: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    LAUNCHER
+        .get_or_init(|| {
+            let bin = PathBuf::from(std::env::var_os("HOSO_BIN")?);
+            let bin = if bin.is_absolute() {
+                bin
+            } else {
+                root().join(bin)
+            };
+            assert!(bin.is_file(), "HOSO_BIN={} is not a file", bin.display());
+            let is_exe = bin
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("exe"));
+            if !is_exe || cfg!(windows) {
+                return Some(bin);
+            }
+            Some(wine_launcher(&bin))
+        })
+        .clone()
+}
+
+/// Writes (temp + rename) the launcher script that runs `exe` under Wine and returns its path.
+fn wine_launcher(exe: &Path) -> PathBuf {
+    let wine = std::env::var_os("HOSO_WINE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(DEBIAN_WINE64));
+    assert!(
+        wine.is_file(),
+        "Wine is missing ({}): install it with `sudo apt-get install -y wine64` (or run \
+         `cargo xtask windows`, which installs it)",
+        wine.display()
+    );
+    let quote = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', r"'\''"));
+    // WINEDEBUG=-all keeps Wine's own diagnostics out of the output the tests read; a UTF-8
+    // locale makes Wine turn the Vietnamese arguments into the right UTF-16 for the program.
+    let script = format!(
+        "#!/bin/sh\n: \"${{WINEDEBUG:=-all}}\"\nexport WINEDEBUG\nexport LC_ALL=C.UTF-8\n\
+         exec {} {} \"$@\"\n",
+        quote(&wine),
+        quote(exe)
+    );
+    let launcher = exe.with_file_name(format!(
+        "{}.wine.sh",
+        exe.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
+    ));
+    let tmp = launcher.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, script).expect("write the Wine launcher");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))
+            .expect("make the Wine launcher executable");
+    }
+    std::fs::rename(&tmp, &launcher).expect("put the Wine launcher in place");
+    launcher
+}

@@ -125,3 +125,15 @@ pub const BENCH_PIP: &[(&str, &str)] = &[
         "pyHanko's PKCS#11 signer, the token peer for `cargo xtask bench batch`",
     ),
 ];
+
+/// Debian packages `cargo xtask windows` needs to cross-build `hoso.exe` and run it here.
+pub const WINDOWS_APT: &[(&str, &str)] = &[
+    (
+        "mingw-w64",
+        "the x86_64-w64-mingw32 linker and C compiler for the x86_64-pc-windows-gnu target",
+    ),
+    (
+        "wine64",
+        "runs hoso.exe on this machine for the end-to-end tests (loader /usr/lib/wine/wine64)",
+    ),
+];

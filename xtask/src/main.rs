@@ -26,6 +26,7 @@ mod fuzz;
 #[allow(dead_code)]
 #[path = "../../tests/support/text_accuracy.rs"]
 mod text_accuracy;
+mod windows;
 
 use std::process::ExitCode;
 
@@ -55,14 +56,16 @@ fn run() -> Result<()> {
         Some("certs") => certs::generate(&env::workspace_root().join("certs")),
         Some("app") => app::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
+        Some("windows") => windows::run(&rest),
         _ => bail!(
-            "usage: cargo xtask (demo | test | bench <build> | setup | app | fuzz)\n\
+            "usage: cargo xtask (demo | test | bench <build> | setup | app | fuzz | windows)\n\
              demo   — dựng hồ sơ mẫu / build the sample dossier from fixtures/\n\
              test   — cài công cụ kiểm thử và chạy mọi kiểm thử / install test tools, run every test\n\
              bench  — đo hiệu năng so với công cụ khác / benchmarks against peer tools\n\
              setup  — chỉ cài công cụ / only install the tools\n\
              app    — dựng và mở ứng dụng máy tính / build and start the desktop app\n\
-             fuzz   — chạy fuzzing / run the fuzz targets: fuzz [TARGET] [--secs N]"
+             fuzz   — chạy fuzzing / run the fuzz targets: fuzz [TARGET] [--secs N]\n\
+             windows — dựng hoso.exe, kiểm thử dưới Wine / cross-build hoso.exe: windows [--release] [test]"
         ),
     }
 }

@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 pub use hoso_scan::clean;
-#[cfg(feature = "sane")]
+// SANE exists only on Unix; elsewhere the scan entry points below answer
+// `ScanError::SaneUnavailable` so the shells compile unchanged and say what to do instead.
+#[cfg(all(unix, feature = "sane"))]
 pub use hoso_scan::sane;
 pub use hoso_scan::{device, ScanError};
 
@@ -48,8 +50,22 @@ pub fn batch_folder(workspace: &Path) -> Result<PathBuf, crate::OfficeError> {
     Ok(dir)
 }
 
+/// The scanners SANE finds; on platforms without SANE, [`ScanError::SaneUnavailable`].
+#[cfg(feature = "sane")]
+pub fn list_scanners() -> Result<Vec<device::DeviceInfo>, crate::OfficeError> {
+    #[cfg(unix)]
+    {
+        Ok(sane::Sane::init()?.devices()?)
+    }
+    #[cfg(not(unix))]
+    {
+        Err(ScanError::SaneUnavailable.into())
+    }
+}
+
 /// Scans a batch from the SANE device `name` into a new [`batch_folder`] of `workspace`, each
 /// page on disk as it arrives; `cancel` stops after the current read (that page is discarded).
+/// On platforms without SANE, [`ScanError::SaneUnavailable`] before any folder is made.
 #[cfg(feature = "sane")]
 pub fn scan_into_workspace(
     workspace: &Path,
@@ -58,8 +74,16 @@ pub fn scan_into_workspace(
     cancel: &std::sync::atomic::AtomicBool,
     progress: &mut dyn FnMut(device::ScanEvent<'_>),
 ) -> Result<Scanned, crate::OfficeError> {
-    let dir = batch_folder(workspace)?;
-    let sane = sane::Sane::init()?;
-    let mut device = sane.open(name)?;
-    Ok(device::scan_batch(&mut device, settings, &dir, cancel, progress).into())
+    #[cfg(unix)]
+    {
+        let dir = batch_folder(workspace)?;
+        let sane = sane::Sane::init()?;
+        let mut device = sane.open(name)?;
+        Ok(device::scan_batch(&mut device, settings, &dir, cancel, progress).into())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (workspace, name, settings, cancel, progress);
+        Err(ScanError::SaneUnavailable.into())
+    }
 }

@@ -149,6 +149,10 @@ pub enum ScanError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// This platform has no SANE (Windows, macOS): `hoso scan` and the app's scanner panel cannot
+    /// reach a scanner through it.
+    #[error("SANE scanning is not available on this platform")]
+    SaneUnavailable,
     /// Any other status from the backend.
     #[error("scanner error during {operation}: {message}")]
     Backend {
@@ -173,6 +177,7 @@ impl ScanError {
             Self::OptionUnavailable { option, wanted, available } => format!("Máy quét không hỗ trợ {option} = {wanted}; có: {available} / the scanner does not offer {option} = {wanted}; it offers: {available}"),
             Self::Write { path, .. } => format!("Không ghi được {} (ổ đĩa đầy?) / cannot write it (disk full?)", path.display()),
             Self::Cancelled => "Đã hủy quét / scan cancelled".into(),
+            Self::SaneUnavailable => "Quét qua SANE chỉ có trên Linux. Trên máy này hãy quét bằng phần mềm đi kèm máy quét (hoặc Windows Fax and Scan) rồi nhập các tệp ảnh hoặc PDF (hoso build TỆP…, hoặc \"Nhập tệp\" trong ứng dụng) / SANE scanning is available on Linux only. Here, scan with the scanner's own software (or Windows Fax and Scan), then import the image or PDF files (hoso build FILES…, or \"Import files\" in the app)".into(),
             Self::OutOfMemory => "Trình điều khiển máy quét hết bộ nhớ / the scanner driver ran out of memory".into(),
             other => format!("Lỗi máy quét / scanner error: {other}"),
         }

@@ -6,7 +6,8 @@
 //! token only ever signs a SHA-256 digest (`CKM_RSA_PKCS` over a DigestInfo,
 //! `CKM_RSA_PKCS_PSS`, or `CKM_ECDSA`). The private key never leaves the token.
 //! [`Module::slots`] lists slots, tokens and the certificates on them for `hoso token list`, and
-//! [`default_modules`] finds modules registered with p11-kit.
+//! [`detect_modules_here`] finds the modules of the CAs' tokens by vendor (usual install paths on
+//! Windows and Linux, p11-kit registrations, `HOSO_PKCS11_MODULE`).
 //!
 //! What it does not do: initialise tokens, change PINs, import or generate keys (that is the
 //! vendor's tool, or `pkcs11-tool` in the tests), or talk to a token outside PKCS#11 v2.40 / 3.x.
@@ -27,12 +28,17 @@
 #![forbid(unsafe_code)]
 
 mod cert;
+mod detect;
 mod error;
 mod module;
 mod signer;
 
 pub use cert::{CertificateInfo, KeyUsageBit};
+pub use detect::{
+    default_modules, detect_modules, detect_modules_here, vendor_of, DetectedModule, FoundBy,
+    Platform, Vendor, VENDORS,
+};
 pub use error::{PinTries, TokenError};
 pub use hoso_sign::signer::RsaPadding;
-pub use module::{default_modules, Module, SlotInfo, SlotSelector, Token, TokenInfo};
+pub use module::{Module, SlotInfo, SlotSelector, Token, TokenInfo};
 pub use signer::{Login, TokenSigner};

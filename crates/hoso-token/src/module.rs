@@ -119,58 +119,6 @@ impl Token {
     }
 }
 
-/// PKCS#11 modules registered with p11-kit (`/usr/share/p11-kit/modules/*.module`, `module:`
-/// lines; relative names are under the p11-kit module directory) plus `HOSO_PKCS11_MODULE`.
-/// Only modules whose file exists are returned.
-pub fn default_modules() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Some(p) = std::env::var_os("HOSO_PKCS11_MODULE").filter(|v| !v.is_empty()) {
-        out.push(PathBuf::from(p));
-    }
-    let lib_dirs = [
-        "/usr/lib/x86_64-linux-gnu/pkcs11",
-        "/usr/lib/aarch64-linux-gnu/pkcs11",
-        "/usr/lib64/pkcs11",
-        "/usr/lib/pkcs11",
-    ];
-    for dir in ["/usr/share/p11-kit/modules", "/etc/pkcs11/modules"] {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            continue;
-        };
-        let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-        files.sort();
-        for f in files {
-            if f.extension().is_none_or(|e| e != "module") {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(&f) else {
-                continue;
-            };
-            for line in text.lines() {
-                let Some(value) = line.trim().strip_prefix("module:") else {
-                    continue;
-                };
-                let value = Path::new(value.trim());
-                let found = if value.is_absolute() {
-                    Some(value.to_path_buf())
-                } else {
-                    lib_dirs
-                        .iter()
-                        .map(|d| Path::new(d).join(value))
-                        .find(|p| p.exists())
-                };
-                if let Some(p) = found {
-                    out.push(p);
-                }
-            }
-        }
-    }
-    // The same library is often registered under two names (a symlink and its target).
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|p| std::fs::canonicalize(p).is_ok_and(|c| seen.insert(c)));
-    out
-}
-
 impl Module {
     /// Loads and initialises the PKCS#11 library at `path`.
     pub fn load(path: &Path) -> Result<Self, TokenError> {

@@ -362,7 +362,8 @@ impl TokenSigner {
                 let params = PkcsPssParams {
                     hash_alg: MechanismType::SHA256,
                     mgf: PkcsMgfType::MGF1_SHA256,
-                    s_len: 32u64.into(),
+                    // CK_ULONG is C's `unsigned long`: 64-bit on Linux, 32-bit on Windows.
+                    s_len: std::ffi::c_ulong::from(32u8).into(),
                 };
                 session
                     .sign(&Mechanism::RsaPkcsPss(params), self.key, digest)

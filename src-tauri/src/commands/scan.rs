@@ -5,13 +5,10 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use hoso_office::scan::device::{ColorMode, DeviceInfo, ScanEvent, ScanSettings, Source};
-use hoso_office::scan::sane::Sane;
-use hoso_office::scan::scan_into_workspace;
+use hoso_office::scan::{list_scanners as sane_scanners, scan_into_workspace};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
-
-use hoso_office::OfficeError;
 
 use super::blocking;
 use crate::error::AppError;
@@ -20,14 +17,10 @@ use crate::state::{Session, SourceList};
 /// Set by [`cancel_scan`]; checked by the scan between reads.
 static CANCEL: AtomicBool = AtomicBool::new(false);
 
-/// The scanners SANE finds.
+/// The scanners SANE finds (on Windows: the error saying SANE is not there and what to do).
 #[tauri::command]
 pub async fn list_scanners() -> Result<Vec<DeviceInfo>, AppError> {
-    blocking(|| {
-        let sane = Sane::init().map_err(OfficeError::from)?;
-        Ok(sane.devices().map_err(OfficeError::from)?)
-    })
-    .await?
+    blocking(|| Ok(sane_scanners()?)).await?
 }
 
 /// What the officer chose in the scan panel.

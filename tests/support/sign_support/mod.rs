@@ -23,8 +23,12 @@ pub fn certs() -> PathBuf {
     workspace().join("certs")
 }
 
-/// The `hoso` binary of this build, built once if needed.
+/// The `hoso` binary of this build, built once if needed; or the one `HOSO_BIN` names (a Windows
+/// `hoso.exe` runs under Wine, see [`crate::bin_under_test`]).
 pub fn hoso() -> PathBuf {
+    if let Some(bin) = crate::bin_under_test() {
+        return bin;
+    }
     static BUILD: Once = Once::new();
     let exe = std::env::current_exe().expect("test executable path");
     let dir = exe

@@ -1,5 +1,9 @@
 //! `hoso scan --device test:0 --source adf --dpi 200 --mode gray --out pages/`: scan a batch
 //! through SANE, streaming each page to disk as it arrives; `hoso scan --list` lists scanners.
+//! Where there is no SANE (Windows), both say so and how to bring pages in instead (exit 2).
+
+// The SANE path below is compiled on Unix only; elsewhere its helpers are unused.
+#![cfg_attr(not(unix), allow(dead_code, unused_imports))]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,6 +12,7 @@ use std::sync::Arc;
 
 use anyhow::bail;
 use hoso_office::scan::device::{scan_batch, BatchEnd, ColorMode, ScanEvent, ScanSettings, Source};
+#[cfg(unix)]
 use hoso_office::scan::sane::Sane;
 use hoso_office::scan::ScanError;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -57,6 +62,14 @@ pub struct Args {
     max_pages: Option<u32>,
 }
 
+/// Without SANE there is no scanner to reach: say so, and what to use instead.
+#[cfg(not(unix))]
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let _ = args;
+    bail!(officer_message(&ScanError::SaneUnavailable))
+}
+
+#[cfg(unix)]
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let sane = Sane::init().map_err(|e| anyhow::anyhow!(officer_message(&e)))?;
     if args.list {
@@ -86,6 +99,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(report(batch, &out))
 }
 
+#[cfg(unix)]
 fn list(sane: &Sane) -> anyhow::Result<ExitCode> {
     let devices = sane
         .devices()
