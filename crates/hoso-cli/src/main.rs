@@ -47,6 +47,8 @@ enum Command {
     Copy(cmd::copy::Args),
     /// Sổ đăng ký mã băm / the tamper-evident register of file hashes.
     Register(cmd::register::Args),
+    /// Báo cáo chỉ tiêu Quyết định 766/QĐ-TTg / Decision 766 indicators report (.pdf, .csv, .json).
+    Report(cmd::report::Args),
     /// Cài đặt dùng chung với ứng dụng / settings shared with the desktop app.
     Config(cmd::config::Args),
     /// Kiểm tra PDF/A theo từng điều khoản ISO 19005 / check PDF/A conformance rule by rule.
@@ -97,6 +99,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Extend(args) => cmd::extend::run(args),
         Command::Copy(args) => cmd::copy::run(args),
         Command::Register(args) => cmd::register::run(args),
+        Command::Report(args) => cmd::report::run(args),
         Command::Config(args) => cmd::config::run(args),
         Command::Check(args) => cmd::check::run(args),
     }

@@ -122,6 +122,9 @@ pub enum OfficeError {
     /// The scanner refused or failed (the officer's words).
     #[error("{}", .0.officer_message())]
     Scan(#[from] hoso_scan::ScanError),
+    /// A report could not be made.
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
     /// The person cancelled; nothing was written or registered.
     #[error("đã hủy, không tạo tệp / cancelled, nothing written")]
     Cancelled,

@@ -25,6 +25,9 @@
 //!   register line + one [`check::Verdict`] (exit code in the CLI, colour in the app), and the
 //!   report a clerk files ([`check::pdf`], [`check::etsi`], words in [`check::words`]).
 //!
+//! - [`report`]: the Decision 766/QĐ-TTg indicators per month from the register, as JSON,
+//!   CSV or a PDF/A page of figures and charts per month.
+//!
 //! Long flows take a [`Watch`]: [`Event`]s out (bars in the CLI, page events in the app) and a
 //! [`Cancel`] flag in (Ctrl-C, the Cancel button).
 //!
@@ -53,6 +56,7 @@ pub mod keys;
 pub mod pdfa;
 pub mod progress;
 pub mod register;
+pub mod report;
 pub mod scan;
 pub mod search;
 pub mod settings;

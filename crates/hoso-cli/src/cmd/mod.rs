@@ -8,6 +8,7 @@ pub mod copy;
 pub mod extend;
 pub mod ocr;
 pub mod register;
+pub mod report;
 pub mod scan;
 pub mod search;
 pub mod sign;
