@@ -49,6 +49,10 @@ enum Command {
     Register(cmd::register::Args),
     /// Báo cáo chỉ tiêu Quyết định 766/QĐ-TTg / Decision 766 indicators report (.pdf, .csv, .json).
     Report(cmd::report::Args),
+    /// Xuất hồ sơ thành gói E-ARK SIP để nộp lưu trữ / export dossiers as E-ARK SIPs.
+    ExportEark(cmd::eark::ExportArgs),
+    /// Kiểm tra gói E-ARK nhận được / check a received E-ARK package (exit 1 when changed).
+    ImportEark(cmd::eark::ImportArgs),
     /// Cài đặt dùng chung với ứng dụng / settings shared with the desktop app.
     Config(cmd::config::Args),
     /// Kiểm tra PDF/A theo từng điều khoản ISO 19005 / check PDF/A conformance rule by rule.
@@ -100,6 +104,8 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Copy(args) => cmd::copy::run(args),
         Command::Register(args) => cmd::register::run(args),
         Command::Report(args) => cmd::report::run(args),
+        Command::ExportEark(args) => cmd::eark::export(args),
+        Command::ImportEark(args) => cmd::eark::import(args),
         Command::Config(args) => cmd::config::run(args),
         Command::Check(args) => cmd::check::run(args),
     }

@@ -122,6 +122,9 @@ pub enum OfficeError {
     /// The scanner refused or failed (the officer's words).
     #[error("{}", .0.officer_message())]
     Scan(#[from] hoso_scan::ScanError),
+    /// An E-ARK package could not be written or read.
+    #[error(transparent)]
+    Eark(#[from] crate::eark::EarkError),
     /// A report could not be made.
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),

@@ -28,6 +28,8 @@
 //! - [`report`]: the Decision 766/QĐ-TTg indicators per month from the register, as JSON,
 //!   CSV or a PDF/A page of figures and charts per month.
 //!
+//! - [`eark`]: dossiers exported as E-ARK SIPs for the archive, and a received package checked.
+//!
 //! Long flows take a [`Watch`]: [`Event`]s out (bars in the CLI, page events in the app) and a
 //! [`Cancel`] flag in (Ctrl-C, the Cancel button).
 //!
@@ -49,6 +51,7 @@ pub mod build;
 pub mod check;
 pub mod config;
 pub mod copy;
+pub mod eark;
 mod error;
 pub mod extend;
 pub mod form;

@@ -5,6 +5,7 @@ pub mod check;
 pub mod clean;
 pub mod config;
 pub mod copy;
+pub mod eark;
 pub mod extend;
 pub mod ocr;
 pub mod register;

@@ -178,3 +178,19 @@ impl Register {
         Ok(stored.as_ref() == Some(&want))
     }
 }
+
+impl Register {
+    /// Every entry of the dossier `code`, oldest first.
+    pub fn entries_for_dossier(&self, code: &str) -> Result<Vec<Entry>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE seq IN \
+             (SELECT seq FROM entry_facts WHERE dossier_code = ?1) ORDER BY seq"
+        ))?;
+        let rows = stmt.query_map([code], |r| Ok(entry_from_row(r)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row??.0);
+        }
+        Ok(out)
+    }
+}
