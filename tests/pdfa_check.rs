@@ -283,6 +283,15 @@ fn metadata_violations_are_named() {
     assert_fails_with("malformed XML", &broken, None, "6.6.2.1");
     let part3 = with_xmp(xmp("").replace("pdfaid:part=\"2\"", "pdfaid:part=\"3\""));
     assert_fails_with("declared part differs", &part3, Some("2b"), "6.6.4");
+    let prefix = with_xmp(
+        xmp("")
+            .replace("xmlns:pdfaid=", "xmlns:id=")
+            .replace("pdfaid:part", "id:part")
+            .replace("pdfaid:conformance", "id:conformance"),
+    );
+    assert_fails_with("pdfaid written with another prefix", &prefix, None, "6.6.4");
+    let schema_prefix = with_xmp(xmp("<rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" xmlns:s=\"http://www.aiim.org/pdfa/ns/schema#\"><pdfaExtension:schemas><rdf:Bag/></pdfaExtension:schemas></rdf:Description><rdf:Description rdf:about=\"\" xmlns:s=\"http://www.aiim.org/pdfa/ns/schema#\" s:schema=\"x\"/>"));
+    assert_fails_with("extension schema prefix", &schema_prefix, None, "6.6.2.3");
 }
 
 /// Info ⇔ XMP: ISO 19005-1 §6.7.3 requires it; ISO 19005-2/-3 do not (no clause of §6.6 ties the
@@ -347,6 +356,45 @@ fn colour_violations_are_named() {
     assert_fails_with("intent without profile", &intent, None, "6.2.3");
     let ri = b.with_content("/Foo ri", None);
     assert_fails_with("rendering intent", &ri, None, "6.2.6");
+
+    // Spot colours (§6.2.4.4): one name, one alternate and tint transform; DeviceN spot
+    // colorants listed in /Colorants.
+    let red = "<< /FunctionType 2 /Domain [0 1] /C0 [1 1 1] /C1 [1 0 0] /N 1 >>";
+    let green = "<< /FunctionType 2 /Domain [0 1] /C0 [1 1 1] /C1 [0 1 0] /N 1 >>";
+    let spaces = |entries: String| {
+        let res = page_resources(&b).replacen("<<", &format!("<< /ColorSpace << {entries} >>"), 1);
+        b.with_content(
+            "/CS0 cs 1 sc 0 0 5 5 re f /CS1 cs 1 sc 5 5 5 5 re f",
+            Some(&res),
+        )
+    };
+    let two_golds = spaces(format!(
+        "/CS0 [/Separation /Gold /DeviceRGB {red}] /CS1 [/Separation /Gold /DeviceRGB {green}]"
+    ));
+    assert_fails_with(
+        "one colorant, two tint transforms",
+        &two_golds,
+        None,
+        "6.2.4.4",
+    );
+    let bare_devicen = spaces(format!(
+        "/CS0 [/Separation /Gold /DeviceRGB {red}] /CS1 [/DeviceN [/Gold] /DeviceRGB {red}]"
+    ));
+    assert_fails_with(
+        "DeviceN spot colorant without /Colorants",
+        &bare_devicen,
+        None,
+        "6.2.4.4",
+    );
+    let listed = spaces(format!(
+        "/CS0 [/Separation /Gold /DeviceRGB {red}] /CS1 [/DeviceN [/Gold] /DeviceRGB {red} << /Colorants << /Gold [/Separation /Gold /DeviceRGB {red}] >> >>]"
+    ));
+    let r = check(&listed, None);
+    assert!(
+        r.is_conforming(),
+        "consistent spot colours: {:#?}",
+        r.findings
+    );
 }
 
 #[test]
@@ -526,6 +574,73 @@ fn embedded_file_and_signature_violations_are_named() {
         ]
     });
     assert_fails_with("ByteRange", &sig, None, "6.4.3");
+}
+
+/// Rules added after a run over the veraPDF corpus: each breaks one requirement that passed
+/// unnoticed before, and the untouched base file still conforms (checked in
+/// `hoso_output_conforms`).
+#[test]
+fn limits_operators_widget_actions_and_docmdp_references_are_named() {
+    let b = base();
+    let unknown = b.with_content("q 1 0 0 1 0 0 cm BX 1 2 hoso_op EX Q", None);
+    assert_fails_with("operator between BX/EX", &unknown, None, "6.2.2");
+    assert_fails_with("operator in part 1", &unknown, Some("1b"), "6.2.10");
+    let known = b.with_content("q 1 0 0 1 0 0 cm BX EX 0 0 m 10 10 l S Q", None);
+    let r = check(&known, None);
+    assert!(r.is_conforming(), "standard operators: {:#?}", r.findings);
+
+    let widget = b.with_annotation(
+        "<< /Type /Annot /Subtype /Widget /FT /Btn /T (b) /Rect [0 0 10 10] /F 4 /AP << /N << >> >> /A << /S /GoTo /D [0 /Fit] >> >>",
+    );
+    assert_fails_with("widget /A", &widget, None, "6.4.1");
+
+    for (name, bx) in [("tiny", "[0 0 2 500]"), ("huge", "[0 0 595 14401]")] {
+        let page = b.with_page(|p, _| {
+            p.set(
+                "CropBox",
+                Object::Array(
+                    bx.trim_matches(['[', ']'])
+                        .split(' ')
+                        .map(|n| Object::Integer(n.parse().expect("number")))
+                        .collect(),
+                ),
+            );
+            Vec::new()
+        });
+        assert_fails_with(name, &page, None, "6.1.13");
+    }
+
+    let docmdp = b.with_catalog(|c, n| {
+        let mut p = Dict::new();
+        p.set("DocMDP", Object::Ref(hoso_pdf::read::ObjRef::new(n)));
+        c.set("Perms", Object::Dict(p));
+        vec![(
+            n,
+            raw("<< /Type /Sig /Reference [<< /Type /SigRef /TransformMethod /DocMDP /DigestMethod /MD5 >>] >>"),
+        )]
+    });
+    assert_fails_with("DocMDP reference digest", &docmdp, None, "6.1.12");
+
+    // The same 15 header bytes with a blank line before the binary comment.
+    let mut blank = b.data.clone();
+    assert!(blank.starts_with(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n"));
+    blank[..15].copy_from_slice(b"%PDF-1.7\n\n%\xE2\xE3\xCF\xD3");
+    assert_fails_with(
+        "blank line before the binary comment",
+        &blank,
+        None,
+        "6.1.2",
+    );
+    let no_id = update(&b.data, &[], true);
+    let at = no_id
+        .windows(10)
+        .rposition(|w| w == b"trailer\n<<")
+        .expect("the update's trailer")
+        + 10;
+    let mut empty_id = no_id[..at].to_vec();
+    empty_id.extend(b" /ID [<> <>]");
+    empty_id.extend(&no_id[at..]);
+    assert_fails_with("empty /ID strings", &empty_id, None, "6.1.3");
 }
 
 /// Ghostscript's PDF/A-2 output, with the sRGB profile Debian ships and a PDFA_def.ps.

@@ -137,6 +137,53 @@ impl AtomicFile {
     }
 }
 
+impl AtomicFile {
+    /// Appends the first `len` bytes of `input` (the original an incremental update extends) and,
+    /// with `hash`, returns the SHA-256 state of those bytes, computed on a second thread from a
+    /// second handle while the first copies (in the kernel where it can: `copy_file_range`).
+    /// Neither side holds more than a 1 MiB buffer. An input shorter than `len` (changed while
+    /// it was read) is an [`io::ErrorKind::UnexpectedEof`] error.
+    pub fn append_prefix_of(
+        &mut self,
+        input: &Path,
+        len: u64,
+        hash: bool,
+    ) -> io::Result<Option<sha2::Sha256>> {
+        use sha2::Digest;
+        let mut src = File::open(input)?;
+        let dst = self.file_mut()?;
+        let (copied, hashed) = std::thread::scope(|scope| {
+            let hasher = hash.then(|| {
+                scope.spawn(|| -> io::Result<(sha2::Sha256, u64)> {
+                    let mut h = sha2::Sha256::new();
+                    let n = io::copy(&mut io::Read::take(File::open(input)?, len), &mut h)?;
+                    Ok((h, n))
+                })
+            });
+            let copied = io::copy(&mut io::Read::take(&mut src, len), dst);
+            let hashed = hasher.map(|t| {
+                t.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("hashing thread failed")))
+            });
+            (copied, hashed)
+        });
+        let shorter = || {
+            io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the input changed while it was being copied",
+            )
+        };
+        if copied? != len {
+            return Err(shorter());
+        }
+        match hashed.transpose()? {
+            Some((_, n)) if n != len => Err(shorter()),
+            Some((h, _)) => Ok(Some(h)),
+            None => Ok(None),
+        }
+    }
+}
+
 /// Splits `.<name>.<pid>-<n>.tmp` into the pid; `None` for any other file name.
 fn temp_pid(file_name: &str) -> Option<u32> {
     let stem = file_name.strip_prefix('.')?.strip_suffix(".tmp")?;
@@ -321,5 +368,27 @@ mod tests {
         }
         assert_eq!(std::fs::read(&target).unwrap(), b"old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn append_prefix_copies_and_hashes_exactly_len_bytes() {
+        use sha2::Digest;
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.bin");
+        std::fs::write(&input, b"0123456789").unwrap();
+        let out = dir.path().join("out.bin");
+        let mut f = AtomicFile::create(&out).unwrap();
+        let h = f.append_prefix_of(&input, 4, true).unwrap().unwrap();
+        f.write_all(b"++").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), b"0123++");
+        assert_eq!(
+            h.finalize().as_slice(),
+            sha2::Sha256::digest(b"0123").as_slice()
+        );
+
+        let mut f = AtomicFile::create(&out).unwrap();
+        let err = f.append_prefix_of(&input, 11, false).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
     }
 }

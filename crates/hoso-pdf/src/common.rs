@@ -62,6 +62,27 @@ pub fn iso8601_vietnam_system(t: SystemTime) -> String {
     iso8601_vietnam(system_to_vietnam(t))
 }
 
+/// SHA-256 of a reader's bytes, streamed 64 KiB at a time (the workspace's one file hasher).
+pub fn sha256_reader(mut r: impl std::io::Read) -> std::io::Result<[u8; 32]> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(h.finalize().into())
+}
+
+/// SHA-256 of a file's bytes.
+pub fn sha256_file(path: &std::path::Path) -> std::io::Result<[u8; 32]> {
+    sha256_reader(std::fs::File::open(path)?)
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;

@@ -56,7 +56,9 @@ pub mod tiff;
 pub mod writer;
 pub mod xmp;
 
-pub use common::{hex, iso8601_vietnam, iso8601_vietnam_system, vietnam_now};
+pub use common::{
+    hex, iso8601_vietnam, iso8601_vietnam_system, sha256_file, sha256_reader, vietnam_now,
+};
 pub use error::{InputError, PdfError, PdfaViolation};
 pub use raster::{Dpi, ImageColor, ImageEncoding, ImageStrip, RasterPage};
 pub use text_layer::{TextLayer, TextLine, TextWord};

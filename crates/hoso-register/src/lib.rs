@@ -51,9 +51,6 @@ mod store;
 pub mod time;
 pub mod tree;
 
-use std::io::Read;
-use std::path::Path;
-
 use sha2::{Digest, Sha256};
 
 pub use audit::{AuditOptions, AuditReport, Finding};
@@ -77,25 +74,7 @@ pub fn sha256_bytes(bytes: &[u8]) -> Hash {
     Sha256::digest(bytes).into()
 }
 
-/// SHA-256 of a reader's bytes, streamed.
-pub fn sha256_reader(mut r: impl Read) -> std::io::Result<Hash> {
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        match r.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => h.update(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(h.finalize().into())
-}
-
-/// SHA-256 of a file's bytes.
-pub fn sha256_file(path: &Path) -> std::io::Result<Hash> {
-    sha256_reader(std::fs::File::open(path)?)
-}
+pub use hoso_pdf::{sha256_file, sha256_reader};
 
 /// Parses 64 hex digits (either case) into a hash.
 pub fn parse_sha256_hex(s: &str) -> Option<Hash> {

@@ -8,7 +8,7 @@ use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use hoso_pdf::atomic::AtomicFile;
-use sha2::{Digest, Sha256};
+use sha2::Digest;
 
 use crate::pdf::update::IncrementalUpdate;
 use crate::pdf::{Dict, FileSource, Object, PdfError, PdfFile, Source};
@@ -206,17 +206,10 @@ fn add_once(
     p.bytes[p.byte_range_at..p.byte_range_at + BYTE_RANGE_WIDTH].copy_from_slice(&text);
 
     let mut dst = AtomicFile::create(output).map_err(io_err(output))?;
-    let mut hasher = Sha256::new();
-    let mut src = std::fs::File::open(input).map_err(io_err(input))?;
-    let mut buf = vec![0u8; 1 << 20];
-    let mut left = base;
-    while left > 0 {
-        let want = (left as usize).min(buf.len());
-        std::io::Read::read_exact(&mut src, &mut buf[..want]).map_err(io_err(input))?;
-        hasher.update(&buf[..want]);
-        dst.write_all(&buf[..want]).map_err(io_err(output))?;
-        left -= want as u64;
-    }
+    let mut hasher = dst
+        .append_prefix_of(input, base, true)
+        .map_err(io_err(input))?
+        .unwrap_or_default();
     let hole = p.contents_at..p.contents_at + 2 + 2 * capacity;
     hasher.update(&p.bytes[..hole.start]);
     hasher.update(&p.bytes[hole.end..]);

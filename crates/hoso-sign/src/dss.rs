@@ -284,12 +284,8 @@ pub fn append_dss(
         return Ok(false);
     }
     let mut dst = AtomicFile::create(output).map_err(io(output))?;
-    let mut src = std::fs::File::open(input).map_err(io(input))?;
-    std::io::copy(
-        &mut std::io::Read::take(&mut src, file.len()),
-        dst.file_mut().map_err(io(output))?,
-    )
-    .map_err(io(output))?;
+    dst.append_prefix_of(input, file.len(), false)
+        .map_err(io(input))?;
     let added = update.is_some();
     if let Some(u) = update {
         dst.write_all(&u).map_err(io(output))?;

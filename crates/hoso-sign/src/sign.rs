@@ -395,35 +395,11 @@ impl Prepared {
         self.update[self.byte_range_at..self.byte_range_at + BYTE_RANGE_WIDTH]
             .copy_from_slice(&padded);
         let mut dst = AtomicFile::create(out).map_err(io_err(out))?;
-        let src = self.file.source();
-        let len = src.len();
-        // Copy (in the kernel where it can: copy_file_range) and hash the original bytes on two
-        // threads at once; neither holds more than a 1 MiB buffer.
-        let mut input = std::fs::File::open(&self.input).map_err(io_err(&self.input))?;
-        let out_file = dst.file_mut().map_err(io_err(out))?;
-        let input_path = self.input.clone();
-        let (copied, hashed) = std::thread::scope(|s| {
-            let copier =
-                s.spawn(move || std::io::copy(&mut std::io::Read::take(&mut input, len), out_file));
-            let hasher = hash_prefix(src, len);
-            (copier.join(), hasher)
-        });
-        let copied = copied
-            .map_err(|_| SignError::Io {
-                path: out.to_path_buf(),
-                source: std::io::Error::other("copy thread panicked"),
-            })?
-            .map_err(io_err(out))?;
-        let mut hasher = hashed.map_err(io_err(&input_path))?;
-        if copied != len {
-            return Err(SignError::Io {
-                path: input_path,
-                source: std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "the input changed while signing",
-                ),
-            });
-        }
+        // Copy and hash the original bytes on two threads at once.
+        let mut hasher = dst
+            .append_prefix_of(&self.input, self.file.len(), true)
+            .map_err(io_err(&self.input))?
+            .unwrap_or_default();
         // The input is the output's prefix: its hash, and the output's (finished once the hole
         // is filled), come from the same pass as the byte range digest.
         let input_sha256: [u8; 32] = hasher.clone().finalize().into();
@@ -449,31 +425,6 @@ impl Prepared {
             field_name: self.field_name,
         })
     }
-}
-
-/// SHA-256 of the file at `path`.
-pub(crate) fn sha256_file(path: &Path) -> Result<[u8; 32], SignError> {
-    let mut f = std::fs::File::open(path).map_err(io_err(path))?;
-    let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h).map_err(io_err(path))?;
-    Ok(h.finalize().into())
-}
-
-/// SHA-256 of the first `len` bytes of `src`, read 1 MiB at a time.
-fn hash_prefix<S: Source + ?Sized>(src: &S, len: u64) -> std::io::Result<Sha256> {
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; len.min(1 << 20) as usize];
-    let mut off = 0u64;
-    while off < len {
-        let want = ((len - off) as usize).min(buf.len());
-        let n = src.read_at(off, &mut buf[..want])?;
-        if n == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
-        hasher.update(&buf[..n]);
-        off += n as u64;
-    }
-    Ok(hasher)
 }
 
 struct Plan {
@@ -1030,7 +981,7 @@ pub fn sign_pdf(
             crate::ltv::extend(output, output, level, Some(tsa), &client)?;
             done.level = opts.level;
             // The DSS update changed the file: hash what is there now.
-            done.sha256 = sha256_file(output)?;
+            done.sha256 = hoso_pdf::sha256_file(output).map_err(io_err(output))?;
             Ok(done)
         }
         (Level::BT | Level::BLT | Level::BLTA, None) => Err(TsaError::Unreachable {

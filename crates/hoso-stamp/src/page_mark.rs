@@ -142,18 +142,8 @@ pub fn draw_into_page(
     let update = up.finish();
 
     let mut out = AtomicFile::create(output)?;
-    {
-        let dst = out.file_mut()?;
-        let mut src = std::fs::File::open(input)?;
-        let copied = std::io::copy(&mut std::io::Read::take(&mut src, file.len()), dst)?;
-        if copied != file.len() {
-            return Err(StampError::Io(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "the input changed while the mark was drawn",
-            )));
-        }
-        std::io::Write::write_all(dst, &update.bytes)?;
-    }
+    out.append_prefix_of(input, file.len(), false)?;
+    std::io::Write::write_all(&mut out, &update.bytes)?;
     out.commit()?;
     Ok(())
 }

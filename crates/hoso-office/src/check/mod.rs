@@ -351,26 +351,35 @@ fn verify_and_hash(
     };
     // The register's hash of the whole file and the signatures' byte range digests are two
     // SHA-256 passes: they run on two threads, so the check takes about one.
-    if len > MAX_IN_MEMORY {
-        let (sha, report) = std::thread::scope(|s| {
-            let hasher = s.spawn(move || hoso_register::sha256_reader(&mut f));
-            let report = verify_pdf_ltv(path, &vopts, &ltv);
-            (hasher.join(), report)
-        });
-        let sha = sha
-            .map_err(|_| read(std::io::Error::other("hash thread panicked")))?
-            .map_err(read)?;
-        return Ok((report.map_err(verify_err)?, sha));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    f.read_to_end(&mut bytes).map_err(read)?;
-    let (sha, report) = std::thread::scope(|s| {
-        let hasher = s.spawn(|| <[u8; 32]>::from(sha2::Sha256::digest(&bytes)));
-        let report = verify_source_ltv(bytes.as_slice(), &vopts, &ltv);
-        (hasher.join(), report)
-    });
-    let sha = sha.map_err(|_| read(std::io::Error::other("hash thread panicked")))?;
-    Ok((report.map_err(verify_err)?, sha))
+    let (sha, report) = if len > MAX_IN_MEMORY {
+        side_by_side(
+            move || hoso_register::sha256_reader(&mut f),
+            || verify_pdf_ltv(path, &vopts, &ltv),
+        )
+    } else {
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        f.read_to_end(&mut bytes).map_err(read)?;
+        side_by_side(
+            || Ok(sha2::Sha256::digest(&bytes).into()),
+            || verify_source_ltv(bytes.as_slice(), &vopts, &ltv),
+        )
+    };
+    Ok((report.map_err(verify_err)?, sha.map_err(read)?))
+}
+
+/// Runs `hash` on a second thread while `verify` runs on this one.
+fn side_by_side<R>(
+    hash: impl FnOnce() -> std::io::Result<[u8; 32]> + Send,
+    verify: impl FnOnce() -> R,
+) -> (std::io::Result<[u8; 32]>, R) {
+    std::thread::scope(|s| {
+        let hasher = s.spawn(hash);
+        let report = verify();
+        let sha = hasher
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("hash thread panicked")));
+        (sha, report)
+    })
 }
 
 /// The oldest register entry for `sha` whose proof checks out (else the oldest at all); `None`

@@ -383,7 +383,13 @@ pub(crate) fn check_colour_space_array(cx: &mut Checker<'_>, num: u32, a: &[Obje
                 }
             }
         }
+        Some(b"Separation") if a.len() == 4 && !cx.part1() => {
+            check_separation(cx, num, a);
+        }
         Some(b"DeviceN") if a.len() >= 4 => {
+            if !cx.part1() {
+                check_devicen_colorants(cx, num, a);
+            }
             let n = cx.resolve(&a[1]).as_array().map_or(0, <[Object]>::len);
             let max = if cx.part1() { 8 } else { 32 };
             if n > max {
@@ -396,6 +402,117 @@ pub(crate) fn check_colour_space_array(cx: &mut Checker<'_>, num: u32, a: &[Obje
             }
         }
         _ => {}
+    }
+}
+
+/// ISO 19005-2 §6.2.4.4: every Separation of one colorant name has the same alternate space
+/// and tint transform as the first one seen.
+fn check_separation(cx: &mut Checker<'_>, num: u32, a: &[Object]) {
+    let Some(name) = cx.resolve(&a[1]).as_name().map(<[u8]>::to_vec) else {
+        return;
+    };
+    if name == b"All" || name == b"None" {
+        return;
+    }
+    let Some((alt, tint)) = cx.separations.get(&name).cloned() else {
+        if cx.separations.len() < 1024 {
+            cx.separations.insert(name, (a[2].clone(), a[3].clone()));
+        }
+        return;
+    };
+    for (what, first, this) in [
+        ("không gian thay thế / alternate space", &alt, &a[2]),
+        ("hàm chuyển sắc / tint transform", &tint, &a[3]),
+    ] {
+        if !same_object(cx, first, this) {
+            cx.fail(
+                RuleId::SeparationDeviceN,
+                None,
+                Some(num),
+                format!(
+                    "màu /{} có hai {what} khác nhau / colorant /{} has two different {}",
+                    show(&name),
+                    show(&name),
+                    what.rsplit(" / ").next().unwrap_or(what)
+                ),
+            );
+        }
+    }
+}
+
+/// Two objects name the same thing: the same reference, or equal values (streams: equal
+/// dictionaries and decoded data).
+fn same_object(cx: &mut Checker<'_>, a: &Object, b: &Object) -> bool {
+    if let (Some(x), Some(y)) = (a.as_ref(), b.as_ref()) {
+        if x == y {
+            return true;
+        }
+    }
+    match (cx.resolve(a).clone(), cx.resolve(b).clone()) {
+        (Object::Stream(x), Object::Stream(y)) => {
+            let mut dx = x.dict.clone();
+            let mut dy = y.dict.clone();
+            dx.remove("Length");
+            dy.remove("Length");
+            dx == dy
+                && cx
+                    .decode(&x)
+                    .is_some_and(|d| cx.decode(&y).is_some_and(|e| d == e))
+        }
+        (x, y) => x == y,
+    }
+}
+
+/// ISO 19005-2 §6.2.4.4: a DeviceN space's spot colorants (names other than the process
+/// colorants and None) each have an entry in its attributes' /Colorants dictionary.
+fn check_devicen_colorants(cx: &mut Checker<'_>, num: u32, a: &[Object]) {
+    let names: Vec<Vec<u8>> = cx
+        .resolve(&a[1])
+        .as_array()
+        .map(|n| {
+            n.iter()
+                .filter_map(|x| x.as_name().map(<[u8]>::to_vec))
+                .collect()
+        })
+        .unwrap_or_default();
+    let attrs = a
+        .get(4)
+        .and_then(|x| cx.dict(x))
+        .cloned()
+        .unwrap_or_default();
+    let colorants = attrs
+        .get("Colorants")
+        .and_then(|c| cx.dict(c))
+        .cloned()
+        .unwrap_or_default();
+    let process: Vec<Vec<u8>> = match attrs
+        .get("Process")
+        .and_then(|p| cx.dict(p))
+        .map(|p| cx.get(p, "Components").clone())
+    {
+        Some(Object::Array(c)) => c
+            .iter()
+            .filter_map(|x| x.as_name().map(<[u8]>::to_vec))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for n in names {
+        let is_process = matches!(
+            n.as_slice(),
+            b"Cyan" | b"Magenta" | b"Yellow" | b"Black" | b"None"
+        ) || process.contains(&n);
+        if !is_process && colorants.get(&show(&n)).is_none() {
+            cx.fail(
+                RuleId::SeparationDeviceN,
+                None,
+                Some(num),
+                format!(
+                    "DeviceN: màu pha /{} không có trong /Colorants / spot colorant /{} is not in /Colorants",
+                    show(&n),
+                    show(&n)
+                ),
+            );
+        }
     }
 }
 
@@ -588,96 +705,102 @@ fn walk_content(
         .and_then(|f| cx.dict(f))
         .cloned()
         .unwrap_or_default();
+    let mut unknown: Vec<Vec<u8>> = Vec::new();
     content::walk(&job.data, |ev| match ev {
-        Event::Op(op, args) => match op {
-            b"q" => {
-                depth += 1;
-                max_depth = max_depth.max(depth);
+        Event::Op(op, args) => {
+            if !OPERATORS.contains(&op) && unknown.len() < 8 && !unknown.iter().any(|u| u == op) {
+                unknown.push(op.to_vec());
             }
-            b"Q" => depth -= 1,
-            b"rg" | b"RG" => {
-                uses.insert("RGB");
-            }
-            b"k" | b"K" => {
-                uses.insert("CMYK");
-            }
-            b"g" | b"G" => {
-                uses.insert("Gray");
-            }
-            b"cs" | b"CS" => {
-                if let Some(n) = args.first().and_then(Operand::name) {
-                    device_uses(cx, &Object::Name(n.to_vec()), &res, &mut uses, 0);
+            match op {
+                b"q" => {
+                    depth += 1;
+                    max_depth = max_depth.max(depth);
                 }
-            }
-            b"ri" => {
-                if let Some(n) = args.first().and_then(Operand::name) {
-                    intents.push(n.to_vec());
+                b"Q" => depth -= 1,
+                b"rg" | b"RG" => {
+                    uses.insert("RGB");
                 }
-            }
-            b"Do" => {
-                if let Some(n) = args.first().and_then(Operand::name) {
-                    xobjects.push(n.to_vec());
+                b"k" | b"K" => {
+                    uses.insert("CMYK");
                 }
-            }
-            b"sh" => {
-                if let Some(n) = args.first().and_then(Operand::name) {
-                    shadings.push(n.to_vec());
+                b"g" | b"G" => {
+                    uses.insert("Gray");
                 }
-            }
-            b"gs" => {
-                if let Some(n) = args.first().and_then(Operand::name) {
-                    gs_names.push(n.to_vec());
+                b"cs" | b"CS" => {
+                    if let Some(n) = args.first().and_then(Operand::name) {
+                        device_uses(cx, &Object::Name(n.to_vec()), &res, &mut uses, 0);
+                    }
                 }
-            }
-            b"Tf" => {
-                font = args.first().and_then(Operand::name).and_then(|n| {
-                    let r = fonts.get(&show(n))?.as_ref()?;
-                    let two_byte = cx
-                        .objects
-                        .get(&r.num)
-                        .and_then(Object::as_dict)
-                        .is_some_and(|d| d.name("Subtype") == Some(b"Type0"));
-                    Some((r.num, two_byte))
-                });
-                if let Some((f, _)) = font {
-                    shown.entry(f).or_default();
+                b"ri" => {
+                    if let Some(n) = args.first().and_then(Operand::name) {
+                        intents.push(n.to_vec());
+                    }
                 }
-            }
-            b"Tj" | b"'" | b"\"" | b"TJ" => {
-                if let Some((f, two)) = font {
-                    let set = shown.entry(f).or_default();
-                    let mut add = |s: &[u8]| {
-                        if two {
-                            for c in s.chunks(2) {
-                                let code =
-                                    (u32::from(c[0]) << 8) | u32::from(*c.get(1).unwrap_or(&0));
-                                if set.len() < 65_536 {
-                                    set.insert(code);
-                                }
-                            }
-                        } else {
-                            for &b in s {
-                                set.insert(u32::from(b));
-                            }
-                        }
-                    };
-                    for a in args {
-                        match a {
-                            Operand::Str(s) => add(s),
-                            Operand::Array(items) => {
-                                for it in items {
-                                    if let Operand::Str(s) = it {
-                                        add(s);
+                b"Do" => {
+                    if let Some(n) = args.first().and_then(Operand::name) {
+                        xobjects.push(n.to_vec());
+                    }
+                }
+                b"sh" => {
+                    if let Some(n) = args.first().and_then(Operand::name) {
+                        shadings.push(n.to_vec());
+                    }
+                }
+                b"gs" => {
+                    if let Some(n) = args.first().and_then(Operand::name) {
+                        gs_names.push(n.to_vec());
+                    }
+                }
+                b"Tf" => {
+                    font = args.first().and_then(Operand::name).and_then(|n| {
+                        let r = fonts.get(&show(n))?.as_ref()?;
+                        let two_byte = cx
+                            .objects
+                            .get(&r.num)
+                            .and_then(Object::as_dict)
+                            .is_some_and(|d| d.name("Subtype") == Some(b"Type0"));
+                        Some((r.num, two_byte))
+                    });
+                    if let Some((f, _)) = font {
+                        shown.entry(f).or_default();
+                    }
+                }
+                b"Tj" | b"'" | b"\"" | b"TJ" => {
+                    if let Some((f, two)) = font {
+                        let set = shown.entry(f).or_default();
+                        let mut add = |s: &[u8]| {
+                            if two {
+                                for c in s.chunks(2) {
+                                    let code =
+                                        (u32::from(c[0]) << 8) | u32::from(*c.get(1).unwrap_or(&0));
+                                    if set.len() < 65_536 {
+                                        set.insert(code);
                                     }
                                 }
+                            } else {
+                                for &b in s {
+                                    set.insert(u32::from(b));
+                                }
                             }
-                            _ => {}
+                        };
+                        for a in args {
+                            match a {
+                                Operand::Str(s) => add(s),
+                                Operand::Array(items) => {
+                                    for it in items {
+                                        if let Operand::Str(s) = it {
+                                            add(s);
+                                        }
+                                    }
+                                }
+                                _ => {}
+                            }
                         }
                     }
                 }
+                _ => {}
             }
-            _ => {}
-        },
+        }
         Event::InlineImage(d) => {
             for (k, v) in d {
                 match (k.as_slice(), v) {
@@ -698,6 +821,18 @@ fn walk_content(
         }
     });
     let (page, object) = (job.page, job.object);
+    for op in unknown {
+        cx.fail(
+            RuleId::ContentOperator,
+            Some(page),
+            object,
+            format!(
+                "toán tử `{}` không có trong ISO 32000-1 / operator `{}` is not defined in ISO 32000-1",
+                show(&op),
+                show(&op)
+            ),
+        );
+    }
     if max_depth > 28 {
         cx.fail(
             RuleId::ImplementationLimits,
@@ -917,3 +1052,13 @@ fn report_device(
         }
     }
 }
+
+/// Every content stream operator of ISO 32000-1 Annex A (`BI`/`ID`/`EI` are read as an inline
+/// image); anything else fails §6.2.2 even between `BX` and `EX`.
+const OPERATORS: &[&[u8]] = &[
+    b"b", b"B", b"b*", b"B*", b"BDC", b"BMC", b"BT", b"BX", b"c", b"cm", b"CS", b"cs", b"d", b"d0",
+    b"d1", b"Do", b"DP", b"EMC", b"ET", b"EX", b"f", b"F", b"f*", b"G", b"g", b"gs", b"h", b"i",
+    b"j", b"J", b"K", b"k", b"l", b"m", b"M", b"MP", b"n", b"q", b"Q", b"re", b"RG", b"rg", b"ri",
+    b"s", b"S", b"SC", b"sc", b"SCN", b"scn", b"sh", b"T*", b"Tc", b"Td", b"TD", b"Tf", b"Tj",
+    b"TJ", b"TL", b"Tm", b"Tr", b"Ts", b"Tw", b"Tz", b"v", b"w", b"W", b"W*", b"y", b"'", b"\"",
+];

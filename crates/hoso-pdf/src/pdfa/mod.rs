@@ -30,7 +30,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::read::{Dict, ObjRef, Object, PdfFile, Prefix, Stream, XrefEntry};
+use crate::read::{Dict, FileSource, ObjRef, Object, PdfFile, Source, Stream, XrefEntry};
 pub use rules::{rule, Conformance, Family, Level, Part, Rule, RuleId, RULES};
 
 /// Findings kept per rule; the rest are counted in [`Report::suppressed`].
@@ -107,19 +107,24 @@ impl Report {
 }
 
 /// Checks a PDF file on disk; see [`check`].
+///
+/// The file is read where the rules look (object headers, the cross-reference sections, the
+/// end of the file, the streams a rule decodes), never whole: a 150 MB scan dossier's image
+/// data is not read at all.
 pub fn check_file(path: &Path, level: Option<Level>) -> Result<Report, CheckError> {
-    let data = std::fs::read(path)?;
-    check(&data, level)
+    let src = FileSource::new(std::fs::File::open(path)?)?;
+    check_source(&src, level)
 }
 
 /// Checks a PDF held in memory at `level`, or at the level its XMP declares (PDF/A-2b when it
 /// declares none, which is itself a finding).
 pub fn check(data: &[u8], level: Option<Level>) -> Result<Report, CheckError> {
-    let file = PdfFile::open(Prefix {
-        inner: data,
-        len: data.len() as u64,
-    })?;
-    let mut cx = Checker::new(data, file, level);
+    check_source(&data, level)
+}
+
+fn check_source(src: &dyn Source, level: Option<Level>) -> Result<Report, CheckError> {
+    let file = PdfFile::open(src)?;
+    let mut cx = Checker::new(file, level);
     cx.run();
     Ok(cx.into_report())
 }
@@ -135,8 +140,7 @@ pub(crate) enum IntentSpace {
 
 /// The state of one check run.
 pub(crate) struct Checker<'a> {
-    pub(crate) data: &'a [u8],
-    pub(crate) file: PdfFile<Prefix<'a, [u8]>>,
+    pub(crate) file: PdfFile<&'a dyn Source>,
     pub(crate) level: Level,
     pub(crate) forced: bool,
     pub(crate) declared: Option<Level>,
@@ -151,14 +155,15 @@ pub(crate) struct Checker<'a> {
     pub(crate) page_of: HashMap<u32, u32>,
     /// Font object number → character codes shown with it.
     pub(crate) font_use: HashMap<u32, HashSet<u32>>,
+    /// Colorant name → alternate space and tint transform of its first Separation array.
+    pub(crate) separations: HashMap<Vec<u8>, (Object, Object)>,
 }
 
 static NULL: Object = Object::Null;
 
 impl<'a> Checker<'a> {
-    fn new(data: &'a [u8], file: PdfFile<Prefix<'a, [u8]>>, level: Option<Level>) -> Self {
+    fn new(file: PdfFile<&'a dyn Source>, level: Option<Level>) -> Self {
         Self {
-            data,
             file,
             level: level.unwrap_or(Level {
                 part: Part::Two,
@@ -175,6 +180,7 @@ impl<'a> Checker<'a> {
             pages: Vec::new(),
             page_of: HashMap::new(),
             font_use: HashMap::new(),
+            separations: HashMap::new(),
         }
     }
 
@@ -184,6 +190,7 @@ impl<'a> Checker<'a> {
         xmp::check_metadata(self);
         structure::check_file_structure(self);
         self.collect_pages();
+        structure::check_page_boxes(self);
         graphics::check_output_intents(self);
         graphics::check_pages(self);
         structure::check_objects(self);
@@ -317,6 +324,47 @@ impl<'a> Checker<'a> {
         let data = self.file.stream_data(s).ok()?;
         self.budget = self.budget.saturating_sub(data.len() as u64);
         Some(data)
+    }
+
+    /// The file's length in bytes.
+    pub(crate) fn file_len(&self) -> u64 {
+        self.file.source().len()
+    }
+
+    /// Up to `len` bytes at `at` (fewer at the end of the file, none when unreadable).
+    pub(crate) fn bytes(&self, at: u64, len: usize) -> Vec<u8> {
+        let len = len.min(self.file_len().saturating_sub(at) as usize);
+        let mut buf = vec![0; len];
+        match self.file.source().read_at(at, &mut buf) {
+            Ok(n) => buf.truncate(n),
+            Err(_) => buf.clear(),
+        }
+        buf
+    }
+
+    /// The byte at `at`.
+    pub(crate) fn byte(&self, at: u64) -> Option<u8> {
+        self.bytes(at, 1).first().copied()
+    }
+
+    /// The offset of the first `needle` in `[from, end)`, read 64 KiB at a time.
+    pub(crate) fn find(&self, from: u64, end: u64, needle: &[u8]) -> Option<u64> {
+        const CHUNK: usize = 1 << 16;
+        let end = end.min(self.file_len());
+        let mut at = from;
+        while at < end {
+            let want = CHUNK.min((end - at) as usize);
+            let chunk = self.bytes(at, want);
+            if let Some(p) = chunk.windows(needle.len()).position(|w| w == needle) {
+                return Some(at + p as u64);
+            }
+            if chunk.len() < needle.len() || at + (chunk.len() as u64) >= end {
+                return None;
+            }
+            // Overlap by the needle's length minus one, so a match across chunks is found.
+            at += (chunk.len() - (needle.len() - 1)) as u64;
+        }
+        None
     }
 
     /// The catalog dictionary.

@@ -22,7 +22,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// Header, binary comment, trailer, end of file, cross-reference syntax and, for every object
 /// at a file offset, its `obj`/`endobj`/`stream`/`endstream` framing and hexadecimal strings.
 pub(crate) fn check_file_structure(cx: &mut Checker<'_>) {
-    let data = cx.data;
+    let data = cx.bytes(0, 1024);
     // §6.1.2: %PDF-1.n at offset 0, then a comment with four bytes above 127.
     let max_minor = if cx.part1() { b'4' } else { b'7' };
     let header_ok = data.len() >= 8
@@ -38,10 +38,12 @@ pub(crate) fn check_file_structure(cx: &mut Checker<'_>) {
             format!("tiêu đề / header: {shown:?}"),
         );
     }
-    let mut i = 8;
-    while data.get(i).is_some_and(|c| is_eol(*c)) {
-        i += 1;
-    }
+    // One EOL (CR, LF or CR LF) between the header and the binary comment, not a blank line.
+    let i = if data.get(8..10) == Some(b"\r\n".as_slice()) {
+        10
+    } else {
+        9
+    };
     let binary_ok = data.get(i) == Some(&b'%')
         && data.len() >= i + 5
         && data[i + 1..i + 5].iter().all(|&b| b > 127);
@@ -54,6 +56,7 @@ pub(crate) fn check_file_structure(cx: &mut Checker<'_>) {
         );
     }
     // §6.1.3: nothing after the last %%EOF but one EOL.
+    let data = cx.bytes(cx.file_len().saturating_sub(16), 16);
     let mut end = data.len();
     if data[..end].ends_with(b"\r\n") {
         end -= 2;
@@ -81,7 +84,11 @@ pub(crate) fn check_file_structure(cx: &mut Checker<'_>) {
         .get("ID")
         .map(|i| cx.resolve(i))
         .and_then(Object::as_array)
-        .is_some_and(|a| a.len() == 2 && a.iter().all(|s| s.as_string().is_some()));
+        .is_some_and(|a| {
+            a.len() == 2
+                && a.iter()
+                    .all(|s| s.as_string().is_some_and(|s| !s.is_empty()))
+        });
     if !id_ok {
         cx.fail(
             RuleId::TrailerId,
@@ -112,8 +119,7 @@ pub(crate) fn check_file_structure(cx: &mut Checker<'_>) {
         .map(|r| r.xref_offset)
         .collect();
     for off in offsets {
-        let at = off as usize;
-        let tail = data.get(at + 4..).unwrap_or(&[]);
+        let tail = cx.bytes(off + 4, 128);
         let eol = if tail.starts_with(b"\r\n") {
             2
         } else if tail.first().is_some_and(|c| is_eol(*c)) {
@@ -121,7 +127,7 @@ pub(crate) fn check_file_structure(cx: &mut Checker<'_>) {
         } else {
             0
         };
-        let header = tail.get(eol..).unwrap_or(&[]);
+        let header = tail.get(eol..).unwrap_or_default();
         let ok = eol > 0
             && header.first().is_some_and(u8::is_ascii_digit)
             && subsection_header_ok(header);
@@ -139,7 +145,7 @@ pub(crate) fn check_file_structure(cx: &mut Checker<'_>) {
     let size = cx.file.size().min(super::MAX_OBJECTS);
     for num in 1..size {
         if let Some(XrefEntry::InFile { offset, .. }) = cx.file.entry(num) {
-            check_object_framing(cx, num, offset as usize);
+            check_object_framing(cx, num, offset);
         }
     }
 }
@@ -155,10 +161,17 @@ fn subsection_header_ok(h: &[u8]) -> bool {
     d2 > 0 && rest.get(d2).is_some_and(|c| is_eol(*c))
 }
 
+/// How far past an object's start its `endobj` is looked for: object text (dictionaries,
+/// arrays, strings; not stream data) longer than this is not checked for hex strings and
+/// `endobj` placement, so a file without `endobj` keywords cannot make the check quadratic.
+const MAX_OBJECT_TEXT: u64 = 4 << 20;
+
 /// §6.1.9 `n g obj` framing, §6.1.7.1 stream keywords and length, §6.1.6 hex strings.
-fn check_object_framing(cx: &mut Checker<'_>, num: u32, at: usize) {
-    let data = cx.data;
-    let Some(head) = data.get(at..) else { return };
+fn check_object_framing(cx: &mut Checker<'_>, num: u32, at: u64) {
+    let head = cx.bytes(at, 64);
+    if head.is_empty() {
+        return;
+    }
     let d1 = head.iter().take_while(|c| c.is_ascii_digit()).count();
     let ok_head = d1 > 0 && head.get(d1) == Some(&b' ') && {
         let r = &head[d1 + 1..];
@@ -168,7 +181,7 @@ fn check_object_framing(cx: &mut Checker<'_>, num: u32, at: usize) {
             && r[d2 + 1..].starts_with(b"obj")
             && r.get(d2 + 4).is_some_and(|c| is_eol(*c))
     };
-    let preceded = at == 0 || is_eol(data[at - 1]);
+    let preceded = at == 0 || cx.byte(at - 1).is_some_and(is_eol);
     if !ok_head || !preceded {
         cx.fail(
             RuleId::ObjectSyntax,
@@ -177,17 +190,21 @@ fn check_object_framing(cx: &mut Checker<'_>, num: u32, at: usize) {
             "`n g obj` không cách bằng đúng một dấu cách hoặc thiếu EOL / `n g obj` not separated by single spaces or not followed by an EOL",
         );
     }
-    let body_start = at + head.iter().position(|&c| c == b'j').map_or(0, |p| p + 1);
-    let mut scan_end = data.len();
+    let body_start = at
+        + head
+            .iter()
+            .position(|&c| c == b'j')
+            .map_or(0, |p| p as u64 + 1);
+    let mut scan_end = body_start.saturating_add(MAX_OBJECT_TEXT);
     let mut after_body = None;
     if let Some(Object::Stream(s)) = cx.objects.get(&num).cloned() {
         if let StreamData::InFile { start } = s.data {
-            let start = start as usize;
             scan_end = start;
+            let before = cx.bytes(start.saturating_sub(8), start.min(8) as usize);
             let keyword_ok = start >= 7
-                && data[start - 1] == b'\n'
-                && (data[..start - 1].ends_with(b"stream")
-                    || (data[..start - 1].ends_with(b"stream\r")));
+                && before.last() == Some(&b'\n')
+                && (before[..before.len() - 1].ends_with(b"stream")
+                    || before[..before.len() - 1].ends_with(b"stream\r"));
             if !keyword_ok {
                 cx.fail(
                     RuleId::StreamSyntax,
@@ -196,11 +213,12 @@ fn check_object_framing(cx: &mut Checker<'_>, num: u32, at: usize) {
                     "sau `stream` không phải CRLF hoặc LF / `stream` is not followed by CRLF or LF",
                 );
             }
-            let len = cx.file.stream_len(&s).ok().map(|l| l as usize);
+            let len = cx.file.stream_len(&s).ok();
             let tail = len
                 .and_then(|l| start.checked_add(l))
-                .and_then(|e| data.get(e..));
-            let eol = tail.map_or(0, |t| {
+                .filter(|e| *e <= cx.file_len())
+                .map(|e| cx.bytes(e, 16));
+            let eol = tail.as_deref().map_or(0, |t| {
                 if t.starts_with(b"\r\n") {
                     2
                 } else if t.first().is_some_and(|c| is_eol(*c)) {
@@ -209,7 +227,9 @@ fn check_object_framing(cx: &mut Checker<'_>, num: u32, at: usize) {
                     0
                 }
             });
-            let end_ok = tail.is_some_and(|t| eol > 0 && t[eol..].starts_with(b"endstream"));
+            let end_ok = tail
+                .as_deref()
+                .is_some_and(|t| eol > 0 && t[eol..].starts_with(b"endstream"));
             if !end_ok {
                 cx.fail(
                     RuleId::StreamSyntax,
@@ -221,29 +241,23 @@ fn check_object_framing(cx: &mut Checker<'_>, num: u32, at: usize) {
             // Where `endstream` ends: right after the data when /Length is right, else the
             // first `endstream` after the data start (a scan only for broken files).
             after_body = if end_ok {
-                len.map(|l| start + l + eol + 9)
+                len.map(|l| start + l + eol as u64 + 9)
             } else {
-                data.get(start..)
-                    .and_then(|t| find(t, b"endstream"))
-                    .map(|p| start + p + 9)
+                cx.find(start, u64::MAX, b"endstream").map(|p| p + 9)
             };
         }
     }
     // Hexadecimal strings in the object's text (not its stream data).
-    let text_end = find(data.get(body_start..scan_end).unwrap_or(&[]), b"endobj")
-        .map_or(scan_end, |p| body_start + p)
-        .min(scan_end);
-    if let Some(text) = data.get(body_start..text_end) {
-        if let Some(bad) = first_bad_hex_string(text) {
-            cx.fail(RuleId::HexString, None, Some(num), bad);
-        }
+    let text_end = cx.find(body_start, scan_end, b"endobj").unwrap_or(scan_end);
+    let text = cx.bytes(body_start, text_end.saturating_sub(body_start) as usize);
+    if let Some(bad) = first_bad_hex_string(&text) {
+        cx.fail(RuleId::HexString, None, Some(num), bad);
     }
     // `endobj` preceded and followed by an EOL.
     let from = after_body.unwrap_or(body_start);
-    if let Some(p) = data.get(from..).and_then(|t| find(t, b"endobj")) {
-        let e = from + p;
-        let before_ok = e > 0 && is_eol(data[e - 1]);
-        let after_ok = data.get(e + 6).is_none_or(|c| is_eol(*c) || *c == b'%');
+    if let Some(e) = cx.find(from, from.saturating_add(MAX_OBJECT_TEXT), b"endobj") {
+        let before_ok = e > 0 && cx.byte(e - 1).is_some_and(is_eol);
+        let after_ok = cx.byte(e + 6).is_none_or(|c| is_eol(c) || c == b'%');
         if !before_ok || !after_ok {
             cx.fail(
                 RuleId::ObjectSyntax,
@@ -564,6 +578,9 @@ pub(crate) fn check_interactive(cx: &mut Checker<'_>) {
         );
     }
     if let Some(perms) = cat.get("Perms").and_then(|p| cx.dict(p)).cloned() {
+        if let Some(sig) = perms.get("DocMDP").and_then(|d| cx.dict(d)).cloned() {
+            check_docmdp_references(cx, &sig, cat_num);
+        }
         for (k, _) in perms.iter() {
             if k != b"DocMDP" && k != b"UR3" {
                 cx.fail(
@@ -577,6 +594,54 @@ pub(crate) fn check_interactive(cx: &mut Checker<'_>) {
     }
     check_optional_content(cx, &cat, cat_num);
     check_embedded_files(cx, &cat, cat_num);
+}
+
+/// §6.1.12: with a DocMDP signature, its signature references carry no digest of their own.
+fn check_docmdp_references(cx: &mut Checker<'_>, sig: &Dict, cat_num: Option<u32>) {
+    let refs = match cx.get(sig, "Reference") {
+        Object::Array(a) => a.clone(),
+        _ => return,
+    };
+    for r in refs.iter().take(64) {
+        let Some(d) = cx.dict(r).cloned() else {
+            continue;
+        };
+        for key in ["DigestLocation", "DigestMethod", "DigestValue"] {
+            if d.get(key).is_some() {
+                cx.fail(
+                    RuleId::Permissions,
+                    None,
+                    cat_num,
+                    format!("tham chiếu chữ ký DocMDP có /{key} / a DocMDP signature reference has /{key}"),
+                );
+            }
+        }
+    }
+}
+
+/// §6.1.13 (part 2), §6.1.12 (part 1): every page boundary is 3 to 14 400 units wide and high.
+pub(crate) fn check_page_boxes(cx: &mut Checker<'_>) {
+    let pages = cx.pages.clone();
+    for (i, (pref, page)) in pages.iter().enumerate() {
+        for key in ["MediaBox", "CropBox", "BleedBox", "TrimBox", "ArtBox"] {
+            let Object::Array(r) = cx.get(page, key).clone() else {
+                continue;
+            };
+            let v: Vec<f64> = r.iter().filter_map(|x| cx.number(x)).collect();
+            if v.len() != 4 {
+                continue;
+            }
+            let (w, h) = ((v[2] - v[0]).abs(), (v[3] - v[1]).abs());
+            if !(3.0..=14_400.0).contains(&w) || !(3.0..=14_400.0).contains(&h) {
+                cx.fail(
+                    RuleId::ImplementationLimits,
+                    Some(i as u32 + 1),
+                    Some(pref.num),
+                    format!("/{key} {w:.1} × {h:.1}: cần 3 đến 14 400 đơn vị / must be 3 to 14 400 units"),
+                );
+            }
+        }
+    }
 }
 
 const ANNOT_TYPES: &[&[u8]] = &[
@@ -694,8 +759,13 @@ fn check_annotation(cx: &mut Checker<'_>, page: u32, num: u32, a: &Dict) {
             }
         }
     }
-    if sub.as_slice() == b"Widget" || a.get("FT").is_some() {
-        // Form fields reached through widgets: their actions were checked object by object.
+    if sub.as_slice() == b"Widget" && a.get("A").is_some() {
+        cx.fail(
+            RuleId::WidgetAction,
+            Some(page),
+            Some(num),
+            "chú thích Widget có /A / a Widget annotation has an /A action",
+        );
     }
     if let Some(ap) = a.get("AP").and_then(|x| cx.dict(x)).cloned() {
         graphics::check_appearance(cx, page, &ap);
@@ -756,8 +826,8 @@ fn check_signatures(cx: &mut Checker<'_>, form: &Dict) {
             ([0, a, b, c], Some((s, e))) => {
                 *a as u64 == s
                     && *b as u64 == e
-                    && (b.saturating_add(*c)) as u64 <= cx.data.len() as u64
-                    && cx.data.get(s as usize) == Some(&b'<')
+                    && (b.saturating_add(*c)) as u64 <= cx.file_len()
+                    && cx.byte(s) == Some(b'<')
             }
             _ => false,
         };

@@ -16,7 +16,20 @@ struct El {
     attrs: Vec<(String, String, String)>,
     children: Vec<El>,
     text: String,
+    /// On the root only: the prefix each element or attribute of a PDF/A namespace was written
+    /// with, `(namespace, prefix)`, once per pair.
+    reserved_prefixes: Vec<(String, String)>,
 }
+
+/// The prefixes ISO 19005 fixes for its own XMP namespaces (part 2 §6.6.2.3.3 and §6.6.4).
+const RESERVED_PREFIXES: &[(&str, &str)] = &[
+    (PDFAID, "pdfaid"),
+    (EXT, "pdfaExtension"),
+    (EXT_SCHEMA, "pdfaSchema"),
+    (EXT_PROPERTY, "pdfaProperty"),
+    (EXT_TYPE, "pdfaType"),
+    (EXT_FIELD, "pdfaField"),
+];
 
 /// An RDF value (XMP Specification part 1 §7).
 #[derive(Debug)]
@@ -95,6 +108,15 @@ fn parse_xml(data: &[u8]) -> Result<El, String> {
         None => (String::new(), q.to_owned()),
     };
     let mut depth = 0usize;
+    let mut reserved: Vec<(String, String)> = Vec::new();
+    let mut note = |ns: &str, p: &str| {
+        if RESERVED_PREFIXES.iter().any(|(n, _)| *n == ns)
+            && !reserved.iter().any(|(n, q)| n == ns && q == p)
+            && reserved.len() < 64
+        {
+            reserved.push((ns.to_owned(), p.to_owned()));
+        }
+    };
     loop {
         let ev = reader.read_event().map_err(|e| e.to_string())?;
         match ev {
@@ -122,6 +144,7 @@ fn parse_xml(data: &[u8]) -> Result<El, String> {
                 let (p, l) = split(&qname);
                 let ns = resolve(&scopes, &p)
                     .ok_or_else(|| format!("tiền tố chưa khai báo / undeclared prefix {p}"))?;
+                note(&ns, &p);
                 let mut attrs = Vec::new();
                 for (k, v) in raw_attrs {
                     let (ap, al) = split(&k);
@@ -132,6 +155,7 @@ fn parse_xml(data: &[u8]) -> Result<El, String> {
                             format!("tiền tố chưa khai báo / undeclared prefix {ap}")
                         })?
                     };
+                    note(&ans, &ap);
                     attrs.push((ans, al, v));
                 }
                 let el = El {
@@ -179,7 +203,9 @@ fn parse_xml(data: &[u8]) -> Result<El, String> {
     if stack.len() != 1 {
         return Err("thẻ chưa đóng / unclosed element".into());
     }
-    Ok(stack.pop().map(|s| s.0).unwrap_or_default())
+    let mut root = stack.pop().map(|s| s.0).unwrap_or_default();
+    root.reserved_prefixes = reserved;
+    Ok(root)
 }
 
 fn find_all<'e>(el: &'e El, ns: &str, name: &str, out: &mut Vec<&'e El>) {
@@ -363,6 +389,28 @@ pub(crate) fn check_metadata(cx: &mut Checker<'_>) {
     if !cx.forced {
         if let Some(d) = declared {
             cx.level = d;
+        }
+    }
+    for (ns, p) in root
+        .as_ref()
+        .map(|r| r.reserved_prefixes.clone())
+        .unwrap_or_default()
+    {
+        let Some((_, want)) = RESERVED_PREFIXES.iter().find(|(n, _)| *n == ns) else {
+            continue;
+        };
+        if p != *want {
+            let id = if ns == PDFAID {
+                RuleId::PdfaIdentification
+            } else {
+                RuleId::XmpSchemas
+            };
+            cx.fail(
+                id,
+                None,
+                meta_num,
+                format!("tiền tố {p}: cho {ns} phải là {want} / prefix {p}: {ns} must use {want}"),
+            );
         }
     }
     if cx.part1() && stream.dict.get("Filter").is_some() {
