@@ -53,6 +53,8 @@ enum Command {
     ExportEark(cmd::eark::ExportArgs),
     /// Kiểm tra gói E-ARK nhận được / check a received E-ARK package (exit 1 when changed).
     ImportEark(cmd::eark::ImportArgs),
+    /// Sao lưu sổ đăng ký và tệp đã đăng ký, kiểm tra, khôi phục / verified backups.
+    Backup(cmd::backup::Args),
     /// Cài đặt dùng chung với ứng dụng / settings shared with the desktop app.
     Config(cmd::config::Args),
     /// Kiểm tra PDF/A theo từng điều khoản ISO 19005 / check PDF/A conformance rule by rule.
@@ -106,6 +108,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Report(args) => cmd::report::run(args),
         Command::ExportEark(args) => cmd::eark::export(args),
         Command::ImportEark(args) => cmd::eark::import(args),
+        Command::Backup(args) => cmd::backup::run(args),
         Command::Config(args) => cmd::config::run(args),
         Command::Check(args) => cmd::check::run(args),
     }

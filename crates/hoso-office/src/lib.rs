@@ -28,6 +28,7 @@
 //! - [`report`]: the Decision 766/QĐ-TTg indicators per month from the register, as JSON,
 //!   CSV or a PDF/A page of figures and charts per month.
 //!
+//! - [`backup`]: a dated, verified copy of the register and the registered files; check; restore.
 //! - [`eark`]: dossiers exported as E-ARK SIPs for the archive, and a received package checked.
 //!
 //! Long flows take a [`Watch`]: [`Event`]s out (bars in the CLI, page events in the app) and a
@@ -47,6 +48,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod backup;
 pub mod build;
 pub mod check;
 pub mod config;

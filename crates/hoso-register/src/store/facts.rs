@@ -194,3 +194,26 @@ impl Register {
         Ok(out)
     }
 }
+
+impl Register {
+    /// Every distinct file hash in the register (for backups), in no particular order.
+    pub fn distinct_sha256(&self) -> Result<Vec<Hash>> {
+        let mut stmt = self.conn.prepare("SELECT DISTINCT sha256 FROM entries")?;
+        let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            if let Ok(h) = Hash::try_from(row?.as_slice()) {
+                out.push(h);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes a consistent copy of the whole database to `path` (SQLite `VACUUM INTO`: one read
+    /// transaction, WAL content included); `path` must not exist.
+    pub fn copy_database_to(&self, path: &Path) -> Result<()> {
+        let target = path.to_string_lossy().into_owned();
+        self.conn.execute("VACUUM INTO ?1", [target])?;
+        Ok(())
+    }
+}
