@@ -585,6 +585,11 @@ fn limits_operators_widget_actions_and_docmdp_references_are_named() {
     let unknown = b.with_content("q 1 0 0 1 0 0 cm BX 1 2 hoso_op EX Q", None);
     assert_fails_with("operator between BX/EX", &unknown, None, "6.2.2");
     assert_fails_with("operator in part 1", &unknown, Some("1b"), "6.2.10");
+    let interpolated = b.with_content(
+        "q 10 0 0 10 0 0 cm BI /W 1 /H 1 /CS /RGB /BPC 8 /I true ID \x00\x00\x00 EI Q",
+        None,
+    );
+    assert_fails_with("inline image /I true", &interpolated, None, "6.2.8");
     let known = b.with_content("q 1 0 0 1 0 0 cm BX EX 0 0 m 10 10 l S Q", None);
     let r = check(&known, None);
     assert!(r.is_conforming(), "standard operators: {:#?}", r.findings);

@@ -256,6 +256,37 @@ fn visible_signature_on_a_pdfa_input_keeps_it_pdfa() {
     assert_all_signatures_valid(d, &out, 1);
 }
 
+/// Issue 21 point 3: `--at 300,200` on an A4 page used to sign with the image off the page and
+/// say nothing; now it is refused, naming the page size, and nothing is written.
+#[test]
+fn at_position_off_the_page_is_refused_naming_the_page_size() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let input = hoso_e2e::sign_support::pdfs::pdfa(d);
+    let out = d.join("off-page.pdf");
+    let sig = certs().join("demo-signature.png");
+    let o = sign(
+        d,
+        &input,
+        &out,
+        "demo-staff-rsa.p12",
+        &[
+            "--visible",
+            "--signature-image",
+            sig.to_str().expect("utf-8"),
+            "--at",
+            "300,200",
+        ],
+    );
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+    let said = text(&o);
+    assert!(
+        said.contains("ngoài trang") && said.contains("210 mm") && said.contains("297 mm"),
+        "{said}"
+    );
+    assert!(!out.exists(), "nothing is written");
+}
+
 /// The lowest word `w` on page 1 per `pdftotext -bbox`: (yMin, yMax) in points from the top.
 fn lowest_word(pdf: &Path, w: &str) -> Option<(f32, f32)> {
     let o = hoso_e2e::output(

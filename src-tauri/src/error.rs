@@ -59,6 +59,12 @@ pub enum AppError {
     /// The settings file cannot be read or written.
     #[error(transparent)]
     Settings(#[from] hoso_office::config::ConfigError),
+    /// The working dossier could not be saved to the workspace.
+    #[error("không lưu được hồ sơ đang làm: {0} / the dossier in progress could not be saved")]
+    Draft(String),
+    /// The system could not open a file or folder.
+    #[error("không mở được {0} / cannot open it")]
+    Open(String),
     /// A background task stopped without an answer (it panicked).
     #[error("tác vụ nền bị dừng bất thường: {0} / a background task stopped unexpectedly")]
     Background(String),
@@ -119,6 +125,8 @@ impl AppError {
             AppError::Cancelled => "cancelled",
             AppError::MissingSetting(_) => "missing_setting",
             AppError::Settings(_) => "settings",
+            AppError::Draft(_) => "draft",
+            AppError::Open(_) => "open",
         }
     }
 }

@@ -7,7 +7,8 @@
 //!
 //! ```text
 //! hoso-desktop [--workspace DIR] [FILE...]     officer: FILEs are imported into Số hóa
-//! hoso-desktop --kiosk [--idle-seconds N]      kiosk: full screen, verify only
+//! hoso-desktop --kiosk [--idle-seconds N] [--usb-root DIR]
+//!                                              kiosk: full screen, verify only
 //! ```
 
 #![forbid(unsafe_code)]
@@ -20,6 +21,7 @@ mod office;
 mod parity_tests;
 mod sources;
 mod state;
+mod usb;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,6 +50,10 @@ struct Args {
     /// Ảnh quét hoặc PDF để nhập vào Số hóa / scans or PDFs to import (officer mode).
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// Quầy: thư mục gắn ổ USB (khi không phải /media) / kiosk: a folder where USB drives are
+    /// mounted, listed by "Chọn tệp từ USB" besides the removable drives found (repeatable).
+    #[arg(long, value_name = "DIR")]
+    usb_root: Vec<PathBuf>,
     /// Added by WebKitWebDriver when it launches the app for a WebDriver session.
     #[arg(long, hide = true)]
     automation: bool,
@@ -128,6 +134,7 @@ fn run(args: Args, started: SystemTime) -> anyhow::Result<()> {
         .plugin(tauri_plugin_dialog::init())
         .manage(session)
         .manage(office)
+        .manage(usb::UsbPicker::new(args.usb_root))
         .setup(move |app| {
             match mode {
                 Mode::Officer => open_officer_window(app.handle())?,
@@ -153,13 +160,21 @@ fn with_commands(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<tauri::W
         commands::digitize::validate_dossier,
         commands::digitize::build_dossier,
         commands::cancel_flow,
+        commands::draft::save_draft,
+        commands::draft::restore_draft,
+        commands::open::open_document,
         commands::sign::unlock_key,
         commands::sign::lock_key,
+        commands::sign::token_status,
         commands::sign::pick_pdfs,
         commands::sign::sign_documents,
+        commands::sign::page_preview,
+        commands::sign::signature_box,
         commands::verify::verify_document,
         commands::verify::pick_pdf_to_verify,
         commands::verify::lookup_qr,
+        commands::verify::usb_documents,
+        commands::verify::open_usb_document,
         commands::verify::save_verify_report,
         commands::register::register_page,
         commands::register::register_audit,

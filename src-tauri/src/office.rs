@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use hoso_office::config::{ConfigError, Overrides};
 use hoso_office::keys::AnySigner;
@@ -50,9 +51,14 @@ pub struct Office {
     overrides: Overrides,
     config: Mutex<Config>,
     documents: Mutex<(u64, Vec<Document>)>,
-    signer: Mutex<Option<AnySigner>>,
+    signer: Mutex<Option<(AnySigner, Instant)>>,
+    key_idle: Duration,
     cancel: Cancel,
 }
+
+/// An unlocked key not used for this long is forgotten (issue 21 point 3): a clerk who walks
+/// away leaves no key open on the station.
+pub const KEY_IDLE: Duration = Duration::from_secs(5 * 60);
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // Every change under these locks is a single assignment or push: a poisoned lock still
@@ -77,6 +83,7 @@ impl Office {
             config: Mutex::new(config),
             documents: Mutex::new((0, Vec::new())),
             signer: Mutex::new(None),
+            key_idle: KEY_IDLE,
             cancel: Cancel::new(),
         }
     }
@@ -102,7 +109,7 @@ impl Office {
         let old = cur.settings.clone();
         cur.save_settings(new.clone(), &self.overrides)?;
         if old.key_source() != new.key_source() || old.rsa_pkcs1 != new.rsa_pkcs1 {
-            *lock(&self.signer) = None;
+            self.lock_signer();
         }
         Ok(())
     }
@@ -168,9 +175,17 @@ impl Office {
         lock(&self.documents).1.iter().find(|d| d.id == id).cloned()
     }
 
-    /// Holds an unlocked key until [`Office::lock_signer`] or a settings change.
+    /// The same office, forgetting an unused key after `idle` instead of [`KEY_IDLE`] (tests).
+    #[cfg(test)]
+    pub fn with_key_idle(mut self, idle: Duration) -> Self {
+        self.key_idle = idle;
+        self
+    }
+
+    /// Holds an unlocked key until [`Office::lock_signer`], a settings change, or [`KEY_IDLE`]
+    /// without use.
     pub fn set_signer(&self, signer: AnySigner) {
-        *lock(&self.signer) = Some(signer);
+        *lock(&self.signer) = Some((signer, Instant::now()));
     }
 
     /// Forgets the unlocked key.
@@ -178,10 +193,31 @@ impl Office {
         *lock(&self.signer) = None;
     }
 
-    /// The unlocked key, for the duration of `f`.
+    /// Whether a key is held (without counting as a use of it).
+    pub fn has_signer(&self) -> bool {
+        lock(&self.signer).is_some()
+    }
+
+    /// Whether a key is unlocked (and not idle too long).
+    #[cfg(test)]
+    pub fn signer_unlocked(&self) -> bool {
+        self.with_signer(|s| s.is_some())
+    }
+
+    /// The unlocked key, for the duration of `f`; a key idle longer than [`KEY_IDLE`] is
+    /// forgotten first, and each use starts the idle time again.
     pub fn with_signer<T>(&self, f: impl FnOnce(Option<&(dyn Signer + Send + Sync)>) -> T) -> T {
-        let g = lock(&self.signer);
-        f(g.as_deref())
+        let mut g = lock(&self.signer);
+        if g.as_ref()
+            .is_some_and(|(_, used)| used.elapsed() > self.key_idle)
+        {
+            *g = None;
+        }
+        let out = f(g.as_ref().map(|(s, _)| s.as_ref()));
+        if let Some((_, used)) = g.as_mut() {
+            *used = Instant::now();
+        }
+        out
     }
 
     /// A fresh cancel flag for the flow about to start (the Cancel button sets it).

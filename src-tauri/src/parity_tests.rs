@@ -549,3 +549,74 @@ fn the_app_and_the_cli_give_the_same_verdicts() {
         );
     }
 }
+
+/// Issue 21 point 3: an unlocked key that is not used for the idle time is forgotten; a key in
+/// use stays open, and "Khóa" forgets it at once.
+#[test]
+fn unlocked_key_is_forgotten_after_the_idle_time_and_on_lock() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path();
+    let overrides = Overrides {
+        workspace: Some(ws.to_path_buf()),
+        ..Overrides::default()
+    };
+    let settings = Settings {
+        p12: Some(p12()),
+        ..Settings::default()
+    };
+    let config = Config::from_parts(
+        &overrides,
+        ws.to_path_buf(),
+        Origin::Flag,
+        ws.join("hoso-settings.json"),
+        settings.clone(),
+    );
+    let office = Office::with_config(config.clone(), overrides.clone());
+    office.set_signer(unlock(&settings, "1234".into()).expect("unlock"));
+    assert!(office.signer_unlocked(), "a fresh key is open");
+    office.lock_signer();
+    assert!(!office.signer_unlocked(), "Khóa forgets it");
+
+    let idle = Office::with_config(config, overrides).with_key_idle(std::time::Duration::ZERO);
+    idle.set_signer(unlock(&settings, "1234".into()).expect("unlock"));
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    assert!(!idle.signer_unlocked(), "idle past the limit: forgotten");
+    assert!(crate::office::KEY_IDLE == std::time::Duration::from_secs(300));
+}
+
+/// Issue 21 points 3 and 6: before the PIN, the chosen token's certificate and its PIN tries
+/// (as PKCS#11 flags them) are read from a real PKCS#11 module (SoftHSM2).
+#[test]
+fn token_status_lists_the_certificate_and_the_pin_tries_before_login() {
+    use hoso_e2e::token_support::{softhsm_module, SoftHsm};
+    let hsm = SoftHsm::rsa_token("hoso-status");
+    std::env::set_var("SOFTHSM2_CONF", hsm.conf());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path();
+    let overrides = Overrides {
+        workspace: Some(ws.to_path_buf()),
+        ..Overrides::default()
+    };
+    let settings = Settings {
+        use_token: true,
+        pkcs11: Some(softhsm_module()),
+        token_label: Some("hoso-status".into()),
+        ..Settings::default()
+    };
+    let config = Config::from_parts(
+        &overrides,
+        ws.to_path_buf(),
+        Origin::Flag,
+        ws.join("hoso-settings.json"),
+        settings,
+    );
+    let office = Office::with_config(config, overrides);
+    let st = crate::commands::sign::token_status_of(&office).expect("a token");
+    assert_eq!((st.label.as_str(), st.pin_tries), ("hoso-status", "ok"));
+    assert_eq!(st.certificates.len(), 1, "{st:?}");
+    assert!(st.certificates[0].subject.contains("CN="), "{st:?}");
+    // CKF_USER_PIN_FINAL_TRY, as a real token records it.
+    hsm.set_token_flags(0x0002_0000);
+    let st = crate::commands::sign::token_status_of(&office).expect("a token");
+    assert_eq!(st.pin_tries, "final_try");
+}

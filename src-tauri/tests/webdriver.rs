@@ -10,11 +10,16 @@
 //!    certificate (a wrong PIN first, refused), checked on the verify screen (amber card: valid, revocation not checked; signer,
 //!    register entry), found in the register, and the register audits clean. Every screen is
 //!    photographed.
-//! 2. Officer with 200 pages: cold start to first paint and RSS are printed; a build of the 200
+//! 2. Officer with 300 pages: cold start to first paint and RSS are printed; a build of the 300
 //!    pages with OCR is cancelled while pages are recognised, leaving no file and no entry.
-//! 3. Kiosk: only the verify screen, type ≥ 16 px, no settings, no import, the officer's
-//!    commands refused by the kiosk capability; the signed file's QR payload gives a green card;
-//!    back to the start screen (card cleared) when idle.
+//!    Issue 21: certificate by name and dd/mm/yyyy, PIN keyboard warning, token PIN tries, a
+//!    signature box dragged on the page preview and found in the signed file (±2 mm), the
+//!    signed file kept selected, "Khóa", one language at a time, axe-core (WCAG 2.1 AA) on
+//!    every screen, a draft restored after a restart, undo of a delete.
+//! 3. Kiosk: only the verify screen, type ≥ 20 px, touch targets ≥ 64 px, no settings, no
+//!    import, the officer's commands refused by the kiosk capability; the signed file's QR
+//!    payload gives a green card in plain words; three reader scans give three cards; a PDF
+//!    picked from the USB drive is checked; back to the start screen (card cleared) when idle.
 //!
 //! Screenshots go to `target/screenshots/`. Needs `Xvfb` (xvfb), `WebKitWebDriver`
 //! (webkit2gtk-driver) and `tauri-driver` 2.1.0; `cargo xtask test` installs all three.
@@ -272,6 +277,76 @@ async fn until(c: &Client, what: &str, script: &str, timeout: Duration) -> Value
     }
 }
 
+/// axe-core from its npm package, fetched into the target folder at test time
+/// (`npm pack axe-core@AXE_VERSION`).
+const AXE_VERSION: &str = "4.14.1";
+
+fn axe_source() -> String {
+    let dir = target_dir().join("npm-axe");
+    let js = dir.join("package/axe.min.js");
+    if !js.exists() {
+        std::fs::create_dir_all(&dir).expect("axe folder");
+        let npm = need("npm", "apt-get install -y npm");
+        let o = std::process::Command::new(npm)
+            .args(["pack", &format!("axe-core@{AXE_VERSION}")])
+            .current_dir(&dir)
+            .output()
+            .expect("npm pack");
+        assert!(
+            o.status.success(),
+            "npm pack axe-core: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let tgz = dir.join(format!("axe-core-{AXE_VERSION}.tgz"));
+        let o = std::process::Command::new("tar")
+            .arg("xzf")
+            .arg(&tgz)
+            .current_dir(&dir)
+            .output()
+            .expect("tar");
+        assert!(o.status.success(), "unpack axe-core");
+    }
+    std::fs::read_to_string(js).expect("axe.min.js")
+}
+
+/// Runs axe-core (WCAG 2.1 A and AA rules, contrast included) on the screen as it is and fails
+/// on any serious or critical violation; also fails on visible text under `min_px`.
+async fn accessible(c: &Client, screen: &str, min_px: f64) {
+    let loaded = js(c, "return typeof window.axe === 'object';").await;
+    if loaded != json!(true) {
+        c.execute(&format!("{}\n;return true;", axe_source()), vec![])
+            .await
+            .expect("axe-core injected");
+    }
+    let found = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+               .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => [v.id, v.impact, v.nodes.slice(0, 4).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').slice(0, 160))])),
+                     e => done([['axe-error', String(e)]]));",
+            vec![],
+        )
+        .await
+        .expect("axe ran");
+    assert_eq!(found, json!([]), "accessibility of {screen}: {found:#}");
+    let small = js(
+        c,
+        &format!(
+            "return [...document.querySelectorAll('body *')]
+              .filter(e => e.offsetParent !== null && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+              .map(e => [e.tagName + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''), parseFloat(getComputedStyle(e).fontSize)])
+              .filter(([, px]) => px < {min_px});"
+        ),
+    )
+    .await;
+    assert_eq!(
+        small,
+        json!([]),
+        "text below {min_px} px on {screen}: {small}"
+    );
+}
+
 async fn shot(c: &Client, name: &str) {
     // The screenshot can show the previous frame: wait two animation frames first.
     c.execute_async(
@@ -427,7 +502,8 @@ async fn officer_builds_a_dossier_and_kiosk_is_verify_only() {
     write_settings(workspace.path());
     let qr = officer_flow(port, workspace.path()).await;
     scan_flow(port).await;
-    two_hundred_pages(port).await;
+    draft_restored(port).await;
+    three_hundred_pages(port).await;
     kiosk_flow(port, workspace.path(), &qr).await;
 }
 
@@ -594,10 +670,19 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         "every raster page went through OCR"
     );
     let path = PathBuf::from(
-        js(&c, "return document.getElementById('r-path').textContent;")
+        js(&c, "return document.getElementById('r-path').dataset.path;")
             .await
             .as_str()
             .expect("path"),
+    );
+    assert_eq!(
+        js(
+            &c,
+            "return [...document.querySelectorAll('#r-open button')].map(b => b.textContent);"
+        )
+        .await,
+        json!(["Mở tệp", "Mở thư mục"]),
+        "open the built file or its folder"
     );
     let shown_sha = js(
         &c,
@@ -686,6 +771,23 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         json!(true),
         "no signing before the key is unlocked"
     );
+    // A Vietnamese input method composing inside the PIN field (as ibus-unikey does) shows the
+    // keyboard warning before any attempt; so does a letter no key of a PIN types.
+    let ime = js(
+        &c,
+        "const p = document.getElementById('s-pin'), w = document.getElementById('pin-ime');
+         const before = w.hidden;
+         p.dispatchEvent(new CompositionEvent('compositionstart', { data: 'a' }));
+         p.dispatchEvent(new CompositionEvent('compositionend', { data: 'â' }));
+         const after = !w.hidden && w.offsetParent !== null;
+         w.hidden = true;
+         p.value = '12â4'; p.dispatchEvent(new InputEvent('input', { data: 'â', inputType: 'insertText' }));
+         const typed = !w.hidden;
+         p.value = ''; w.hidden = true;
+         return [before, after, typed];",
+    )
+    .await;
+    assert_eq!(ime, json!([true, true, true]), "keyboard warning: {ime}");
     // A wrong PIN is refused in words, and nothing is unlocked.
     type_into(&c, "#s-pin", "0000").await;
     click(&c, "#btn-unlock").await;
@@ -711,21 +813,98 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     )
     .await;
     let subject = subject.as_str().unwrap_or_default().to_owned();
+    // The owner, organisation, issuer and validity as people read them (issue 21 point 3): no
+    // raw X.500 string, no ISO time.
+    let cert = js(
+        &c,
+        "return ['c-subject', 'c-org', 'c-issuer', 'c-validity'].map(id => document.getElementById(id).textContent);",
+    )
+    .await;
+    let cert: Vec<String> = serde_json::from_value(cert).expect("certificate lines");
     assert!(
-        subject.contains("CN="),
-        "owner shown before signing: {subject}"
+        !subject.is_empty() && !subject.contains("CN=") && !subject.contains(','),
+        "owner shown before signing, by name: {cert:?}"
+    );
+    assert!(
+        cert.iter().all(|l| !l.contains("CN=") && !l.contains("O=")),
+        "{cert:?}"
+    );
+    let dd_mm_yyyy = |s: &str| {
+        let b = s.as_bytes();
+        b.len() >= 10 && b[2] == b'/' && b[5] == b'/' && s[..2].parse::<u8>().is_ok()
+    };
+    assert!(
+        dd_mm_yyyy(&cert[3]) && cert[3].contains(" – ") && !cert[3].contains("+07"),
+        "validity in dd/mm/yyyy: {cert:?}"
+    );
+    assert!(
+        !cert[2].is_empty() && !cert[2].contains('='),
+        "issuer: {cert:?}"
+    );
+    // The level is chosen in words.
+    let levels = js(
+        &c,
+        "return [...document.querySelectorAll('#s-level option')].map(o => o.textContent);",
+    )
+    .await;
+    assert!(
+        levels.as_array().is_some_and(|l| l.iter().skip(1).all(|o| o
+            .as_str()
+            .unwrap_or_default()
+            .len()
+            > 12)),
+        "{levels}"
     );
     assert_eq!(
         js(&c, "return [document.getElementById('c-demo').offsetParent !== null, document.getElementById('btn-sign-go').disabled];").await,
         json!([true, false]),
         "the DEMO certificate is flagged and signing is enabled"
     );
-    // A visible signature: the DEMO signature image between the title and name lines.
+    // A visible signature: the DEMO signature image, placed by dragging its box on the page
+    // preview from where the automatic placement put it (issue 21 point 3).
     js(
         &c,
-        "const s = document.getElementById('s-visible'); s.value = 'signature'; return true;",
+        "const s = document.getElementById('s-visible'); s.value = 'signature'; s.dispatchEvent(new Event('change')); return true;",
     )
     .await;
+    click(&c, "#btn-place").await;
+    let start = until(
+        &c,
+        "signature box on the page preview",
+        "const s = document.getElementById('place-sig'), i = document.getElementById('place-img');
+         return !document.getElementById('place-page').hidden && i.naturalWidth > 0 && s.dataset.x
+           && [Number(s.dataset.x), Number(s.dataset.y), Number(s.dataset.page)];",
+        Duration::from_secs(30),
+    )
+    .await;
+    let (want_x, want_y) = (60.0_f64, 200.0_f64);
+    let dropped = js(
+        &c,
+        &format!(
+            "const s = document.getElementById('place-sig'), i = document.getElementById('place-img');
+             const r = s.getBoundingClientRect();
+             const pxPerMm = i.clientWidth / Number(s.dataset.pageWidth);
+             const x0 = r.left + r.width / 2, y0 = r.top + r.height / 2;
+             const dx = ({want_x} - Number(s.dataset.x)) * pxPerMm, dy = ({want_y} - Number(s.dataset.y)) * pxPerMm;
+             const ev = (type, x, y) => s.dispatchEvent(new PointerEvent(type, {{ bubbles: true, pointerId: 1, clientX: x, clientY: y, isPrimary: true }}));
+             ev('pointerdown', x0, y0);
+             ev('pointermove', x0 + dx / 2, y0 + dy / 2);
+             ev('pointermove', x0 + dx, y0 + dy);
+             ev('pointerup', x0 + dx, y0 + dy);
+             return [Number(s.dataset.x), Number(s.dataset.y), document.getElementById('place-pos').textContent];"
+        ),
+    )
+    .await;
+    println!("desktop: signature box moved from {start} to {dropped}");
+    let (got_x, got_y) = (
+        dropped[0].as_f64().unwrap_or_default(),
+        dropped[1].as_f64().unwrap_or_default(),
+    );
+    assert!(
+        (got_x - want_x).abs() < 1.0 && (got_y - want_y).abs() < 1.0,
+        "the box follows the drag: {dropped}"
+    );
+    let sig_page = start[2].as_u64().unwrap_or_default() as usize;
     shot(&c, "ky_so").await;
     click(&c, "#btn-sign-go").await;
     until(
@@ -758,10 +937,34 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         signed_pdf.starts_with(&pdf) && signed_pdf.len() > pdf.len(),
         "the signature is an incremental update of the dossier"
     );
+    // The stamp is where the box was dropped (±2 mm), by the signed file's own /Rect.
+    let rects = hoso_e2e::annot_rects(&signed_path, sig_page);
+    let mm = |pt: f32| f64::from(pt) * 25.4 / 72.0;
+    let page_h_mm = js(
+        &c,
+        "return Number(document.getElementById('place-sig').dataset.pageHeight || 0);",
+    )
+    .await;
+    let page_h_mm = page_h_mm.as_f64().unwrap_or_default();
+    let stamp = rects.last().copied().expect("a widget on the chosen page");
+    let (cx, cy) = (
+        mm((stamp[0] + stamp[2]) / 2.0),
+        page_h_mm - mm((stamp[1] + stamp[3]) / 2.0),
+    );
+    assert!(
+        (cx - got_x).abs() <= 2.0 && (cy - got_y).abs() <= 2.0,
+        "stamp centre ({cx:.1}, {cy:.1}) mm, box dropped at ({got_x}, {got_y}) mm: {rects:?}"
+    );
     let update = &signed_pdf[pdf.len()..];
     assert!(
         update.windows(b"/SMask".len()).any(|w| w == b"/SMask"),
         "the visible signature's image (with its alpha as an SMask) is in the update"
+    );
+    // The signed file stays selected: "Tạo bản sao y" follows in one click.
+    assert_eq!(
+        js(&c, "return [[...document.querySelectorAll('#sign-list li')].map(l => l.firstChild.textContent), document.getElementById('btn-copy-go').disabled];").await,
+        json!([["000.00.15.H12-261129-0001-da-ky.pdf"], false]),
+        "the signed file is the one selected for copying"
     );
     shot(&c, "ky_so_xong").await;
 
@@ -810,6 +1013,21 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     assert!(
         keyfile.as_str().unwrap_or_default().contains("softhsm"),
         "{keyfile}"
+    );
+    // Before the PIN: the token's PIN tries and its certificate, by name (issue 21 points 3, 6).
+    let token = until(
+        &c,
+        "token status",
+        "const b = document.getElementById('token-box'); const tr = document.getElementById('token-tries');
+         return !b.hidden && tr.dataset.tries && [tr.dataset.tries, tr.textContent, document.getElementById('token-certs').textContent];",
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(token[0], json!("ok"), "{token}");
+    let listed = token[2].as_str().unwrap_or_default();
+    assert!(
+        listed.contains(&subject) && !listed.contains("CN=") && listed.contains('/'),
+        "{token}"
     );
     type_into(&c, "#s-pin", USER_PIN).await;
     click(&c, "#btn-unlock").await;
@@ -900,6 +1118,21 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         "{card}"
     );
 
+    // "Khóa": the key is forgotten at once; signing needs the PIN again.
+    click(&c, ".tab[data-screen='sign']").await;
+    click(&c, "#btn-lock").await;
+    let locked = until(
+        &c,
+        "key locked",
+        "return document.getElementById('cert-info').hidden && document.getElementById('lock-status').textContent;",
+        Duration::from_secs(5),
+    )
+    .await;
+    assert!(
+        locked.as_str().unwrap_or_default().contains("Đã khóa"),
+        "{locked}"
+    );
+
     // The register: both files, newest first, and a clean audit.
     click(&c, ".tab[data-screen='register']").await;
     let rows = until(
@@ -929,6 +1162,21 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     )
     .await;
     assert_eq!(ws, json!(workspace.display().to_string()));
+    // Paths short and normalised: the settings file names `src-tauri/../certs/…`; the screen
+    // shows the file name, the folder on hover, no `..` (issue 21 point 6).
+    let p12 = js(
+        &c,
+        "const e = document.getElementById('set-p12'); return [e.textContent, e.title, document.getElementById('sign-keyfile').title];",
+    )
+    .await;
+    assert_eq!(p12[0], json!("demo-staff-rsa.p12"), "{p12}");
+    for folder in [&p12[1], &p12[2]] {
+        let f = folder.as_str().unwrap_or_default();
+        assert!(
+            !f.is_empty() && !f.contains("..") && !f.contains("/./"),
+            "{p12}"
+        );
+    }
     shot(&c, "cai_dat").await;
     js(&c, "const s = document.getElementById('set-lang'); s.value = 'en'; s.dispatchEvent(new Event('change')); return true;").await;
     assert_eq!(
@@ -944,6 +1192,35 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         json!("en")
     );
     shot(&c, "cai_dat_en").await;
+    // Every screen in English too, for the README.
+    for (screen, name) in [
+        ("digitize", "ket_qua_en"),
+        ("sign", "ky_so_en"),
+        ("verify", "tra_cuu_en"),
+        ("register", "so_dang_ky_en"),
+    ] {
+        click(&c, &format!(".tab[data-screen='{screen}']")).await;
+        shot(&c, name).await;
+    }
+    click(&c, ".tab[data-screen='settings']").await;
+    // One language at a time: in English, a library error comes in English only.
+    click(&c, ".tab[data-screen='sign']").await;
+    js(&c, "const s = document.getElementById('s-cert'); s.value = 'p12'; s.dispatchEvent(new Event('change')); return true;").await;
+    type_into(&c, "#s-pin", "0000").await;
+    click(&c, "#btn-unlock").await;
+    let err = until(
+        &c,
+        "wrong PIN, in English",
+        "const e = document.getElementById('unlock-error'); return !e.hidden && e.textContent;",
+        Duration::from_secs(20),
+    )
+    .await;
+    let err = err.as_str().unwrap_or_default();
+    assert!(
+        err.contains("wrong PIN") && !err.contains("Sai") && !err.contains(" / "),
+        "{err}"
+    );
+    click(&c, ".tab[data-screen='settings']").await;
     js(&c, "const s = document.getElementById('set-lang'); s.value = 'vi'; s.dispatchEvent(new Event('change')); return true;").await;
     assert_eq!(
         js(
@@ -953,6 +1230,12 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         .await,
         json!("Số hóa")
     );
+    // Every screen passes axe-core's WCAG 2.1 AA rules, text at least 14 px (issue 21 point 8).
+    for screen in ["digitize", "sign", "verify", "register", "settings"] {
+        click(&c, &format!(".tab[data-screen='{screen}']")).await;
+        accessible(&c, screen, 14.0).await;
+    }
+    click(&c, ".tab[data-screen='digitize']").await;
     println!("desktop: after building a 5-page dossier: {}", memory(pid));
     c.close().await.expect("session closed");
     qr
@@ -960,6 +1243,83 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
 
 /// Số hóa from a scanner: SANE's `test` backend feeds ten grey sheets at 100 dpi; each arrives
 /// as an imported page card, with progress per page.
+/// Nothing is lost (issue 21 point 2): a file deleted by mistake comes back with "Hoàn tác";
+/// the working dossier is saved as it changes and is back after the app is closed and started
+/// again — files, order, turns and form.
+async fn draft_restored(port: u16) {
+    let dir = tempfile::tempdir().expect("workspace");
+    let f = fixtures();
+    let files = [
+        "to_khai_a4_200dpi.jpg",
+        "giay_chung_sinh_g4_2pages.tiff",
+        "cong_van_1page.pdf",
+    ];
+    let mut args = vec!["--workspace".to_owned(), dir.path().display().to_string()];
+    args.extend(files.iter().map(|n| f.join(n).display().to_string()));
+    let c = session(port, &args).await;
+    until(
+        &c,
+        "three files",
+        "return document.querySelectorAll('.page').length === 3;",
+        Duration::from_secs(20),
+    )
+    .await;
+    // Delete the PDF by mistake, then undo.
+    click(&c, ".page:nth-child(3) .btn-remove").await;
+    assert_eq!(
+        card_names(&c).await,
+        [files[..2].iter().map(|s| s.to_string()).collect::<Vec<_>>()]
+    );
+    click(&c, "#btn-undo").await;
+    assert_eq!(card_names(&c).await, [files.map(String::from).to_vec()]);
+    // Reorder, turn, fill the code: each change is saved.
+    click(&c, ".page:nth-child(2) .btn-up").await;
+    click(&c, ".page:nth-child(1) .btn-rotate").await;
+    type_into(&c, "#f-code", "000.00.15.H12-261129-0042").await;
+    type_into(&c, "#f-title", "Hồ sơ làm dở").await;
+    let draft = dir.path().join(".hoso/ban-nhap.json");
+    let saved_by = std::time::Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&draft).is_ok_and(|t| t.contains("Hồ sơ làm dở")) {
+        assert!(
+            std::time::Instant::now() < saved_by,
+            "the draft is saved to the workspace"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    c.close().await.expect("closed");
+
+    // Started again with no files: the dossier is back.
+    let args = vec!["--workspace".to_owned(), dir.path().display().to_string()];
+    let c = session(port, &args).await;
+    until(
+        &c,
+        "restored pages",
+        "return document.querySelectorAll('.page').length === 3;",
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(
+        card_names(&c).await,
+        [vec![
+            files[1].to_owned(),
+            files[0].to_owned(),
+            files[2].to_owned()
+        ]],
+        "order restored"
+    );
+    let back = js(
+        &c,
+        "return [document.getElementById('f-code').value, document.getElementById('f-title').value,
+                 [...document.querySelectorAll('.thumb')].map(t => t.dataset.rotate), document.getElementById('build-status').textContent];",
+    )
+    .await;
+    assert_eq!(back[0], json!("000.00.15.H12-261129-0042"), "{back}");
+    assert_eq!(back[1], json!("Hồ sơ làm dở"), "{back}");
+    assert_eq!(back[2], json!(["90", "0", "0"]), "{back}");
+    shot(&c, "so_hoa_khoi_phuc").await;
+    c.close().await.expect("closed");
+}
+
 async fn scan_flow(port: u16) {
     let dir = tempfile::tempdir().expect("workspace");
     let args = vec!["--workspace".to_owned(), dir.path().display().to_string()];
@@ -1011,11 +1371,11 @@ async fn scan_flow(port: u16) {
     c.close().await.expect("session closed");
 }
 
-async fn two_hundred_pages(port: u16) {
+async fn three_hundred_pages(port: u16) {
     let dir = tempfile::tempdir().expect("pages dir");
     let src = fixtures().join("to_khai_a4_200dpi.jpg");
     let mut args = vec!["--workspace".to_owned(), dir.path().display().to_string()];
-    for i in 1..=200 {
+    for i in 1..=300 {
         let p = dir.path().join(format!("trang_{i:03}.jpg"));
         if std::fs::hard_link(&src, &p).is_err() {
             std::fs::copy(&src, &p).expect("page copy");
@@ -1026,14 +1386,14 @@ async fn two_hundred_pages(port: u16) {
     let (cold_ms, pid) = cold_start(&c).await;
     until(
         &c,
-        "200 cards",
-        "return document.querySelectorAll('.page').length === 200;",
+        "300 cards",
+        "return document.querySelectorAll('.page').length === 300;",
         Duration::from_secs(60),
     )
     .await;
     until(&c, "first thumbnails", "return [...document.querySelectorAll('.thumb img')].filter(i => i.naturalWidth > 0).length >= 8;", Duration::from_secs(60)).await;
     println!(
-        "desktop: 200 pages open: cold start {cold_ms:.0} ms; {}",
+        "desktop: 300 pages open: cold start {cold_ms:.0} ms; {}",
         memory(pid)
     );
     // Browse every page as an officer would: scroll a screenful, wait until what is on screen
@@ -1068,24 +1428,24 @@ async fn two_hundred_pages(port: u16) {
     .await;
     assert_eq!(
         drawn,
-        json!(200),
+        json!(300),
         "every thumbnail was drawn while browsing"
     );
     println!(
-        "desktop: 200 pages, every thumbnail drawn ({:.1} s): {}",
+        "desktop: 300 pages, every thumbnail drawn ({:.1} s): {}",
         t0.elapsed().as_secs_f64(),
         memory(pid)
     );
-    shot(&c, "so_hoa_200_trang").await;
+    shot(&c, "so_hoa_300_trang").await;
     cancel_a_long_build(&c, dir.path()).await;
     c.close().await.expect("session closed");
 }
 
-/// Starts building the 200 pages with OCR, cancels while pages are recognised: no dossier
+/// Starts building the 300 pages with OCR, cancels while pages are recognised: no dossier
 /// file, nothing registered, the form is back.
 async fn cancel_a_long_build(c: &Client, workspace: &Path) {
     type_into(c, "#f-code", "000.00.15.H12-261129-0200").await;
-    type_into(c, "#f-title", "Hồ sơ 200 trang").await;
+    type_into(c, "#f-title", "Hồ sơ 300 trang").await;
     click(c, "#btn-build").await;
     until(
         c,
@@ -1110,7 +1470,7 @@ async fn cancel_a_long_build(c: &Client, workspace: &Path) {
     )
     .await;
     println!(
-        "desktop: 200-page build cancelled during OCR ({ocr_done} pages recognised), stopped in {:.1} s",
+        "desktop: 300-page build cancelled during OCR ({ocr_done} pages recognised), stopped in {:.1} s",
         t0.elapsed().as_secs_f64()
     );
     assert!(
@@ -1131,12 +1491,24 @@ async fn cancel_a_long_build(c: &Client, workspace: &Path) {
 }
 
 async fn kiosk_flow(port: u16, workspace: &Path, qr: &str) {
+    // A "USB stick": a folder given with --usb-root, holding one PDF in a sub-folder and a file
+    // that is not a PDF.
+    let usb = tempfile::tempdir().expect("usb dir");
+    std::fs::create_dir_all(usb.path().join("giay to")).expect("usb folder");
+    std::fs::copy(
+        fixtures().join("cong_van_1page.pdf"),
+        usb.path().join("giay to/cong_van.pdf"),
+    )
+    .expect("pdf on the stick");
+    std::fs::write(usb.path().join("ghi-chu.txt"), "không phải PDF").expect("txt");
     let args = [
         "--kiosk",
         "--idle-seconds",
         "6",
         "--workspace",
         &workspace.display().to_string(),
+        "--usb-root",
+        &usb.path().display().to_string(),
     ]
     .map(String::from);
     let c = session(port, &args).await;
@@ -1161,6 +1533,7 @@ async fn kiosk_flow(port: u16, workspace: &Path, qr: &str) {
         "kiosk window fills the screen: {size}"
     );
     shot(&c, "quay_bat_dau").await;
+    accessible(&c, "kiosk start", 20.0).await;
 
     // No settings, no navigation, no import or build anywhere in the page.
     let absent = js(&c, "return ['#screen-settings', '#screen-digitize', '#screen-sign', '#screen-register',
@@ -1214,13 +1587,36 @@ async fn kiosk_flow(port: u16, workspace: &Path, qr: &str) {
             .contains("000.00.15.H12-261129-0001"),
         "{card}"
     );
-    // Large type: no visible text below 16 px.
+    // Plain words for citizens: no certificate jargon, no raw names, no entry or station ids.
+    let said = card[2].as_str().unwrap_or_default();
+    for jargon in ["chứng thư", "CN=", "mục số", "may-tram-1", "+07:00"] {
+        assert!(
+            !said.contains(jargon),
+            "{jargon:?} on the kiosk card: {said}"
+        );
+    }
+    // Focus is back in the QR field for the next scan.
+    assert_eq!(
+        js(&c, "return document.activeElement.id;").await,
+        json!("v-qr")
+    );
+    // Large type: no visible text below 20 px; large touch targets: every control ≥ 64 px.
     let small = js(&c, "return [...document.querySelectorAll('body *')]
         .filter(e => e.offsetParent !== null && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
         .map(e => [e.tagName + (e.id ? '#' + e.id : ''), parseFloat(getComputedStyle(e).fontSize)])
-        .filter(([, px]) => px < 16);").await;
-    assert_eq!(small, json!([]), "text below 16 px in kiosk: {small}");
+        .filter(([, px]) => px < 20);").await;
+    assert_eq!(small, json!([]), "text below 20 px in kiosk: {small}");
+    let tiny = js(&c, "return [...document.querySelectorAll('button, input, select, a[href]')]
+        .filter(e => { const r = e.getBoundingClientRect(); return e.offsetParent !== null && r.right > 0 && r.bottom > 0; })
+        .map(e => { const r = e.getBoundingClientRect(); return [e.id || e.tagName, Math.round(r.width), Math.round(r.height)]; })
+        .filter(([, w, h]) => w < 64 || h < 64);").await;
+    assert_eq!(
+        tiny,
+        json!([]),
+        "touch targets below 64 px in kiosk: {tiny}"
+    );
     shot(&c, "quay_tra_cuu").await;
+    accessible(&c, "kiosk card", 20.0).await;
     // A payload whose hash does not match its entry (issue 14 point 7): "no match", red, and
     // nothing of the entry it names: no code, title, station or number.
     let mut parts: Vec<String> = qr.split(':').map(str::to_owned).collect();
@@ -1253,7 +1649,48 @@ async fn kiosk_flow(port: u16, workspace: &Path, qr: &str) {
         "the card is cleared for the next citizen"
     );
     qr_reader_scans(&c, qr).await;
+    usb_pick(&c).await;
     c.close().await.expect("session closed");
+}
+
+/// "Chọn tệp từ USB": the PDFs of the stick (and nothing else) as large buttons; touching one
+/// checks it, and the focus returns to the QR field.
+async fn usb_pick(c: &Client) {
+    js(
+        c,
+        "delete document.getElementById('verify-card').dataset.color; return true;",
+    )
+    .await;
+    click(c, "#btn-usb").await;
+    let listed = until(
+        c,
+        "USB listing",
+        "const b = [...document.querySelectorAll('#usb-list button')];
+         return b.length > 0 && b.map(x => [x.textContent, x.title]);",
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(listed, json!([["cong_van.pdf", "giay to"]]), "{listed}");
+    shot(c, "quay_usb").await;
+    click(c, "#usb-list button").await;
+    let card = verify_card(c, "card of the USB file", Duration::from_secs(15)).await;
+    assert_eq!(card[0], json!("amber"), "{card}");
+    assert!(
+        card[2]
+            .as_str()
+            .unwrap_or_default()
+            .contains("cong_van.pdf"),
+        "{card}"
+    );
+    assert_eq!(
+        js(
+            c,
+            "return [document.activeElement.id, document.getElementById('usb-list').hidden];"
+        )
+        .await,
+        json!(["v-qr", true]),
+        "the list closes and the QR field has the focus again"
+    );
 }
 
 /// A USB QR reader types the payload and Enter into whatever has the focus. The first scan

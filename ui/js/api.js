@@ -1,6 +1,8 @@
 // The only door to the Rust side: Tauri's global `invoke`, `Channel` and `listen`
 // (withGlobalTauri). Every command is granted per window by src-tauri/capabilities/*.json.
 
+import { oneLanguage } from "./words.js";
+
 const tauri = window.__TAURI__;
 
 /** Calls a command; rejects with `{kind, message, problems}` (src-tauri/src/error.rs). */
@@ -20,8 +22,8 @@ export function listen(event, handler) {
   return tauri.event.listen(event, (e) => handler(e.payload));
 }
 
-/** The words of an error from `invoke`, whatever its shape. */
+/** The words of an error from `invoke`, whatever its shape, in the UI's language only. */
 export function errorText(e) {
-  if (e && typeof e === "object" && "message" in e) return e.message;
-  return String(e);
+  if (e && typeof e === "object" && "message" in e) return oneLanguage(e.message);
+  return oneLanguage(String(e));
 }

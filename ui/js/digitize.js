@@ -5,6 +5,8 @@
 import { invoke, channel, listen, errorText } from "./api.js";
 import { t } from "./i18n.js";
 import { queueForSigning } from "./sign.js";
+import { showPath, openButtons } from "./paths.js";
+import { oneLanguage } from "./words.js";
 
 let showScreenFn = () => {};
 
@@ -16,6 +18,7 @@ const state = {
   showAll: false,     // after a build attempt every problem is shown
   problems: [],
   rotation: new Map(), // id → degrees clockwise (90, 180, 270)
+  removed: new Set(),  // files taken out of the dossier (kept in the session for "Hoàn tác")
 };
 const thumbs = new Map(); // id → blob URL (or null while loading / when none)
 let observer = null;
@@ -35,7 +38,7 @@ function applySources(list) {
   const placed = new Set(state.docs.flatMap((d) => d.items));
   state.sources = new Map(list.sources.map((s) => [s.id, s]));
   for (const d of state.docs) d.items = d.items.filter((id) => known.has(id));
-  const fresh = list.sources.filter((s) => !placed.has(s.id)).map((s) => s.id);
+  const fresh = list.sources.filter((s) => !placed.has(s.id) && !state.removed.has(s.id)).map((s) => s.id);
   if (fresh.length) {
     if (!state.docs.length) state.docs.push(newDoc());
     state.docs[state.docs.length - 1].items.push(...fresh);
@@ -49,7 +52,7 @@ function applySources(list) {
     const ul = document.createElement("ul");
     for (const f of list.failed) {
       const li = document.createElement("li");
-      li.textContent = `${f.path}: ${f.message}`;
+      li.textContent = `${f.path}: ${oneLanguage(f.message)}`;
       ul.append(li);
     }
     box.append(p, ul);
@@ -160,19 +163,87 @@ function merge(d) {
   $(`doc-${d}-name`)?.focus();
 }
 
+/** Takes a file out of the dossier; "Hoàn tác" (or Ctrl+Z) puts it back where it was. The file
+ * stays in the session until the dossier is built or a new one is started. */
 async function remove(id) {
   const name = state.sources.get(id).name;
   const order = flat();
   const k = order.findIndex((x) => x.id === id);
   const next = order[k + 1]?.id ?? order[k - 1]?.id;
-  const url = thumbs.get(id);
-  if (url) URL.revokeObjectURL(url);
-  thumbs.delete(id);
-  applySources(await invoke("remove_sources", { ids: [id] }));
-  state.docs = state.docs.filter((d, i) => d.items.length || i === 0);
+  const [d, i] = where(id) || [0, 0];
+  const docBefore = state.docs[d];
+  state.removed.add(id);
+  state.docs[d].items.splice(i, 1);
+  state.docs = state.docs.filter((x, j) => x.items.length || j === 0);
+  lastRemoved = { id, doc: docBefore, d, i, name };
   render();
   if (next != null) document.querySelector(`[data-id="${next}"] .btn-remove`)?.focus();
   announce(t("removed", { name }));
+  showUndo();
+  scheduleValidate();
+}
+
+let lastRemoved = null;
+
+function showUndo() {
+  const box = $("undo-box");
+  if (!box) return;
+  box.hidden = !lastRemoved;
+  if (lastRemoved) $("undo-text").textContent = t("removed", { name: lastRemoved.name });
+}
+
+function undoRemove() {
+  const r = lastRemoved;
+  if (!r) return;
+  lastRemoved = null;
+  state.removed.delete(r.id);
+  let doc = state.docs.includes(r.doc) ? r.doc : null;
+  if (!doc) {
+    doc = r.doc;
+    state.docs.splice(Math.min(r.d, state.docs.length), 0, doc);
+    state.docs = state.docs.filter((x) => x.items.length || x === doc);
+  }
+  doc.items.splice(Math.min(r.i, doc.items.length), 0, r.id);
+  render();
+  document.querySelector(`[data-id="${r.id}"] .btn-remove`)?.focus();
+  announce(t("restoredOne", { name: r.name }));
+  showUndo();
+  scheduleValidate();
+}
+
+// ───── the working dossier, saved as it changes (restored after a crash or restart) ─────
+
+let saveTimer = null;
+function scheduleSave() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveDraft, 400);
+}
+
+async function saveDraft() {
+  const f = {};
+  for (const k of FIELDS) f[k] = $(`f-${k}`).value;
+  const draft = {
+    form: f,
+    docs: state.docs.map((d) => ({ fields: { name: d.name, doc_type: d.doc_type, date: d.date, issuer: d.issuer }, items: d.items })),
+    rotation: [...state.rotation],
+  };
+  try {
+    await invoke("save_draft", { draft });
+    document.body.dataset.draftSaved = String(Date.now());
+  } catch (e) { announce(errorText(e)); }
+}
+
+/** The dossier left by the last run, put back (its files imported again by the shell). */
+async function restoreDraft() {
+  let r = null;
+  try { r = await invoke("restore_draft"); } catch { return; }
+  if (!r || !r.draft.docs.some((d) => d.items.length)) return;
+  state.docs = r.draft.docs.filter((d) => d.items.length).map((d) => ({ ...newDoc(), ...d.fields, items: d.items }));
+  for (const [id, deg] of r.draft.rotation) state.rotation.set(id, deg);
+  for (const k of FIELDS) if (typeof r.draft.form?.[k] === "string") $(`f-${k}`).value = r.draft.form[k];
+  applySources(r.list);
+  const n = state.docs.reduce((a, d) => a + d.items.length, 0);
+  announce(r.missing ? t("draftRestoredMissing", { n, missing: r.missing }) : t("draftRestored", { n }));
 }
 
 function afterChange(focusId, which) {
@@ -344,6 +415,7 @@ function rotate(id) {
   render();
   document.querySelector(`.page[data-id="${id}"] .btn-rotate`)?.focus();
   announce(t("rotated", { name, deg }));
+  scheduleSave();
 }
 
 function form() {
@@ -362,7 +434,8 @@ function showProblems() {
   for (const p of state.problems) {
     if (!state.showAll && !state.touched.has(p.field)) continue;
     const err = document.getElementById(`err-${p.field}`);
-    if (err) err.textContent = err.textContent ? `${err.textContent} ${p.message}` : p.message;
+    const said = oneLanguage(p.message);
+    if (err) err.textContent = err.textContent ? `${err.textContent} ${said}` : said;
     const input = document.getElementById(`f-${p.field}`) || document.querySelector(`[data-field="${p.field}"]`);
     input?.setAttribute("aria-invalid", "true");
   }
@@ -373,6 +446,7 @@ let validateSeq = 0;
 function scheduleValidate(delay = 250) {
   clearTimeout(validateTimer);
   validateTimer = setTimeout(validate, delay);
+  scheduleSave();
 }
 
 async function validate() {
@@ -442,16 +516,17 @@ async function build(e) {
 }
 
 function showResult(r) {
-  $("r-path").textContent = r.path;
+  showPath($("r-path"), r.path);
   $("r-sha256").textContent = r.sha256;
   $("r-pages").textContent = String(r.pages);
   $("r-documents").textContent = String(r.documents);
-  $("r-level").textContent = r.pdfa && typeof r.pdfa.line === "string" ? `${r.level} — ${r.pdfa.line}` : r.level;
+  $("r-level").textContent = r.pdfa && typeof r.pdfa.line === "string" ? `${r.level} — ${oneLanguage(r.pdfa.line)}` : r.level;
   $("r-size").textContent = t("bytes", { n: r.bytes.toLocaleString("vi-VN") });
   $("r-register").textContent = t("registerSeq", { seq: r.register_seq });
   state.lastBuilt = r.document;
+  $("r-open").replaceChildren(openButtons(r.document));
   const ul = $("r-warnings");
-  ul.replaceChildren(...r.warnings.map((w) => Object.assign(document.createElement("li"), { textContent: w })));
+  ul.replaceChildren(...r.warnings.map((w) => Object.assign(document.createElement("li"), { textContent: oneLanguage(w) })));
   $("r-warnings-box").hidden = !r.warnings.length;
   $("build-form").hidden = true;
   const box = $("build-result");
@@ -469,8 +544,12 @@ async function reset() {
   state.showAll = false;
   state.problems = [];
   state.rotation.clear();
+  state.removed.clear();
+  lastRemoved = null;
+  showUndo();
   for (const k of FIELDS) if (k !== "access") $(`f-${k}`).value = "";
   applySources(await invoke("remove_sources", { ids }));
+  await saveDraft();
   $("build-result").hidden = true;
   $("build-form").hidden = false;
   $("btn-import").focus();
@@ -507,9 +586,16 @@ export async function initDigitize(info, showScreen) {
     $("build-form").hidden = false;
     $("btn-build").focus();
   });
-  document.addEventListener("hoso:lang", render);
+  document.addEventListener("hoso:lang", () => { render(); showUndo(); });
+  $("btn-undo")?.addEventListener("click", undoRemove);
+  document.addEventListener("keydown", (e) => {
+    if (document.body.dataset.screen !== "digitize" || !(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== "z") return;
+    if (e.target.matches?.("input, textarea, select")) return; // the field's own undo
+    if (lastRemoved) { e.preventDefault(); undoRemove(); }
+  });
   // Files dropped on the window are imported by the shell, which then sends the new list.
   await listen("sources-changed", applySources);
+  await restoreDraft();
   applySources(await invoke("list_sources"));
 }
 

@@ -37,6 +37,19 @@ const EN = {
   "digitize.cancel": "Cancel",
   "sign.level": "Signature level (PAdES)",
   "sign.levelDefault": "As in Settings",
+  "sign.levelBB": "Basic — the signature only (B-B)",
+  "sign.levelBT": "With a trusted timestamp (B-T)",
+  "sign.levelBLT": "With long-term validation data (B-LT)",
+  "sign.levelBLTA": "Long-term archive, with an archive timestamp (B-LTA)",
+  "sign.lock": "Lock",
+  "sign.lockHint": "The key locks itself after 5 minutes without use.",
+  "cert.org": "Organisation",
+  "digitize.undo": "Undo",
+  "sign.place": "Place the signature on the page…",
+  "sign.placeReset": "Back to the automatic position",
+  "sign.placeHint": "Drag the red box to where the signature goes (or select it and use the arrow keys, 1 mm a press). It starts at the signer block found on the page.",
+  "sign.placeBox": "Signature box",
+  "sign.pinIme": "A Vietnamese input method (Unikey, EVKey, ibus) is on and may change the PIN (e.g. “aa” into “â”). Switch it off (to E) and type the PIN again.",
   "f.code": "Dossier code",
   "f.codeHint": "Circular 01/2018/TT-VPCP: office code-YYMMDD-serial.",
   "f.title": "Dossier title",
@@ -141,6 +154,8 @@ const EN = {
   "kiosk.lead": "See whether a document was issued by the office and whether it changed since.",
   "kiosk.start": "Start",
   "kiosk.lang": "Press any key or touch to start.",
+  "kiosk.usb": "Choose a file from a USB drive",
+  "kiosk.usbList": "Files on the USB drive",
 };
 
 // Strings built by scripts: [Vietnamese, English].
@@ -182,7 +197,7 @@ const MSG = {
     "Máy này chưa cài Tesseract OCR. Linux: sudo apt-get install -y libtesseract5 tesseract-ocr-vie; Windows: cài Tesseract (bản UB Mannheim, có dữ liệu tiếng Việt) vào C:\\Program Files\\Tesseract-OCR rồi mở lại ứng dụng.",
     "Tesseract OCR is not installed on this computer. Linux: sudo apt-get install -y libtesseract5 tesseract-ocr-vie; Windows: install Tesseract (UB Mannheim build, with Vietnamese data) into C:\\Program Files\\Tesseract-OCR and restart the app.",
   ],
-  reason: ["Chưa có: đang phát triển (issue #{issue}) / not yet available", "Not yet available: in development (issue #{issue}) / chưa có"],
+  reason: ["Chưa có: đang phát triển (issue #{issue})", "Not yet available: in development (issue #{issue})"],
   rotated: ["Đã xoay {name}: {deg}°", "Rotated {name}: {deg}°"],
   bytes: ["{n} byte", "{n} bytes"],
   noKeyFile: ["chưa chọn (Cài đặt → Tệp khóa ký)", "not chosen (Settings → Signing key file)"],
@@ -245,6 +260,40 @@ const MSG = {
   noModule: ["chưa chọn thư viện PKCS#11 (Cài đặt → Thiết bị ký)", "no PKCS#11 library chosen (Settings → Signing devices)"],
   chooseModule: ["— thư viện đã đăng ký trên máy —", "— libraries registered on this machine —"],
   saved: ["Đã lưu.", "Saved."],
+  placeAt: ["Trang {page}: tâm chữ ký cách mép trái {x} mm, mép trên {y} mm", "Page {page}: signature centre {x} mm from the left edge, {y} mm from the top"],
+  placeAuto: ["Vị trí tự động (khối chữ ký trên trang)", "Automatic position (the signer block on the page)"],
+  placeAutoDefault: ["Không tìm thấy khối chữ ký: vị trí mặc định cột phải; hãy kéo khung đến đúng chỗ.", "No signer block found: the default right-column position; drag the box to the right place."],
+  tries_ok: ["Token {label}: còn đủ lượt nhập mã PIN.", "Token {label}: PIN tries left."],
+  tries_low: ["Token {label}: CÒN ÍT lượt nhập mã PIN — gõ cẩn thận.", "Token {label}: FEW PIN tries left — type carefully."],
+  tries_final_try: ["Token {label}: LẦN NHẬP CUỐI — sai nữa token sẽ bị khóa.", "Token {label}: LAST TRY — one more wrong PIN locks the token."],
+  tries_locked: ["Token {label}: mã PIN đã bị khóa; cần mã PUK hoặc nơi cấp token mở lại.", "Token {label}: the PIN is locked; the PUK or the issuer must unlock it."],
+  triesPad: ["Nhập mã PIN trên thiết bị.", "Type the PIN on the device."],
+  tokenCert: ["{name} — cấp bởi {issuer}, hiệu lực {from} – {to}", "{name} — issued by {issuer}, valid {from} – {to}"],
+  openFile: ["Mở tệp", "Open file"],
+  openFolder: ["Mở thư mục", "Open folder"],
+  restoredOne: ["Đã đưa {name} trở lại", "{name} is back"],
+  draftRestored: ["Đã mở lại hồ sơ đang làm dở ({n} tệp)", "The dossier in progress is back ({n} files)"],
+  draftRestoredMissing: ["Đã mở lại hồ sơ đang làm dở ({n} tệp); {missing} tệp không còn đọc được", "The dossier in progress is back ({n} files); {missing} files can no longer be read"],
+  keyLocked: ["Đã khóa: nhập lại mã PIN để ký tiếp.", "Locked: enter the PIN again to sign."],
+  keyIdleLocked: ["Đã tự khóa sau 5 phút không thao tác: nhập lại mã PIN để ký tiếp.", "Locked after 5 minutes without use: enter the PIN again to sign."],
+  // Kiosk: the same verdicts for citizens, in plain words (no "chứng thư", no register jargon).
+  k_valid: ["HỢP LỆ — văn bản còn nguyên, đúng do cơ quan ký", "VALID — the document is unchanged and was signed by the office"],
+  k_untrusted: ["CẦN LƯU Ý — văn bản còn nguyên, nhưng người ký không thuộc danh sách cơ quan tin cậy. Hãy hỏi cán bộ.", "TAKE NOTE — the document is unchanged, but the signer is not on the office's trusted list. Please ask an officer."],
+  k_revocation_not_checked: ["HỢP LỆ — văn bản còn nguyên, đúng do cơ quan ký (chưa hỏi được nơi cấp chữ ký số lúc này)", "VALID — unchanged and signed by the office (the signature's issuer could not be asked just now)"],
+  k_visual_change: ["CẦN LƯU Ý — trang văn bản đã bị thay đổi sau khi ký. Hãy hỏi cán bộ.", "TAKE NOTE — a page was changed after signing. Please ask an officer."],
+  k_other_register: ["CẦN LƯU Ý — mã QR của cơ quan khác; hãy tra cứu tại cơ quan đó.", "TAKE NOTE — the QR code is another office's; check it there."],
+  k_unsigned: ["CẦN LƯU Ý — văn bản không có chữ ký số và cơ quan chưa lưu bản này", "TAKE NOTE — the document is not signed and the office holds no record of it"],
+  k_no_match: ["KHÔNG KHỚP — cơ quan không có bản nào như vậy", "NO MATCH — the office holds no such document"],
+  kRegistered: ["Cơ quan đã lưu bản này ngày {date}", "The office recorded this document on {date}"],
+  kRegisteredBad: ["Cơ quan có lưu, nhưng không xác nhận được bản lưu. Hãy hỏi cán bộ.", "The office has a record, but it could not be confirmed. Please ask an officer."],
+  kNotRegistered: ["Cơ quan chưa lưu bản này", "The office holds no record of this document"],
+  kCode: ["Mã hồ sơ", "Dossier code"],
+  kCopyNo: ["Số bản sao", "Copy number"],
+  kDemo: ["Máy đang chạy thử: kết quả chỉ để thử.", "This machine is in test mode: results are for trying only."],
+  usbLooking: ["Đang tìm tệp trên USB…", "Looking for files on the USB drive…"],
+  usbNone: ["Chưa thấy USB. Hãy cắm USB vào máy rồi bấm lại.", "No USB drive found. Plug it in and press again."],
+  usbEmpty: ["USB không có tệp PDF nào.", "The USB drive holds no PDF file."],
+  usbFound: ["Chọn một tệp ({n} tệp):", "Choose a file ({n} files):"],
 };
 
 let lang = "vi";
@@ -282,4 +331,27 @@ export function setLang(code) {
 /** The language chosen last time, Vietnamese by default. */
 export function savedLang() {
   try { return localStorage.getItem("hoso.lang") || "vi"; } catch { return "vi"; }
+}
+
+/** An ISO 8601 time ("2026-12-07T14:05:09+07:00") as dd/mm/yyyy hh:mm, as written (Vietnam time
+ * inside hoso's files); anything else unchanged. */
+export function vnDate(iso, { time = true } = {}) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?/.exec(String(iso || ""));
+  if (!m) return iso;
+  const day = `${m[3]}/${m[2]}/${m[1]}`;
+  return time && m[4] ? `${day} ${m[4]}:${m[5]}` : day;
+}
+
+/** One attribute of an X.500 name ("CN=…, O=…"), unescaped; "" when absent. */
+export function dnPart(dn, key) {
+  const m = new RegExp(`(?:^|[,/+]\\s*)${key}=((?:\\\\.|[^,+/])*)`, "i").exec(String(dn || ""));
+  return m ? m[1].replace(/\\(.)/g, "$1").trim() : "";
+}
+
+/** The person in an X.500 name ("CN=Nguyễn Văn A, O=UBND xã…"): "Nguyễn Văn A (UBND xã…)". */
+export function personName(dn) {
+  const cn = dnPart(dn, "CN");
+  const o = dnPart(dn, "O");
+  if (!cn && !o) return String(dn || "");
+  return cn && o ? `${cn} (${o})` : (cn || o);
 }

@@ -3,20 +3,21 @@
 
 import { invoke, errorText } from "./api.js";
 import { t } from "./i18n.js";
+import { showPath } from "./paths.js";
 
 const $ = (id) => document.getElementById(id);
 
 function draw(s) {
-  $("set-roots").replaceChildren(...(s.trust.length ? s.trust : [t("noRoots")]).map((p) => Object.assign(document.createElement("li"), { textContent: p })));
+  $("set-roots").replaceChildren(...(s.trust.length ? s.trust.map((p) => { const li = document.createElement("li"); showPath(li, p); return li; }) : [Object.assign(document.createElement("li"), { textContent: t("noRoots") })]));
   $("set-demo").hidden = !s.demo_trust;
-  $("set-p12").textContent = s.p12 || t("noKeyFile");
+  showPath($("set-p12"), s.p12, t("noKeyFile"));
   $("set-tsa").value = s.tsa || "";
   $("set-office").value = s.office || "";
   $("set-org-code").value = s.org_code || "";
-  $("set-signature-image").textContent = s.signature_image || t("noImage");
-  $("set-seal-image").textContent = s.seal_image || t("noImage");
+  showPath($("set-signature-image"), s.signature_image, t("noImage"));
+  showPath($("set-seal-image"), s.seal_image, t("noImage"));
   $("set-station").value = s.station || "";
-  $("set-pkcs11-current").textContent = s.pkcs11 || t("noModule");
+  showPath($("set-pkcs11-current"), s.pkcs11, t("noModule"));
   $("set-token-label").value = s.token_label || "";
   current = s;
 }

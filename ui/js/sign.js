@@ -3,11 +3,40 @@
 // from the verify screen.
 
 import { invoke, channel, errorText } from "./api.js";
-import { t } from "./i18n.js";
+import { oneLanguage } from "./words.js";
+import { t, vnDate, dnPart } from "./i18n.js";
+import { normalisePath, openButtons } from "./paths.js";
+import { initPlace, placement } from "./place.js";
 
 const $ = (id) => document.getElementById(id);
 const queue = new Map(); // id → document
 let unlocked = false;
+// After signing, the queue holds the signed files (so "Tạo bản sao y" follows in one click);
+// the next file handed to the screen starts a new queue.
+let queueIsSigned = false;
+const KEY_IDLE_MS = 5 * 60 * 1000; // the shell forgets an unused key after the same time
+let idleTimer = null;
+let placeChanged = () => {};
+
+function showLocked(message) {
+  clearTimeout(idleTimer);
+  unlocked = false;
+  $("cert-info").hidden = true;
+  $("lock-status").textContent = message || "";
+  drawQueue();
+  refreshToken();
+}
+
+async function lockKey(message) {
+  try { await invoke("lock_key"); } catch { /* the key is forgotten by the shell anyway */ }
+  showLocked(message);
+}
+
+/** Starts the 5 minutes again on every action in the window while a key is open. */
+function armIdleLock() {
+  clearTimeout(idleTimer);
+  if (unlocked) idleTimer = setTimeout(() => lockKey(t("keyIdleLocked")), KEY_IDLE_MS);
+}
 
 function li(text, extra) {
   const el = document.createElement("li");
@@ -25,9 +54,11 @@ function drawQueue() {
     rm.textContent = t("remove");
     rm.setAttribute("aria-label", t("removeLabel", { name: d.name }));
     rm.addEventListener("click", () => { queue.delete(d.id); drawQueue(); });
+    rm.classList.add("btn-remove");
     return li(d.name, rm);
   }));
   $("sign-empty").hidden = queue.size > 0;
+  placeChanged();
   $("btn-sign-go").disabled = !(unlocked && queue.size > 0);
   $("btn-copy-go").disabled = !(unlocked && queue.size > 0);
 }
@@ -44,7 +75,7 @@ function pdfaNote(p) {
   if (!p || typeof p.line !== "string") return "";
   const el = document.createElement("p");
   el.className = p.conforming ? "hint pdfa-ok" : "warn pdfa-fail";
-  el.textContent = `PDF/A: ${p.line}`;
+  el.textContent = `PDF/A: ${oneLanguage(p.line)}`;
   return el;
 }
 
@@ -73,11 +104,12 @@ async function copyAll() {
       check.textContent = t("checkIt");
       check.setAttribute("aria-label", t("checkItLabel", { name: m.document.name }));
       check.addEventListener("click", () => document.dispatchEvent(new CustomEvent("hoso:verify", { detail: m.document })));
-      el.append(name, num, " ", check, pdfaNote(m.outcome && m.outcome.pdfa));
+      el.append(name, num, " ", check, openButtons(m.document), pdfaNote(m.outcome && m.outcome.pdfa));
       return el;
-    }), ...r.failed.map((f) => li(`${f.name}: ${f.message}`)));
+    }), ...r.failed.map((f) => li(`${f.name}: ${oneLanguage(f.message)}`)));
     status.textContent = t("copySummary", { ok: r.made.length, failed: r.failed.length });
     queue.clear();
+    queueIsSigned = false;
   } catch (e) {
     errBox.textContent = errorText(e);
     errBox.hidden = false;
@@ -89,6 +121,8 @@ async function copyAll() {
 
 /** Puts documents in the signing queue (from the digitize result or the dialog). */
 export function queueForSigning(docs) {
+  if (queueIsSigned) queue.clear();
+  queueIsSigned = false;
   for (const d of docs) queue.set(d.id, d);
   drawQueue();
 }
@@ -98,9 +132,36 @@ let settings = null;
 async function refreshKeyFile() {
   settings = await invoke("get_settings");
   $("s-cert").value = settings.use_token ? "token" : "p12";
+  const file = normalisePath(settings.use_token ? settings.pkcs11 : settings.p12);
+  const name = file.split(/[\\/]/).pop();
+  $("sign-keyfile").title = file;
   $("sign-keyfile").textContent = settings.use_token
-    ? `${settings.pkcs11 || t("noModule")}${settings.token_label ? ` (${settings.token_label})` : ""}`
-    : (settings.p12 || t("noKeyFile"));
+    ? `${name || t("noModule")}${settings.token_label ? ` (${settings.token_label})` : ""}`
+    : (name || t("noKeyFile"));
+  refreshToken();
+}
+
+/** The token's PIN tries and certificates, before the PIN is typed (nothing while a key is open:
+ * the shell does not load the module twice). */
+async function refreshToken() {
+  const box = $("token-box");
+  if (!settings?.use_token || unlocked) { box.hidden = true; return; }
+  let st = null;
+  try { st = await invoke("token_status"); } catch { st = null; }
+  if (!st) { box.hidden = true; return; }
+  const tries = $("token-tries");
+  tries.textContent = `${t(`tries_${st.pin_tries}`, { label: st.label })}${st.pin_pad ? ` ${t("triesPad")}` : ""}`;
+  tries.className = st.pin_tries === "ok" ? "hint" : "warn banner";
+  tries.dataset.tries = st.pin_tries;
+  $("token-certs").replaceChildren(...st.certificates.map((c) => Object.assign(document.createElement("li"), {
+    textContent: t("tokenCert", {
+      name: [dnPart(c.subject, "CN"), dnPart(c.subject, "O")].filter(Boolean).join(", ") || c.subject,
+      issuer: dnPart(c.issuer, "CN") || dnPart(c.issuer, "O") || c.issuer,
+      from: vnDate(c.not_before, { time: false }),
+      to: vnDate(c.not_after, { time: false }),
+    }),
+  })));
+  box.hidden = false;
 }
 
 async function chooseSource() {
@@ -120,13 +181,22 @@ async function unlock(ev) {
   try {
     const c = await invoke("unlock_key", { pin: $("s-pin").value });
     $("s-pin").value = "";
-    $("c-subject").textContent = c.subject;
-    $("c-issuer").textContent = c.issuer;
-    $("c-validity").textContent = `${c.not_before} → ${c.not_after}${c.valid_now ? "" : " " + t("certNotValidNow")}`;
+    $("pin-ime").hidden = true;
+    // Names as people read them: the owner's and issuer's common names and organisations,
+    // validity as dd/mm/yyyy — never a raw X.500 string or an ISO time.
+    $("c-subject").textContent = dnPart(c.subject, "CN") || c.subject;
+    $("c-org").textContent = [dnPart(c.subject, "OU"), dnPart(c.subject, "O")].filter(Boolean).join(", ") || "—";
+    const issuerCn = dnPart(c.issuer, "CN");
+    const issuerO = dnPart(c.issuer, "O");
+    $("c-issuer").textContent = [issuerCn, issuerO && issuerO !== issuerCn ? issuerO : ""].filter(Boolean).join(", ") || c.issuer;
+    $("c-validity").textContent = `${vnDate(c.not_before, { time: false })} – ${vnDate(c.not_after, { time: false })}${c.valid_now ? "" : " " + t("certNotValidNow")}`;
+    $("lock-status").textContent = "";
     $("c-fingerprint").textContent = c.fingerprint;
     $("c-demo").hidden = !c.demo;
     $("cert-info").hidden = false;
     unlocked = true;
+    $("token-box").hidden = true;
+    armIdleLock();
   } catch (e) {
     unlocked = false;
     $("cert-info").hidden = true;
@@ -158,10 +228,12 @@ async function signAll() {
     cancel.hidden = false;
     cancel.disabled = false;
     const level = $("s-level").value || null;
-    const r = await invoke("sign_documents", { ids, visible: $("s-visible").value, level, progress });
+    const r = await invoke("sign_documents", { ids, visible: $("s-visible").value, level, ...placement(), progress });
     showResults(r);
     if (r.not_started) status.textContent = t("notStarted", { n: r.not_started });
     queue.clear();
+    for (const s of r.signed) queue.set(s.document.id, s.document);
+    queueIsSigned = r.signed.length > 0;
   } catch (e) {
     errBox.textContent = errorText(e);
     errBox.hidden = false;
@@ -190,17 +262,17 @@ function showResults(r) {
     check.textContent = t("checkIt");
     check.setAttribute("aria-label", t("checkItLabel", { name: s.document.name }));
     check.addEventListener("click", () => document.dispatchEvent(new CustomEvent("hoso:verify", { detail: s.document })));
-    el.append(name, meta, qr, " ", check, pdfaNote(s.pdfa));
+    el.append(name, meta, qr, " ", check, openButtons(s.document), pdfaNote(s.pdfa));
     if (s.revocation_warning) {
       const warn = document.createElement("p");
       warn.className = "warn banner";
       warn.setAttribute("role", "alert");
-      warn.textContent = s.revocation_warning;
+      warn.textContent = oneLanguage(s.revocation_warning);
       el.append(warn);
     }
     return el;
   }));
-  $("sign-failures").replaceChildren(...r.failed.map((f) => li(`${f.name}: ${f.message}`)));
+  $("sign-failures").replaceChildren(...r.failed.map((f) => li(`${f.name}: ${oneLanguage(f.message)}`)));
   $("sign-failures-box").hidden = !r.failed.length;
   $("sign-status").textContent = t("signSummary", { ok: r.signed.length, failed: r.failed.length });
   const box = $("sign-results");
@@ -208,11 +280,33 @@ function showResults(r) {
   box.focus();
 }
 
+/** The PIN field knows Vietnamese keyboards: an input method (Unikey, EVKey, ibus-unikey)
+ * composes "aa" into "â" inside the PIN, so a composition event, or typed text that is not
+ * what the keys were (a letter outside ASCII), shows the warning before the attempt. */
+function watchPinIme() {
+  const pin = $("s-pin");
+  const warn = $("pin-ime");
+  const show = () => { warn.hidden = false; };
+  for (const ev of ["compositionstart", "compositionupdate", "compositionend"]) pin.addEventListener(ev, show);
+  pin.addEventListener("input", (e) => {
+    // eslint-disable-next-line no-control-regex
+    if (e.isComposing || /[^\x20-\x7e]/.test(pin.value)) show();
+    else if (!pin.value) warn.hidden = true;
+  });
+}
+
 export async function initSign() {
+  watchPinIme();
+  placeChanged = initPlace(() => queue.values().next().value || null, () => $("s-visible").value);
+  $("s-visible").addEventListener("change", () => placeChanged());
   $("btn-sign-pick").addEventListener("click", async () => {
     try { queueForSigning(await invoke("pick_pdfs")); } catch (e) { $("sign-error").textContent = errorText(e); $("sign-error").hidden = false; }
   });
   $("unlock-form").addEventListener("submit", unlock);
+  $("btn-lock").addEventListener("click", () => lockKey(t("keyLocked")));
+  for (const ev of ["pointerdown", "keydown", "wheel"]) {
+    document.addEventListener(ev, () => { if (unlocked) armIdleLock(); }, { capture: true, passive: true });
+  }
   $("s-cert").addEventListener("change", chooseSource);
   $("btn-copy-go").addEventListener("click", copyAll);
   $("s-copy-form").addEventListener("change", refreshCopyNumber);

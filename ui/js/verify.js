@@ -2,7 +2,7 @@
 // a QR payload; green / amber / red; the full technical report one click away.
 
 import { invoke, listen, errorText } from "./api.js";
-import { t, currentLang } from "./i18n.js";
+import { t, currentLang, vnDate, personName } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 let last = null; // the last card, redrawn when the language changes
@@ -16,20 +16,43 @@ function line(label, value) {
   return p;
 }
 
+const isKiosk = () => document.body.classList.contains("kiosk");
+
+/** The register's line: the officer sees the entry; a citizen, in plain words, only whether and
+ * when the office recorded the document (no entry numbers, no station names). */
+function registerLines(card, kiosk) {
+  const r = card.register;
+  if (kiosk) {
+    if (!r) return card.reason === "other_register" || card.reason === "no_match" ? [] : [line(t("vRegister"), t("kNotRegistered"))];
+    const out = [line(t("vRegister"), r.proof_verified ? t("kRegistered", { date: vnDate(r.time, { time: false }) }) : t("kRegisteredBad"))];
+    if (r.code) out.push(line(t("kCode"), r.code));
+    if (r.copy_number) out.push(line(t("kCopyNo"), r.copy_number));
+    if (r.title) out.push(line(t("vTitle"), r.title));
+    return out;
+  }
+  if (!r) return card.reason === "other_register" || card.reason === "no_match" ? [] : [line(t("vRegister"), t("vNotRegistered"))];
+  const what = [t("registerSeq", { seq: r.seq }), vnDate(r.time), r.station, r.code, r.copy_number].filter(Boolean).join(" · ");
+  const out = [line(t("vRegister"), `${what}${r.proof_verified ? ` (${t("vProofOk")})` : ` (${t("vProofBad")})`}`)];
+  if (r.title) out.push(line(t("vTitle"), r.title));
+  return out;
+}
+
 function drawCard(card) {
   last = card;
+  const kiosk = isKiosk();
   const box = $("verify-card");
   box.className = `card ${card.color}`;
   box.dataset.color = card.color;
   box.dataset.reason = card.reason;
   const h = document.createElement("h3");
   h.className = "verdict";
-  h.textContent = t(`v_${card.reason}`);
+  const plain = `k_${card.reason}`;
+  h.textContent = kiosk && t(plain) !== plain ? t(plain) : t(`v_${card.reason}`);
   const parts = [h];
   if (card.file) parts.push(line(t("vFile"), card.file));
   for (const s of card.signers) {
-    parts.push(line(t("vSigner"), s.who || t("vUnknown")));
-    const when = s.timestamp ? `${s.timestamp} (${t("vTimestamped")})` : (s.claimed_time || t("vUnknown"));
+    parts.push(line(t("vSigner"), s.who ? personName(s.who) : t("vUnknown")));
+    const when = s.timestamp ? `${vnDate(s.timestamp)} (${t("vTimestamped")})` : (s.claimed_time ? vnDate(s.claimed_time) : t("vUnknown"));
     parts.push(line(t("vWhen"), when));
   }
   if (card.signers.length) {
@@ -40,26 +63,22 @@ function drawCard(card) {
       : (whole ? t("vChangedNo") : t("vChangedAllowed"));
     parts.push(line(t("vChanged"), said));
   }
-  const r = card.register;
-  if (r) {
-    const what = [t("registerSeq", { seq: r.seq }), r.time, r.station, r.code, r.copy_number].filter(Boolean).join(" · ");
-    parts.push(line(t("vRegister"), `${what}${r.proof_verified ? ` (${t("vProofOk")})` : ` (${t("vProofBad")})`}`));
-    if (r.title) parts.push(line(t("vTitle"), r.title));
-  } else if (card.reason !== "other_register" && card.reason !== "no_match") {
-    parts.push(line(t("vRegister"), t("vNotRegistered")));
-  }
+  parts.push(...registerLines(card, kiosk));
   if (card.demo_trusted) {
     const w = document.createElement("p");
     w.className = "warn banner";
-    w.textContent = t("vDemo");
+    w.textContent = t(kiosk ? "kDemo" : "vDemo");
     parts.push(w);
   }
-  if (card.file && lastDoc && !document.body.classList.contains("kiosk")) parts.push(saveReportButton(lastDoc));
+  if (card.file && lastDoc && !kiosk) parts.push(saveReportButton(lastDoc));
   box.replaceChildren(...parts);
   const details = $("verify-details");
-  details.hidden = !card.report;
-  $("verify-report").textContent = card.report ? JSON.stringify(card.report, null, 2) : "";
-  box.focus();
+  details.hidden = !card.report || kiosk;
+  $("verify-report").textContent = card.report && !kiosk ? JSON.stringify(card.report, null, 2) : "";
+  // The kiosk keeps the focus in the QR field (a reader's next scan goes there); the card is
+  // announced through its live region.
+  if (kiosk) $("v-qr").focus();
+  else box.focus();
 }
 
 /** "Lưu biên bản kiểm tra (PDF)": the report a clerk files, in the page's language. */

@@ -59,6 +59,7 @@ pub mod extend;
 pub mod form;
 pub mod keys;
 pub mod pdfa;
+pub mod preview;
 pub mod progress;
 pub mod register;
 pub mod report;

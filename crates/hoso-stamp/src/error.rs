@@ -92,6 +92,25 @@ pub enum StampError {
         /// Pages in the document.
         count: usize,
     },
+    /// A position given by the person puts the image (partly) off the page.
+    #[error(
+        "ảnh chữ ký nằm ngoài trang {page}: trang rộng {width_mm:.0} mm, cao {height_mm:.0} mm; \
+         ảnh cần {need_w_mm:.0} × {need_h_mm:.0} mm quanh tâm đã chọn / the signature image falls \
+         outside page {page}: the page is {width_mm:.0} mm wide and {height_mm:.0} mm high; the \
+         image needs {need_w_mm:.0} × {need_h_mm:.0} mm around the chosen centre"
+    )]
+    OutsidePage {
+        /// 1-based page.
+        page: usize,
+        /// The page's width, mm.
+        width_mm: f32,
+        /// The page's height, mm.
+        height_mm: f32,
+        /// The image's width, mm.
+        need_w_mm: f32,
+        /// The image's height, mm.
+        need_h_mm: f32,
+    },
     /// Encrypted PDFs are not drawn on (new content would be written unencrypted).
     #[error("tệp PDF được mã hóa / the PDF is encrypted")]
     Encrypted,

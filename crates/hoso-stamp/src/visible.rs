@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use hoso_sign::appearance::{AppearanceObjects, VisibleSignature, Widget};
 
 use crate::locate::PdfPages;
-use crate::units::{mm, Rect};
+use crate::units::{mm, to_mm, Rect};
 use crate::{decree, Appearance, StampError, StampImage};
 
 /// What the visible signature shows.
@@ -52,6 +52,30 @@ pub struct VisiblePlan {
     pub placed_from_text: bool,
     /// The 0-based page it is on.
     pub page_index: usize,
+}
+
+/// Refuses a rectangle that is not wholly on the page whose media box is `media_box` (0-based
+/// `page_index`), naming the page's size: a position chosen by a person (`--at`, a box dragged
+/// in the app) must not sign with the image off the page. A half-point tolerance absorbs
+/// rounding of positions given in millimetres.
+pub fn inside_page(rect: Rect, media_box: Rect, page_index: usize) -> Result<(), StampError> {
+    const TOLERANCE_PT: f32 = 0.5;
+    let [x0, y0, x1, y1] = rect.corners();
+    let [mx0, my0, mx1, my1] = media_box.corners();
+    let inside = x0 >= mx0 - TOLERANCE_PT
+        && y0 >= my0 - TOLERANCE_PT
+        && x1 <= mx1 + TOLERANCE_PT
+        && y1 <= my1 + TOLERANCE_PT;
+    if inside {
+        return Ok(());
+    }
+    Err(StampError::OutsidePage {
+        page: page_index + 1,
+        width_mm: to_mm(media_box.w),
+        height_mm: to_mm(media_box.h),
+        need_w_mm: to_mm(rect.w),
+        need_h_mm: to_mm(rect.h),
+    })
 }
 
 /// One widget from an appearance drawn at `rect` on page `page_index`.
@@ -126,6 +150,9 @@ pub fn plan(
             });
         }
     };
+    if at.is_some() {
+        inside_page(rect, mb, index)?;
+    }
     let ap = decree::image_appearance(&image, rect);
     Ok(VisiblePlan {
         signature: VisibleSignature {
@@ -134,4 +161,50 @@ pub fn plan(
         placed_from_text,
         page_index: index,
     })
+}
+
+#[cfg(test)]
+mod placement_tests {
+    use super::*;
+
+    /// A4 portrait in points.
+    const A4: Rect = Rect {
+        x: 0.0,
+        y: 0.0,
+        w: 595.28,
+        h: 841.89,
+    };
+
+    #[test]
+    fn image_centred_at_300_200_mm_is_off_an_a4_page() {
+        // `hoso sign --at 300,200` on A4 (issue 21 point 3): x = 300 mm is beyond 210 mm.
+        let rect = Rect::centred(mm(300.0), A4.h - mm(200.0), mm(40.0), mm(18.0));
+        let err = inside_page(rect, A4, 0).expect_err("off the page");
+        let text = err.to_string();
+        assert!(text.contains("210 mm"), "{text}");
+        assert!(text.contains("297 mm"), "{text}");
+        assert!(matches!(err, StampError::OutsidePage { page: 1, .. }));
+    }
+
+    #[test]
+    fn image_wholly_on_the_page_is_accepted_and_an_overhanging_one_is_not() {
+        let on = Rect::centred(mm(150.0), A4.h - mm(230.0), mm(40.0), mm(18.0));
+        assert!(inside_page(on, A4, 0).is_ok());
+        // Centre on the page, but 10 mm of the image past the right edge.
+        let over = Rect::centred(mm(200.0), A4.h - mm(230.0), mm(40.0), mm(18.0));
+        assert!(inside_page(over, A4, 2).is_err());
+        // A media box that does not start at the origin.
+        let shifted = Rect {
+            x: 100.0,
+            y: 100.0,
+            ..A4
+        };
+        let moved = Rect {
+            x: on.x + 100.0,
+            y: on.y + 100.0,
+            ..on
+        };
+        assert!(inside_page(moved, shifted, 0).is_ok());
+        assert!(inside_page(on, shifted, 0).is_ok() == (on.x >= 100.0 && on.y >= 100.0));
+    }
 }

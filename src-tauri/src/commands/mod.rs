@@ -19,7 +19,9 @@
 
 pub mod copy;
 pub mod digitize;
+pub mod draft;
 pub mod features;
+pub mod open;
 pub mod register;
 pub mod scan;
 pub mod settings;

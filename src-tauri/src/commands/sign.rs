@@ -5,9 +5,10 @@
 
 use hoso_office::config::SignLevel;
 use hoso_office::keys::{open_signer, AnySigner, CertificateSummary, PinAnswer, PinPrompt};
+use hoso_office::preview::{render_page, signature_box as signature_box_of, SignatureBox};
 use hoso_office::settings::Visible;
 use hoso_office::sign::BatchJob;
-use hoso_office::sign::{sign_many, tsa_client, SignFailure, SignPlan, SignedBatch};
+use hoso_office::sign::{sign_many, tsa_client, Placement, SignFailure, SignPlan, SignedBatch};
 use hoso_office::{Event, Watch};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -46,6 +47,85 @@ pub async fn unlock_key(
     Ok(summary)
 }
 
+/// The chosen token before the PIN is typed: its label, how many PIN tries are left as far as
+/// PKCS#11 tells (`CKF_USER_PIN_COUNT_LOW`, `_FINAL_TRY`, `_LOCKED`; the standard gives no
+/// number), and the certificates on it (public objects, readable without logging in).
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenStatus {
+    /// The token's label.
+    pub label: String,
+    /// `ok`, `low`, `final_try` or `locked`.
+    pub pin_tries: &'static str,
+    /// The PIN is typed on the device (PIN pad).
+    pub pin_pad: bool,
+    /// The certificates on the token.
+    pub certificates: Vec<TokenCertificate>,
+}
+
+/// One certificate on a token, as the page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenCertificate {
+    /// Subject DN.
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// notBefore, ISO 8601 +07:00.
+    pub not_before: String,
+    /// notAfter, ISO 8601 +07:00.
+    pub not_after: String,
+}
+
+/// The configured token's status, or `None` when the key source is not a token, no token is
+/// inserted, or a key is unlocked (the module is in use: it is not loaded a second time).
+pub fn token_status_of(office: &Office) -> Option<TokenStatus> {
+    let settings = office.settings();
+    if !settings.use_token || office.has_signer() {
+        return None;
+    }
+    let module = settings.pkcs11.clone()?;
+    let listed = hoso_office::keys::list_tokens(&[module]).ok()?;
+    let slots = listed.into_iter().find_map(|m| match m.listed {
+        hoso_office::keys::Listed::Slots { slots, .. } => Some(slots),
+        hoso_office::keys::Listed::Error { .. } => None,
+    })?;
+    let want = settings.token_label.as_deref().filter(|l| !l.is_empty());
+    let token = slots
+        .into_iter()
+        .filter_map(|s| s.token)
+        .find(|t| want.is_none_or(|l| t.label.trim() == l))?;
+    let pin_tries = if token.pin_locked {
+        "locked"
+    } else if token.pin_final_try {
+        "final_try"
+    } else if token.pin_count_low {
+        "low"
+    } else {
+        "ok"
+    };
+    Some(TokenStatus {
+        label: token.label.trim().to_owned(),
+        pin_tries,
+        pin_pad: token.protected_authentication_path,
+        certificates: token
+            .certificates
+            .into_iter()
+            .filter(|c| !c.is_ca)
+            .map(|c| TokenCertificate {
+                subject: c.subject,
+                issuer: c.issuer,
+                not_before: c.not_before,
+                not_after: c.not_after,
+            })
+            .collect(),
+    })
+}
+
+/// Ký số: the chosen token's PIN tries and certificates, shown before the PIN is typed.
+#[tauri::command]
+pub async fn token_status(app: AppHandle) -> Result<Option<TokenStatus>, AppError> {
+    blocking(move || token_status_of(&app.state::<Office>())).await
+}
+
 /// Forgets the unlocked key.
 #[tauri::command]
 pub async fn lock_key(office: State<'_, Office>) -> Result<(), AppError> {
@@ -73,6 +153,63 @@ pub async fn pick_pdfs(app: AppHandle) -> Result<Vec<Document>, AppError> {
         .filter_map(|p| p.into_path().ok())
         .map(|p| office.add_document(p, None, None))
         .collect())
+}
+
+/// Ký số: the page a visible signature goes on (default the last), drawn for the screen, as
+/// PNG bytes.
+#[tauri::command]
+pub async fn page_preview(
+    app: AppHandle,
+    id: u64,
+    page: Option<usize>,
+) -> Result<tauri::ipc::Response, AppError> {
+    blocking(move || {
+        let doc = app
+            .state::<Office>()
+            .document(id)
+            .ok_or(AppError::UnknownDocument(id))?;
+        let pdf = std::fs::read(&doc.file).map_err(|e| AppError::Preview {
+            path: doc.file.clone(),
+            reason: e.to_string(),
+        })?;
+        let shown = render_page(&pdf, page, PREVIEW_SIDE_PX).map_err(|e| AppError::Preview {
+            path: doc.file.clone(),
+            reason: e.to_string(),
+        })?;
+        Ok(tauri::ipc::Response::new(shown.png))
+    })
+    .await?
+}
+
+/// Longer side of the page drawn for placing a signature, in pixels.
+const PREVIEW_SIDE_PX: u32 = 900;
+
+/// Ký số: where the automatic placement (the signer block on the page) puts the visible
+/// signature `visible` on document `id`: the box the officer starts dragging from.
+#[tauri::command]
+pub async fn signature_box(
+    app: AppHandle,
+    id: u64,
+    visible: Visible,
+) -> Result<Option<SignatureBox>, AppError> {
+    blocking(move || {
+        let office = app.state::<Office>();
+        let doc = office.document(id).ok_or(AppError::UnknownDocument(id))?;
+        let Some(kind) = office.settings().visible_kind(visible)? else {
+            return Ok(None);
+        };
+        let pdf = std::fs::read(&doc.file).map_err(|e| AppError::Preview {
+            path: doc.file.clone(),
+            reason: e.to_string(),
+        })?;
+        signature_box_of(&pdf, &kind, None)
+            .map(Some)
+            .map_err(|e| AppError::Preview {
+                path: doc.file.clone(),
+                reason: e.to_string(),
+            })
+    })
+    .await?
 }
 
 /// One signed file, as the page shows it.
@@ -111,15 +248,26 @@ pub struct SignBatch {
 }
 
 /// The signing plan: `level` (else the settings'), the settings' TSA and trust roots.
+#[cfg(test)]
 pub fn plan(
     office: &Office,
     level: Option<SignLevel>,
     visible: Visible,
 ) -> Result<SignPlan, AppError> {
+    plan_at(office, level, visible, Placement::default())
+}
+
+/// [`plan`] with the visible signature at `placement` (a box the officer dragged).
+pub fn plan_at(
+    office: &Office,
+    level: Option<SignLevel>,
+    visible: Visible,
+    placement: Placement,
+) -> Result<SignPlan, AppError> {
     let config = office.config();
     let tsa = tsa_client(&config, None, &[], false)?;
     let mut plan = SignPlan::new(&config, level, tsa)?;
-    plan.visible = (config.settings.visible_kind(visible)?).map(|k| (k, Default::default()));
+    plan.visible = (config.settings.visible_kind(visible)?).map(|k| (k, placement));
     Ok(plan)
 }
 
@@ -169,18 +317,25 @@ pub fn sign_ids(
 }
 
 /// Signs each document with the unlocked key at `level` (B-B, B-T, B-LT, B-LTA; default from
-/// the settings), streaming one progress event per file; `cancel_flow` stops the batch.
+/// the settings), the visible signature centred at `at` (mm from the top left of 0-based `page`)
+/// when the officer placed it, else where the signer block is, streaming one progress event per file; `cancel_flow` stops the batch.
 #[tauri::command]
 pub async fn sign_documents(
     app: AppHandle,
     ids: Vec<u64>,
     visible: Visible,
     level: Option<SignLevel>,
+    at: Option<(f32, f32)>,
+    page: Option<usize>,
     progress: Channel<Event>,
 ) -> Result<SignBatch, AppError> {
     blocking(move || {
         let office = app.state::<Office>();
-        let plan = plan(&office, level, visible)?;
+        let placement = Placement {
+            page_index: page,
+            at_mm: at,
+        };
+        let plan = plan_at(&office, level, visible, placement)?;
         let send = |e: Event| {
             let _ = progress.send(e);
         };

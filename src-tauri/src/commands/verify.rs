@@ -13,6 +13,7 @@ use tauri_plugin_dialog::DialogExt;
 use super::blocking;
 use crate::error::AppError;
 use crate::office::{Document, Office};
+use crate::usb::{UsbFile, UsbPicker};
 
 /// The card for a document the app holds (no window needed: parity tests call it).
 pub fn check_document(office: &Office, id: u64) -> Result<Checked, AppError> {
@@ -100,4 +101,20 @@ pub async fn save_verify_report(
         Ok::<_, AppError>(Some(PathBuf::from(&out).display().to_string()))
     })
     .await?
+}
+
+/// Kiosk: "Chọn tệp từ USB" — the PDFs on the removable drives (`None`: no drive plugged in).
+#[tauri::command]
+pub async fn usb_documents(app: AppHandle) -> Result<Option<Vec<UsbFile>>, AppError> {
+    blocking(move || app.state::<UsbPicker>().list()).await
+}
+
+/// Kiosk: checks file number `index` of the last USB listing and returns it as a document.
+#[tauri::command]
+pub async fn open_usb_document(app: AppHandle, index: usize) -> Result<Document, AppError> {
+    let file = app
+        .state::<UsbPicker>()
+        .take(index)
+        .ok_or(AppError::UnknownDocument(index as u64))?;
+    Ok(app.state::<Office>().add_document(file, None, None))
 }

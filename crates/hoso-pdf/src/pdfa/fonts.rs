@@ -294,10 +294,11 @@ fn check_truetype_encoding(
             Some(Object::Dict(d)) => d.name("BaseEncoding").map(<[u8]>::to_vec),
             _ => None,
         };
+        // An /Encoding dictionary needs its /BaseEncoding too (veraPDF agrees: 6-2-11-6-t02).
         let enc_ok = matches!(
             base.as_deref(),
             Some(b"MacRomanEncoding" | b"WinAnsiEncoding")
-        ) || (matches!(enc, Some(Object::Dict(_))) && base.is_none());
+        );
         if !enc_ok && !cx.part1() {
             cx.fail(RuleId::TrueTypeEncoding, None, Some(num), format!("TrueType không ký hiệu \"{name}\" cần MacRoman hoặc WinAnsi / non-symbolic TrueType \"{name}\" needs MacRomanEncoding or WinAnsiEncoding"));
         }

@@ -115,7 +115,9 @@ pub(crate) fn check_output_intents(cx: &mut Checker<'_>) {
                         cx.fail(RuleId::OutputIntent, None, num, format!("/N {n} khác profile ({want}) / /N {n} disagrees with the profile ({want})"));
                     }
                 }
-                if d.name("S") == Some(b"GTS_PDFA1") || cx.intent.is_none() {
+                // Only the PDF/A intent calibrates Device colour: a GTS_PDFX intent alone
+                // leaves them uncalibrated (§6.2.4.3).
+                if d.name("S") == Some(b"GTS_PDFA1") {
                     cx.intent = Some(space);
                 }
             }
@@ -421,8 +423,8 @@ fn check_separation(cx: &mut Checker<'_>, num: u32, a: &[Object]) {
         return;
     };
     for (what, first, this) in [
-        ("không gian thay thế / alternate space", &alt, &a[2]),
-        ("hàm chuyển sắc / tint transform", &tint, &a[3]),
+        (("không gian thay thế", "alternate space"), &alt, &a[2]),
+        (("hàm chuyển sắc", "tint transform"), &tint, &a[3]),
     ] {
         if !same_object(cx, first, this) {
             cx.fail(
@@ -430,36 +432,62 @@ fn check_separation(cx: &mut Checker<'_>, num: u32, a: &[Object]) {
                 None,
                 Some(num),
                 format!(
-                    "màu /{} có hai {what} khác nhau / colorant /{} has two different {}",
+                    "màu /{} có hai {} khác nhau / colorant /{} has two different {}s",
                     show(&name),
+                    what.0,
                     show(&name),
-                    what.rsplit(" / ").next().unwrap_or(what)
+                    what.1
                 ),
             );
         }
     }
 }
 
-/// Two objects name the same thing: the same reference, or equal values (streams: equal
-/// dictionaries and decoded data).
+/// Two objects name the same thing: the same reference, or equal values compared by structure
+/// (dictionaries key by key wherever they sit in the file; streams by dictionary and decoded
+/// data).
 fn same_object(cx: &mut Checker<'_>, a: &Object, b: &Object) -> bool {
+    same_at(cx, a, b, 0)
+}
+
+fn same_at(cx: &mut Checker<'_>, a: &Object, b: &Object, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
     if let (Some(x), Some(y)) = (a.as_ref(), b.as_ref()) {
         if x == y {
             return true;
         }
     }
-    match (cx.resolve(a).clone(), cx.resolve(b).clone()) {
-        (Object::Stream(x), Object::Stream(y)) => {
-            let mut dx = x.dict.clone();
-            let mut dy = y.dict.clone();
-            dx.remove("Length");
-            dy.remove("Length");
-            dx == dy
+    let (x, y) = (cx.resolve(a).clone(), cx.resolve(b).clone());
+    let same_dicts = |cx: &mut Checker<'_>, p: &Dict, q: &Dict| {
+        let keys = |d: &Dict| {
+            let mut k: Vec<Vec<u8>> = d
+                .iter()
+                .map(|(k, _)| k.to_vec())
+                .filter(|k| k != b"Length")
+                .collect();
+            k.sort();
+            k
+        };
+        keys(p) == keys(q)
+            && p.iter().filter(|(k, _)| *k != b"Length").all(|(k, v)| {
+                q.get(&show(k))
+                    .is_some_and(|w| same_at(cx, v, &w.clone(), depth + 1))
+            })
+    };
+    match (&x, &y) {
+        (Object::Stream(p), Object::Stream(q)) => {
+            same_dicts(cx, &p.dict, &q.dict)
                 && cx
-                    .decode(&x)
-                    .is_some_and(|d| cx.decode(&y).is_some_and(|e| d == e))
+                    .decode(p)
+                    .is_some_and(|d| cx.decode(q).is_some_and(|e| d == e))
         }
-        (x, y) => x == y,
+        (Object::Dict(p), Object::Dict(q)) => same_dicts(cx, p, q),
+        (Object::Array(p), Object::Array(q)) => {
+            p.len() == q.len() && p.iter().zip(q).all(|(v, w)| same_at(cx, v, w, depth + 1))
+        }
+        _ => x == y,
     }
 }
 
@@ -706,6 +734,7 @@ fn walk_content(
         .cloned()
         .unwrap_or_default();
     let mut unknown: Vec<Vec<u8>> = Vec::new();
+    let mut interpolated = false;
     content::walk(&job.data, |ev| match ev {
         Event::Op(op, args) => {
             if !OPERATORS.contains(&op) && unknown.len() < 8 && !unknown.iter().any(|u| u == op) {
@@ -813,7 +842,7 @@ fn walk_content(
                             inline_bad.extend(bad_inline_filter(f));
                         }
                     }
-                    (b"I" | b"Interpolate", Operand::Other) => {}
+                    (b"I" | b"Interpolate", Operand::Bool(true)) => interpolated = true,
                     (b"Intent", Operand::Name(n)) => intents.push(n.clone()),
                     _ => {}
                 }
@@ -821,6 +850,14 @@ fn walk_content(
         }
     });
     let (page, object) = (job.page, job.object);
+    if interpolated {
+        cx.fail(
+            RuleId::Images,
+            Some(page),
+            object,
+            "ảnh nội tuyến có /I true / an inline image has /I true",
+        );
+    }
     for op in unknown {
         cx.fail(
             RuleId::ContentOperator,

@@ -1283,6 +1283,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn reserved_namespaces_remember_their_prefixes() {
+        let x = br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:id="http://www.aiim.org/pdfa/ns/id/" id:part="2"/></rdf:RDF></x:xmpmeta>"#;
+        let root = parse_xml(x).unwrap();
+        assert_eq!(
+            root.reserved_prefixes,
+            vec![(PDFAID.to_owned(), "id".to_owned())]
+        );
+    }
+
+    #[test]
     fn dates_and_numbers() {
         for d in [
             "2016",

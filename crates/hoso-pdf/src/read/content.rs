@@ -18,7 +18,9 @@ pub enum Operand {
     Array(Vec<Operand>),
     /// A dictionary (inline image parameters, marked-content properties), keys in order.
     Dict(Vec<(Vec<u8>, Operand)>),
-    /// Anything else (`true`, `false`, `null`, stray delimiters).
+    /// `true` or `false`.
+    Bool(bool),
+    /// Anything else (`null`, stray delimiters).
     Other,
 }
 
@@ -311,8 +313,12 @@ impl Lexer<'_> {
     }
 }
 
-fn word_operand(_w: &[u8]) -> Operand {
-    Operand::Other
+fn word_operand(w: &[u8]) -> Operand {
+    match w {
+        b"true" => Operand::Bool(true),
+        b"false" => Operand::Bool(false),
+        _ => Operand::Other,
+    }
 }
 
 /// Walks `content`, calling `f` for every operator and inline image.
@@ -337,7 +343,7 @@ pub fn walk(content: &[u8], mut f: impl FnMut(Event<'_>)) {
                 f(Event::InlineImage(&dict));
             }
             Tok::Word(w) if matches!(w.as_slice(), b"true" | b"false" | b"null") => {
-                operands.push(Operand::Other);
+                operands.push(word_operand(&w));
             }
             Tok::Word(w) => {
                 f(Event::Op(&w, &operands));

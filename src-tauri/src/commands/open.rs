@@ -1,0 +1,56 @@
+//! "Mở tệp" and "Mở thư mục" after building, signing or copying (issue 21 point 2): the file
+//! opens in the system's PDF viewer, or its folder in the file manager. Only documents the app
+//! holds (by id) can be opened; the page never names a path.
+
+use std::path::Path;
+use std::process::Command;
+
+use tauri::State;
+
+use crate::error::AppError;
+use crate::office::Office;
+
+/// The command that shows `path` with the desktop's default application.
+fn opener(path: &Path) -> Command {
+    #[cfg(target_os = "windows")]
+    {
+        let mut c = Command::new("explorer");
+        c.arg(path);
+        c
+    }
+    #[cfg(target_os = "macos")]
+    {
+        let mut c = Command::new("open");
+        c.arg(path);
+        c
+    }
+    #[cfg(not(any(target_os = "windows", target_os = "macos")))]
+    {
+        let mut c = Command::new("xdg-open");
+        c.arg(path);
+        c
+    }
+}
+
+/// Opens document `id` (`folder`: its folder instead) with the desktop's default application.
+#[tauri::command]
+pub async fn open_document(
+    office: State<'_, Office>,
+    id: u64,
+    folder: bool,
+) -> Result<(), AppError> {
+    let doc = office.document(id).ok_or(AppError::UnknownDocument(id))?;
+    let target = if folder {
+        doc.file.parent().unwrap_or(Path::new(".")).to_path_buf()
+    } else {
+        doc.file.clone()
+    };
+    let mut child = opener(&target)
+        .spawn()
+        .map_err(|e| AppError::Open(format!("{}: {e}", target.display())))?;
+    // Reap the opener when it exits (xdg-open returns at once; no zombie is left behind).
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+    Ok(())
+}
