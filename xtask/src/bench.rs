@@ -16,11 +16,12 @@ pub fn run(args: &[&str]) -> Result<()> {
         Some("cleanup") => crate::bench_cleanup::run(),
         Some("sign") => crate::bench_sign::run(&args[1..]),
         Some("register") => crate::bench_register::run(&args[1..]),
+        Some("report") => crate::bench_report::run(&args[1..]),
         Some("batch") => crate::bench_batch::run(&args[1..]),
         Some("pdfa") => crate::bench_pdfa::run(&args[1..]),
         Some("serve") => crate::bench_serve::run(&args[1..]),
         _ => bail!(
-            "usage: cargo xtask bench <build | sign | batch | register | ocr | cleanup | pdfa | serve>"
+            "usage: cargo xtask bench <build | sign | batch | register | report | ocr | cleanup | pdfa | serve>"
         ),
     }
 }

@@ -114,7 +114,24 @@ pub const PIP: &[(&str, &str)] = &[
         "pyhanko-cli>=0.1",
         "the `pyhanko` command (sign addsig, sign validate)",
     ),
+    (
+        "importlib-resources>=6",
+        "needed by eark-validator (installed without its pins, see PIP_NO_DEPS)",
+    ),
+    (
+        "pydantic>=2",
+        "needed by eark-validator (installed without its pins, see PIP_NO_DEPS)",
+    ),
+    ("lxml>=5.4", "pyHanko and eark-validator share one lxml"),
 ];
+
+/// Python packages installed with `--no-deps` after [`PIP`]: eark-validator 1.1.3 pins
+/// `lxml==5.1.0`, which pyHanko cannot use; it runs unchanged on the newer lxml above (see
+/// ../shared/eark/README.md). The E-ARK tests run it through ../shared/eark/validate.py.
+pub const PIP_NO_DEPS: &[(&str, &str)] = &[(
+    "eark-validator==1.1.3",
+    "the E-ARK reference validator for the export-eark tests",
+)];
 
 /// Python packages only the benchmarks need (installed by `cargo xtask bench`, not by tests).
 pub const BENCH_PIP: &[(&str, &str)] = &[

@@ -145,7 +145,11 @@ pub fn ensure_apt(packages: &[(&str, &str)]) -> Result<()> {
 pub fn ensure_venv(requirements: &[(&str, &str)]) -> Result<()> {
     let venv = venv_dir();
     let stamp = venv.join(".hoso-requirements");
-    let wanted: String = requirements.iter().map(|(r, _)| format!("{r}\n")).collect();
+    let wanted: String = requirements
+        .iter()
+        .chain(deps::PIP_NO_DEPS)
+        .map(|(r, _)| format!("{r}\n"))
+        .collect();
     if std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted)
         && venv.join("bin/python").exists()
     {
@@ -169,6 +173,17 @@ pub fn ensure_venv(requirements: &[(&str, &str)]) -> Result<()> {
     ]);
     cmd.args(requirements.iter().map(|(r, _)| *r));
     run_tool(&mut cmd)?;
+    let mut no_deps = Command::new(venv.join("bin/python"));
+    no_deps.args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-deps",
+    ]);
+    no_deps.args(deps::PIP_NO_DEPS.iter().map(|(r, _)| *r));
+    run_tool(&mut no_deps)?;
     std::fs::write(&stamp, wanted)?;
     Ok(())
 }

@@ -13,6 +13,7 @@ mod bench_cleanup;
 mod bench_ocr;
 mod bench_pdfa;
 mod bench_register;
+mod bench_report;
 mod bench_serve;
 mod bench_sign;
 mod certs;

@@ -50,6 +50,14 @@ enum Command {
     Copy(cmd::copy::Args),
     /// Sổ đăng ký mã băm / the tamper-evident register of file hashes.
     Register(cmd::register::Args),
+    /// Báo cáo chỉ tiêu Quyết định 766/QĐ-TTg / Decision 766 indicators report (.pdf, .csv, .json).
+    Report(cmd::report::Args),
+    /// Xuất hồ sơ thành gói E-ARK SIP để nộp lưu trữ / export dossiers as E-ARK SIPs.
+    ExportEark(cmd::eark::ExportArgs),
+    /// Kiểm tra gói E-ARK nhận được / check a received E-ARK package (exit 1 when changed).
+    ImportEark(cmd::eark::ImportArgs),
+    /// Sao lưu sổ đăng ký và tệp đã đăng ký, kiểm tra, khôi phục / verified backups.
+    Backup(cmd::backup::Args),
     /// Cài đặt dùng chung với ứng dụng / settings shared with the desktop app.
     Config(cmd::config::Args),
     /// Kiểm tra PDF/A theo từng điều khoản ISO 19005 / check PDF/A conformance rule by rule.
@@ -103,6 +111,10 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Extend(args) => cmd::extend::run(args),
         Command::Copy(args) => cmd::copy::run(args),
         Command::Register(args) => cmd::register::run(args),
+        Command::Report(args) => cmd::report::run(args),
+        Command::ExportEark(args) => cmd::eark::export(args),
+        Command::ImportEark(args) => cmd::eark::import(args),
+        Command::Backup(args) => cmd::backup::run(args),
         Command::Config(args) => cmd::config::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Serve(args) => cmd::serve::run(args),

@@ -34,6 +34,10 @@ pub struct BuildRequest {
     pub embed_manifest: bool,
     /// Quarter turns by input file (90, 180, 270).
     pub rotate: BTreeMap<PathBuf, u16>,
+    /// Procedure code (mã thủ tục hành chính), for the Decision 766 report.
+    pub procedure_code: Option<String>,
+    /// The day the dossier was received, `YYYY-MM-DD`; `None` is today (Vietnam time).
+    pub received_on: Option<String>,
 }
 
 impl BuildRequest {
@@ -47,6 +51,8 @@ impl BuildRequest {
             ocr: Some(DEFAULT_OCR_LANGUAGES.into()),
             embed_manifest: true,
             rotate: BTreeMap::new(),
+            procedure_code: None,
+            received_on: None,
         }
     }
 }
@@ -131,8 +137,17 @@ pub fn build(config: &Config, req: BuildRequest, watch: &Watch) -> Result<Built,
     };
     let report =
         hoso_dossier::build_dossier(&req.spec, &out, &options, &mut |e| watch.emit(e.into()))?;
-    let mut entry = NewEntry::new(EntryKind::Dossier, [0; 32]);
-    entry.dossier_code = Some(req.spec.code.as_str().to_owned());
+    let mut entry = NewEntry::new(EntryKind::Dossier, [0; 32])
+        .with_dossier_code(req.spec.code.as_str())
+        .with_role(hoso_register::Role::Digitized)
+        .with_received_on(
+            &req.received_on
+                .clone()
+                .unwrap_or_else(crate::report::today_vietnam),
+        );
+    if let Some(p) = req.procedure_code.as_deref().filter(|p| !p.is_empty()) {
+        entry = entry.with_procedure_code(p);
+    }
     entry.title = Some(req.spec.title.clone()).filter(|t| !t.is_empty());
     let mut reg = open_register(config)?;
     let registered = register_output(&mut reg, &report.output, entry)?;

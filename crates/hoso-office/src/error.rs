@@ -122,6 +122,15 @@ pub enum OfficeError {
     /// The scanner refused or failed (the officer's words).
     #[error("{}", .0.officer_message())]
     Scan(#[from] hoso_scan::ScanError),
+    /// A backup could not be made, checked or restored.
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
+    /// An E-ARK package could not be written or read.
+    #[error(transparent)]
+    Eark(#[from] crate::eark::EarkError),
+    /// A report could not be made.
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
     /// The person cancelled; nothing was written or registered.
     #[error("đã hủy, không tạo tệp / cancelled, nothing written")]
     Cancelled,

@@ -29,6 +29,12 @@
 //!   register line + one [`check::Verdict`] (exit code in the CLI, colour in the app), and the
 //!   report a clerk files ([`check::pdf`], [`check::etsi`], words in [`check::words`]).
 //!
+//! - [`report`]: the Decision 766/QĐ-TTg indicators per month from the register, as JSON,
+//!   CSV or a PDF/A page of figures and charts per month.
+//!
+//! - [`backup`]: a dated, verified copy of the register and the registered files; check; restore.
+//! - [`eark`]: dossiers exported as E-ARK SIPs for the archive, and a received package checked.
+//!
 //! Long flows take a [`Watch`]: [`Event`]s out (bars in the CLI, page events in the app) and a
 //! [`Cancel`] flag in (Ctrl-C, the Cancel button).
 //!
@@ -47,10 +53,12 @@
 #![forbid(unsafe_code)]
 
 pub mod archive;
+pub mod backup;
 pub mod build;
 pub mod check;
 pub mod config;
 pub mod copy;
+pub mod eark;
 mod error;
 pub mod extend;
 pub mod form;
@@ -60,6 +68,7 @@ pub mod preview;
 pub mod progress;
 pub mod receive;
 pub mod register;
+pub mod report;
 pub mod scan;
 pub mod search;
 pub mod settings;

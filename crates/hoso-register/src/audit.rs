@@ -133,6 +133,13 @@ pub enum Finding {
         /// The key found.
         found: String,
     },
+    /// An entry's report facts row (role, day, station, dossier, procedure, dates, reuse, copy
+    /// form) is missing or differs from what its hashed fields say: the index the reports
+    /// read was edited outside the register.
+    FactsMismatch {
+        /// Sequence number.
+        seq: u64,
+    },
     /// A bundle file is malformed.
     BundleFormat {
         /// File name.
@@ -466,6 +473,11 @@ impl Register {
                     (None, None)
                 }
             };
+            if let Some(e) = &entry {
+                if !self.facts_match(e)? {
+                    report.push(Finding::FactsMismatch { seq });
+                }
+            }
             for (id, hash) in replay.row(&mut report, seq, entry.as_ref(), stored_leaf) {
                 let first_seq = id.index << id.level;
                 match nodes.node(id) {

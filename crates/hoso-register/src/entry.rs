@@ -187,6 +187,10 @@ pub enum InvalidEntry {
     /// An organisation abbreviation with characters that do not belong in `05/SY-UBND`.
     #[error("organisation abbreviation {0:?} must be 1–32 letters, digits or '-', without spaces")]
     Organisation(String),
+    /// A report fact in `extra` (role, procedure code, dates, reuse) is malformed or does not
+    /// fit the entry's kind.
+    #[error("report field {0} in extra is malformed or does not fit the entry kind")]
+    Fact(&'static str),
 }
 
 /// What the caller supplies for a new entry; the register adds the sequence number, time,
@@ -228,6 +232,7 @@ impl NewEntry {
             }
             self.signer_fingerprint = Some(fp.to_ascii_lowercase());
         }
+        self.facts()?;
         // Empty optional strings mean "absent": one spelling per value keeps leaves canonical.
         for field in [&mut self.dossier_code, &mut self.title] {
             if field.as_deref() == Some("") {
@@ -235,6 +240,227 @@ impl NewEntry {
             }
         }
         Ok(self)
+    }
+}
+
+/// The role an entry plays in a dossier's life, for the Decision 766/QĐ-TTg indicators
+/// (REGULATIONS.md §6): stored in the hashed `extra` object under [`facts::ROLE`] so the
+/// version-1 leaf encoding (and every existing leaf) stays as it is. Entries without a role —
+/// those written before roles existed — take [`Role::default_for`] their [`EntryKind`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A component received from the applicant (thành phần hồ sơ tiếp nhận).
+    Received,
+    /// A component digitized at receipt (thành phần được số hóa).
+    Digitized,
+    /// A component reused: the same file (SHA-256) was already registered for another dossier
+    /// (thành phần tái sử dụng).
+    Reused,
+    /// The result of the procedure (kết quả giải quyết), digitized.
+    Result,
+    /// An outgoing signed document (văn bản đi đã ký số).
+    Outgoing,
+    /// A certified copy (bản sao).
+    Copy,
+    /// Anything else.
+    Other,
+}
+
+impl Role {
+    /// Every role, in report order.
+    pub const ALL: [Role; 7] = [
+        Role::Received,
+        Role::Digitized,
+        Role::Reused,
+        Role::Result,
+        Role::Outgoing,
+        Role::Copy,
+        Role::Other,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::Digitized => "digitized",
+            Self::Reused => "reused",
+            Self::Result => "result",
+            Self::Outgoing => "outgoing",
+            Self::Copy => "copy",
+            Self::Other => "other",
+        }
+    }
+
+    /// The role of an entry that names none: a dossier PDF/A is a digitized component, a
+    /// signed file an outgoing document, a copy a copy.
+    pub fn default_for(kind: EntryKind) -> Self {
+        match kind {
+            EntryKind::Dossier => Self::Digitized,
+            EntryKind::Signed => Self::Outgoing,
+            EntryKind::Copy => Self::Copy,
+            EntryKind::Other => Self::Other,
+        }
+    }
+
+    /// Whether an entry of `kind` may carry this role (copies are always [`Role::Copy`], and
+    /// only copies are).
+    pub fn fits(self, kind: EntryKind) -> bool {
+        (self == Self::Copy) == (kind == EntryKind::Copy)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, UnknownName> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownName {
+                what: "entry role",
+                value: s.to_owned(),
+            })
+    }
+}
+
+/// The keys of `extra` that carry report facts, and reading them back.
+pub mod facts {
+    use super::*;
+
+    /// [`Role`] name.
+    pub const ROLE: &str = "role";
+    /// Procedure code (mã thủ tục hành chính), e.g. `1.001612`.
+    pub const PROCEDURE_CODE: &str = "procedure_code";
+    /// Date the dossier was received, `YYYY-MM-DD` (Vietnam).
+    pub const RECEIVED_ON: &str = "received_on";
+    /// Date the dossier was resolved, `YYYY-MM-DD` (Vietnam).
+    pub const RESOLVED_ON: &str = "resolved_on";
+    /// Sequence number of the earlier entry of the same file, for a reused component.
+    pub const REUSE_OF: &str = "reuse_of";
+
+    /// The report facts of one entry, as the register indexes them.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Facts {
+        /// Role (explicit or [`Role::default_for`] the kind).
+        pub role: Role,
+        /// Procedure code.
+        pub procedure_code: Option<String>,
+        /// Received date, `YYYY-MM-DD`.
+        pub received_on: Option<String>,
+        /// Resolved date, `YYYY-MM-DD`.
+        pub resolved_on: Option<String>,
+        /// The earlier entry of the same file.
+        pub reuse_of: Option<u64>,
+    }
+
+    /// Whether `s` is a calendar date written `YYYY-MM-DD`.
+    pub fn is_date(s: &str) -> bool {
+        let fmt = ::time::macros::format_description!("[year]-[month]-[day]");
+        s.len() == 10 && ::time::Date::parse(s, &fmt).is_ok()
+    }
+
+    /// Reads and checks the facts in an `extra` object for an entry of `kind`.
+    pub fn read(
+        kind: EntryKind,
+        extra: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Facts, InvalidEntry> {
+        let text = |key: &'static str| -> Result<Option<String>, InvalidEntry> {
+            match extra.get(key) {
+                None => Ok(None),
+                Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(InvalidEntry::Fact(key)),
+            }
+        };
+        let role = match text(ROLE)? {
+            None => Role::default_for(kind),
+            Some(s) => s.parse().map_err(|_| InvalidEntry::Fact(ROLE))?,
+        };
+        if !role.fits(kind) {
+            return Err(InvalidEntry::Fact(ROLE));
+        }
+        let procedure_code = text(PROCEDURE_CODE)?;
+        if procedure_code
+            .as_deref()
+            .is_some_and(|c| c.is_empty() || c.len() > 64)
+        {
+            return Err(InvalidEntry::Fact(PROCEDURE_CODE));
+        }
+        let received_on = text(RECEIVED_ON)?;
+        let resolved_on = text(RESOLVED_ON)?;
+        for (key, v) in [(RECEIVED_ON, &received_on), (RESOLVED_ON, &resolved_on)] {
+            if v.as_deref().is_some_and(|d| !is_date(d)) {
+                return Err(InvalidEntry::Fact(key));
+            }
+        }
+        let reuse_of = match extra.get(REUSE_OF) {
+            None => None,
+            Some(v) => Some(v.as_u64().ok_or(InvalidEntry::Fact(REUSE_OF))?),
+        };
+        if reuse_of.is_some() != (role == Role::Reused) {
+            return Err(InvalidEntry::Fact(REUSE_OF));
+        }
+        Ok(Facts {
+            role,
+            procedure_code,
+            received_on,
+            resolved_on,
+            reuse_of,
+        })
+    }
+}
+
+impl NewEntry {
+    /// Sets the entry's [`Role`] (stored in `extra`).
+    pub fn with_role(mut self, role: Role) -> Self {
+        self.extra
+            .insert(facts::ROLE.into(), role.as_str().to_owned().into());
+        self
+    }
+
+    /// Sets the dossier code.
+    pub fn with_dossier_code(mut self, code: &str) -> Self {
+        self.dossier_code = Some(code.to_owned());
+        self
+    }
+
+    /// Sets the procedure code (stored in `extra`).
+    pub fn with_procedure_code(mut self, code: &str) -> Self {
+        self.extra
+            .insert(facts::PROCEDURE_CODE.into(), code.to_owned().into());
+        self
+    }
+
+    /// Sets the date the dossier was received, `YYYY-MM-DD` (stored in `extra`).
+    pub fn with_received_on(mut self, date: &str) -> Self {
+        self.extra
+            .insert(facts::RECEIVED_ON.into(), date.to_owned().into());
+        self
+    }
+
+    /// Sets the date the dossier was resolved, `YYYY-MM-DD` (stored in `extra`).
+    pub fn with_resolved_on(mut self, date: &str) -> Self {
+        self.extra
+            .insert(facts::RESOLVED_ON.into(), date.to_owned().into());
+        self
+    }
+
+    /// Marks the entry as a reused component: the same file was registered earlier as entry
+    /// `earlier` (its role becomes [`Role::Reused`]).
+    pub fn reusing(self, earlier: u64) -> Self {
+        let mut e = self.with_role(Role::Reused);
+        e.extra.insert(facts::REUSE_OF.into(), earlier.into());
+        e
+    }
+
+    /// The report facts this entry will carry.
+    pub fn facts(&self) -> Result<facts::Facts, InvalidEntry> {
+        facts::read(self.kind, &self.extra)
     }
 }
 
@@ -306,6 +532,23 @@ impl Entry {
         )?;
         put_str(&mut out, "extra", &self.extra)?;
         Ok(out)
+    }
+
+    /// The entry's report facts, read from its kind and `extra` (an entry written before
+    /// roles existed gets [`Role::default_for`] its kind; unreadable facts give the default
+    /// role and nothing else, so an old register always reports).
+    pub fn facts(&self) -> facts::Facts {
+        let parsed =
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&self.extra)
+                .ok()
+                .and_then(|m| facts::read(self.kind, &m).ok());
+        parsed.unwrap_or(facts::Facts {
+            role: Role::default_for(self.kind),
+            procedure_code: None,
+            received_on: None,
+            resolved_on: None,
+            reuse_of: None,
+        })
     }
 
     /// The RFC 9162 leaf hash of [`Entry::leaf_data`].

@@ -55,15 +55,17 @@ use sha2::{Digest, Sha256};
 
 pub use audit::{AuditOptions, AuditReport, Finding};
 pub use bundle::{verify_bundle, ExportSummary};
-pub use entry::{CopyForm, CopyNumber, Entry, EntryKind, InvalidEntry, NewEntry};
+pub use entry::{
+    facts::Facts, CopyForm, CopyNumber, Entry, EntryKind, InvalidEntry, NewEntry, Role,
+};
 pub use error::{NotARegister, RegisterError, Result};
 pub use lookup::{LookupResult, LookupStatus, QrLookup};
 pub use note::{Checkpoint, StationKey, VerifierKey};
 pub use qr::QrPayload;
 pub use store::{
     ascii_slug, default_key_path, default_register_path, AppendCopyError, Appended, Clock,
-    ConsistencyProof, CopyReservation, CreateOptions, InclusionProof, Register, SignedCheckpoint,
-    APPLICATION_ID, SCHEMA_VERSION,
+    ConsistencyProof, CopyReservation, CreateOptions, DossierFacts, InclusionProof, Register,
+    SignedCheckpoint, Tally, APPLICATION_ID, SCHEMA_VERSION,
 };
 pub use tree::Hash;
 

@@ -1,14 +1,17 @@
 //! One module per subcommand.
 
+pub mod backup;
 pub mod build;
 pub mod check;
 pub mod clean;
 pub mod config;
 pub mod copy;
+pub mod eark;
 pub mod extend;
 pub mod ocr;
 pub mod receive;
 pub mod register;
+pub mod report;
 pub mod scan;
 pub mod search;
 pub mod serve;

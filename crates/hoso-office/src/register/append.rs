@@ -119,6 +119,7 @@ pub fn append_file(
         extra: extra_object(request.extra_json.as_deref())?,
     };
     let mut reg = open_register(config)?;
+    let entry = super::mark_reuse(&reg, entry)?;
     let appended = match &request.kind {
         // The file is already made: its hash is known before the number is allocated.
         AppendKind::Copy { org, form } => reg

@@ -106,6 +106,9 @@ pub fn describe(f: &Finding) -> String {
         Finding::UntrustedKey { found } => format!(
             "khóa trạm không phải khóa tin cậy / station key is not the trusted key: {found}"
         ),
+        Finding::FactsMismatch { seq } => format!(
+            "mục {seq}: dữ liệu báo cáo khác với mục đã ghi (bị sửa ngoài phần mềm) / entry {seq}: report facts differ from the entry (edited by hand)"
+        ),
         Finding::BundleFormat { file, line, message } => {
             format!("{file}:{line}: {message}")
         }

@@ -14,7 +14,7 @@ pub use append::{append_file, AppendKind, AppendRequest, AppendedEntry};
 pub use hoso_register::qr::QrError;
 pub use hoso_register::{
     sha256_file, AuditReport, CopyForm, Entry, EntryKind, Finding, LookupResult, NewEntry,
-    QrPayload, Register,
+    QrPayload, Register, Role,
 };
 pub use lookup::{browse, consistency, lookup, open_read_only, Browse, Consistency, Lookup, Query};
 
@@ -67,7 +67,12 @@ pub fn register_file(
 }
 
 /// Appends `entry`, whose hash the flow already has (from the pass that wrote the file).
+///
+/// A received or digitized component of a dossier whose file was already registered for
+/// another dossier is entered as a reused component pointing at that entry
+/// ([`mark_reuse`]; Decision 766/QĐ-TTg counts reuse).
 pub fn register_hashed(reg: &mut Register, entry: NewEntry) -> Result<Registered, OfficeError> {
+    let entry = mark_reuse(reg, entry)?;
     let sha = entry.sha256;
     let appended = reg.append(entry)?;
     let seq = appended.entries.first().map(|e| e.seq).unwrap_or_default();
@@ -75,6 +80,20 @@ pub fn register_hashed(reg: &mut Register, entry: NewEntry) -> Result<Registered
         sha256: crate::hex(&sha),
         seq,
         qr: QrPayload::new(reg.origin(), seq, &sha).to_string(),
+    })
+}
+
+/// Turns a received or digitized component into a reused one when the same file (SHA-256) is
+/// already registered for another dossier.
+pub fn mark_reuse(reg: &Register, entry: NewEntry) -> Result<NewEntry, OfficeError> {
+    let role = entry.facts().map(|f| f.role).unwrap_or(Role::Other);
+    let code = match (&entry.dossier_code, role) {
+        (Some(code), Role::Received | Role::Digitized) => code.clone(),
+        _ => return Ok(entry),
+    };
+    Ok(match reg.earlier_in_other_dossier(&entry.sha256, &code)? {
+        Some(earlier) => entry.reusing(earlier),
+        None => entry,
     })
 }
 

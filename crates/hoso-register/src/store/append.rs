@@ -90,6 +90,9 @@ impl Register {
                     signer_fingerprint: new.signer_fingerprint,
                     extra: serde_json::Value::Object(new.extra).to_string(),
                 };
+                if let Some(earlier) = entry.facts().reuse_of {
+                    self.check_reuse(earlier, &entry)?;
+                }
                 let leaf = entry.leaf_hash()?;
                 insert_entry.execute(params![
                     to_i64(entry.seq)?,
@@ -107,6 +110,7 @@ impl Register {
                     entry.extra,
                     &leaf[..],
                 ])?;
+                insert_facts(&self.conn, &entry)?;
                 for (id, hash) in edge.push(leaf) {
                     insert_node.execute(params![id.level, to_i64(id.index)?, &hash[..]])?;
                 }
@@ -139,5 +143,18 @@ impl Register {
                 time,
             },
         })
+    }
+
+    /// A reused component must point at an earlier entry of the same file.
+    fn check_reuse(&self, earlier: u64, entry: &Entry) -> Result<()> {
+        let same = earlier < entry.seq
+            && self
+                .entry(earlier)?
+                .is_some_and(|e| e.sha256 == entry.sha256);
+        if same {
+            Ok(())
+        } else {
+            Err(InvalidEntry::Fact(crate::entry::facts::REUSE_OF).into())
+        }
     }
 }

@@ -28,9 +28,11 @@ use crate::tree::{
 
 mod append;
 mod copy;
+mod facts;
 mod open;
 
 pub use copy::{AppendCopyError, CopyReservation};
+pub use facts::{DossierFacts, Tally};
 pub use open::{APPLICATION_ID, SCHEMA_VERSION};
 
 /// How to create a register.
@@ -303,7 +305,33 @@ impl Register {
             note: r.get(3)?,
         })
     }
+}
 
+/// Writes the report facts row of a just-inserted entry (schema version 2).
+pub(super) fn insert_facts(conn: &Connection, entry: &Entry) -> Result<()> {
+    let f = entry.facts();
+    let reuse_of = f.reuse_of.map(to_i64).transpose()?;
+    conn.prepare_cached(
+        "INSERT INTO entry_facts (seq, role, day, station, dossier_code, procedure_code, \
+         received_on, resolved_on, reuse_of, copy_form) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        to_i64(entry.seq)?,
+        f.role.as_str(),
+        entry.time.get(..10).unwrap_or(&entry.time),
+        entry.station,
+        entry.dossier_code,
+        f.procedure_code,
+        f.received_on,
+        f.resolved_on,
+        reuse_of,
+        entry.copy.as_ref().map(|c| c.form.symbol()),
+    ])?;
+    Ok(())
+}
+
+impl Register {
     /// The entry with sequence number `seq`.
     pub fn entry(&self, seq: u64) -> Result<Option<Entry>> {
         self.conn

@@ -8,10 +8,37 @@ use super::*;
 pub const APPLICATION_ID: u32 = 0x484F_534F;
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migrations: `MIGRATIONS[v]` takes the schema from version `v` to `v + 1`.
-const MIGRATIONS: &[&str] = &[SCHEMA_V1];
+const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2];
+
+/// Version 2: the report facts of every entry (Decision 766/QĐ-TTg indicators), an index
+/// derived from the hashed leaf fields (kind, time, station, dossier code, copy form and the
+/// role, procedure code, dates and reuse in `extra`); rows are added with their entry and
+/// back-filled from existing entries on migration, and are append-only like the entries.
+const SCHEMA_V2: &str = r#"
+CREATE TABLE entry_facts (
+    seq            INTEGER PRIMARY KEY,
+    role           TEXT NOT NULL,
+    day            TEXT NOT NULL,
+    station        TEXT NOT NULL,
+    dossier_code   TEXT,
+    procedure_code TEXT,
+    received_on    TEXT,
+    resolved_on    TEXT,
+    reuse_of       INTEGER,
+    copy_form      TEXT
+);
+CREATE INDEX entry_facts_by_day ON entry_facts (day);
+CREATE INDEX entry_facts_by_received ON entry_facts (received_on) WHERE received_on IS NOT NULL;
+CREATE INDEX entry_facts_by_resolved ON entry_facts (resolved_on) WHERE resolved_on IS NOT NULL;
+CREATE INDEX entry_facts_by_dossier ON entry_facts (dossier_code) WHERE dossier_code IS NOT NULL;
+CREATE TRIGGER entry_facts_append_only_update BEFORE UPDATE ON entry_facts
+BEGIN SELECT RAISE(ABORT, 'hoso register: entry facts are append-only'); END;
+CREATE TRIGGER entry_facts_append_only_delete BEFORE DELETE ON entry_facts
+BEGIN SELECT RAISE(ABORT, 'hoso register: entry facts are append-only'); END;
+"#;
 
 const SCHEMA_V1: &str = r#"
 CREATE TABLE meta (
@@ -192,9 +219,24 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if now == v as i64 {
             tx.execute_batch(sql)?;
+            if v == 1 {
+                backfill_facts(&tx)?;
+            }
             tx.pragma_update(None, "user_version", v as i64 + 1)?;
         }
         tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Migration to version 2: one facts row per existing entry, derived as new appends derive
+/// them ([`Entry::facts`]), streaming so a large register migrates in flat memory.
+fn backfill_facts(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let mut select = tx.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM entries ORDER BY seq"))?;
+    let mut rows = select.query([])?;
+    while let Some(row) = rows.next()? {
+        let (entry, _) = entry_from_row(row)?;
+        insert_facts(tx, &entry)?;
     }
     Ok(())
 }
