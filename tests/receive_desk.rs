@@ -131,6 +131,10 @@ fn three_components_one_not_digitized_two_signed_with_qr_and_result_codes() {
         let shown = entry.to_string();
         assert!(shown.contains(&code), "{e:#}");
         assert!(shown.contains("receipt"), "{e:#}");
+        // What `hoso report` counts: a digitized component of this procedure, received today.
+        assert!(shown.contains(r#""role":"digitized""#), "{e:#}");
+        assert!(shown.contains(r#""procedure_code":"#), "{e:#}");
+        assert!(shown.contains(r#""received_on":"#), "{e:#}");
         assert_eq!(
             entry["signer_fingerprint"].as_str().map(str::len),
             Some(64),

@@ -22,7 +22,7 @@ use std::time::SystemTime;
 use hoso_dossier::{
     BuildOptions, DocumentMetadata, DocumentSpec, DossierCode, DossierSpec, OcrOptions,
 };
-use hoso_register::{EntryKind, NewEntry, Register};
+use hoso_register::{EntryKind, NewEntry, Register, Role};
 use hoso_sign::appearance::VisibleSignature;
 use hoso_sign::sign::{sign_pdf, SignOptions};
 use hoso_sign::signer::Signer;
@@ -139,17 +139,21 @@ pub fn result_code(code: &DossierCode, number: usize) -> String {
     format!("{}.SH{number:02}", code.as_str())
 }
 
-/// The register entry of a digitized component. The register has no entry kind for a receipt
-/// yet: until it has, this is kind `other` with `"receipt": true` and the result code in the
-/// extra fields (and in the title) — the one place to change when it does.
+/// The register entry of a digitized component: role [`Role::Digitized`] with the procedure
+/// code and the day of receipt (what `hoso report` counts), the result code in the title and in
+/// `result_code`, and the receipt's own fields (`entry_kind: receipt`, applicant, component,
+/// digitizer) in the extra fields.
 pub fn receipt_entry(req: &ReceiveRequest, name: &str, number: usize, code: &str) -> NewEntry {
-    let mut e = NewEntry::new(EntryKind::Other, [0; 32]);
-    e.dossier_code = Some(req.code.as_str().to_owned());
+    let time = hoso_stamp::decree::iso8601_vietnam(req.time);
+    let mut e = NewEntry::new(EntryKind::Other, [0; 32])
+        .with_role(Role::Digitized)
+        .with_dossier_code(req.code.as_str())
+        .with_procedure_code(req.procedure_code.as_str())
+        .with_received_on(time.get(..10).unwrap_or_default());
     e.title = Some(format!("{code} — {name}"));
     for (k, v) in [
         ("entry_kind", "receipt"),
         ("result_code", code),
-        ("procedure_code", req.procedure_code.as_str()),
         ("applicant_id", req.applicant_id.as_str()),
         ("component", name),
         ("digitizer", req.digitizer.as_str()),
