@@ -132,9 +132,16 @@ fn three_components_one_not_digitized_two_signed_with_qr_and_result_codes() {
         assert!(shown.contains(&code), "{e:#}");
         assert!(shown.contains("receipt"), "{e:#}");
         // What `hoso report` counts: a digitized component of this procedure, received today.
-        assert!(shown.contains(r#""role":"digitized""#), "{e:#}");
-        assert!(shown.contains(r#""procedure_code":"#), "{e:#}");
-        assert!(shown.contains(r#""received_on":"#), "{e:#}");
+        let extra: serde_json::Value =
+            serde_json::from_str(entry["extra"].as_str().unwrap_or("{}")).expect("extra is JSON");
+        assert_eq!(extra["role"], "digitized", "{e:#}");
+        assert_eq!(extra["result_code"], code.as_str(), "{e:#}");
+        assert!(extra["procedure_code"].is_string(), "{e:#}");
+        assert_eq!(
+            extra["received_on"].as_str().map(str::len),
+            Some(10),
+            "{e:#}"
+        );
         assert_eq!(
             entry["signer_fingerprint"].as_str().map(str::len),
             Some(64),
