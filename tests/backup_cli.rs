@@ -8,18 +8,9 @@ use std::process::Command;
 
 use hoso_e2e::{fixture, output, sha256_file, stderr, stdout};
 
+/// The `hoso` binary under test (built once, or the one `HOSO_BIN` names).
 fn hoso_bin() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let ok = Command::new(cargo)
-        .args(["build", "--quiet", "-p", "hoso-cli", "--bin", "hoso"])
-        .status()
-        .expect("cargo build");
-    assert!(ok.success(), "cargo build -p hoso-cli failed");
-    let exe = std::env::current_exe().expect("test path");
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("target dir")
-        .join("hoso")
+    hoso_e2e::sign_support::hoso()
 }
 
 fn hoso(dir: &Path, bin: &Path, args: &[&str]) -> (Option<i32>, String) {

@@ -8,18 +8,9 @@ use std::process::Command;
 
 use hoso_e2e::{fixture, output, root, stderr, stdout, tool, venv_python};
 
+/// The `hoso` binary under test (built once, or the one `HOSO_BIN` names).
 fn hoso_bin() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let ok = Command::new(cargo)
-        .args(["build", "--quiet", "-p", "hoso-cli", "--bin", "hoso"])
-        .status()
-        .expect("cargo build");
-    assert!(ok.success(), "cargo build -p hoso-cli failed");
-    let exe = std::env::current_exe().expect("test path");
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("target dir")
-        .join("hoso")
+    hoso_e2e::sign_support::hoso()
 }
 
 const D1: &str = "000.00.15.H12-261102-0001";

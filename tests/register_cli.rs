@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -13,24 +12,9 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn hoso_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        if let Some(bin) = hoso_e2e::bin_under_test() {
-            return bin;
-        }
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let ok = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "hoso-cli", "--bin", "hoso"])
-            .status()
-            .expect("cargo build");
-        assert!(ok.success(), "cargo build -p hoso-cli failed");
-        let exe = std::env::current_exe().expect("test path");
-        exe.parent()
-            .and_then(Path::parent)
-            .expect("target dir")
-            .join("hoso")
-    })
+/// The `hoso` binary under test (built once, or the one `HOSO_BIN` names).
+fn hoso_bin() -> PathBuf {
+    hoso_e2e::sign_support::hoso()
 }
 
 /// An outside tool; a missing one fails the test with the install command.

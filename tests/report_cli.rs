@@ -10,18 +10,9 @@ use hoso_e2e::{assert_qpdf_clean, output, pdfa_check, stderr, stdout, tool};
 use hoso_register::{sha256_bytes, CopyForm, CreateOptions, EntryKind, NewEntry, Register, Role};
 use time::{Date, Month, OffsetDateTime, Time};
 
+/// The `hoso` binary under test (built once, or the one `HOSO_BIN` names).
 fn hoso_bin() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let ok = Command::new(cargo)
-        .args(["build", "--quiet", "-p", "hoso-cli", "--bin", "hoso"])
-        .status()
-        .expect("cargo build");
-    assert!(ok.success(), "cargo build -p hoso-cli failed");
-    let exe = std::env::current_exe().expect("test path");
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("target dir")
-        .join("hoso")
+    hoso_e2e::sign_support::hoso()
 }
 
 const S1: &str = "Một cửa 1";

@@ -4,29 +4,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 use hoso_scan::clean::{clean_page, encode, load_page, CleanOptions, CleanedImage, OutputMode};
 use hoso_scan::synth::{random_spec, render, Content, Fonts, PageSpec};
 
 /// Builds the `hoso` binary once and returns its path.
-fn hoso() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "hoso-cli", "--bin", "hoso"])
-            .status()
-            .expect("run cargo build");
-        assert!(status.success(), "cargo build -p hoso-cli failed");
-        // This test runs from target/<profile>/deps/.
-        let exe = std::env::current_exe().expect("test executable path");
-        let dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>");
-        dir.join("hoso")
-    })
+/// The `hoso` binary under test (built once, or the one `HOSO_BIN` names).
+fn hoso() -> PathBuf {
+    hoso_e2e::sign_support::hoso()
 }
 
 fn tool(name: &str, package: &str) -> Command {

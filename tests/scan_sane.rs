@@ -41,21 +41,9 @@ fn sane_config() -> &'static Path {
     })
 }
 
-fn hoso() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let ok = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "hoso-cli", "--bin", "hoso"])
-            .status()
-            .expect("cargo build");
-        assert!(ok.success(), "cargo build -p hoso-cli failed");
-        let exe = std::env::current_exe().expect("test path");
-        exe.parent()
-            .and_then(Path::parent)
-            .expect("target dir")
-            .join("hoso")
-    })
+/// The `hoso` binary under test (built once, or the one `HOSO_BIN` names).
+fn hoso() -> PathBuf {
+    hoso_e2e::sign_support::hoso()
 }
 
 fn scanimage() -> Command {

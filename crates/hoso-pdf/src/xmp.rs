@@ -62,7 +62,10 @@ pub fn iso8601(t: time::OffsetDateTime) -> String {
     )
 }
 
-fn escape(s: &str) -> String {
+/// Escapes text for an XML attribute or element (XML 1.0 §2.4, §3.1): the five markup
+/// characters become entities and the control characters XML 1.0 does not allow are dropped.
+/// The workspace's one XML escape (XMP here, METS/PREMIS/DC in hoso-office's E-ARK export).
+pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -70,6 +73,7 @@ fn escape(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
             c => out.push(c),
         }
@@ -111,31 +115,31 @@ fn push_extension(x: &mut String, e: &XmpExtension) {
     x.push_str("   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n");
     x.push_str(&format!(
         "    <pdfaSchema:schema>{}</pdfaSchema:schema>\n    <pdfaSchema:namespaceURI>{}</pdfaSchema:namespaceURI>\n    <pdfaSchema:prefix>{}</pdfaSchema:prefix>\n",
-        escape(&e.schema),
-        escape(&e.namespace),
-        escape(&e.prefix)
+        xml_escape(&e.schema),
+        xml_escape(&e.namespace),
+        xml_escape(&e.prefix)
     ));
     x.push_str("    <pdfaSchema:property><rdf:Seq>\n");
     for p in &e.properties {
         x.push_str(&format!(
             "     <rdf:li rdf:parseType=\"Resource\"><pdfaProperty:name>{}</pdfaProperty:name><pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category><pdfaProperty:description>{}</pdfaProperty:description></rdf:li>\n",
-            escape(&p.name),
-            escape(&p.description)
+            xml_escape(&p.name),
+            xml_escape(&p.description)
         ));
     }
     x.push_str("    </rdf:Seq></pdfaSchema:property>\n");
     x.push_str("   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n  </rdf:Description>\n");
     x.push_str(&format!(
         "  <rdf:Description rdf:about=\"\" xmlns:{}=\"{}\">\n",
-        escape(&e.prefix),
-        escape(&e.namespace)
+        xml_escape(&e.prefix),
+        xml_escape(&e.namespace)
     ));
     for p in &e.properties {
         x.push_str(&format!(
             "   <{pre}:{n}>{v}</{pre}:{n}>\n",
-            pre = escape(&e.prefix),
-            n = escape(&p.name),
-            v = escape(&p.value)
+            pre = xml_escape(&e.prefix),
+            n = xml_escape(&p.name),
+            v = xml_escape(&p.value)
         ));
     }
     x.push_str("  </rdf:Description>\n");
@@ -167,34 +171,37 @@ pub fn packet_with(
     x.push_str("   <dc:format>application/pdf</dc:format>\n");
     x.push_str(&format!(
         "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:title>\n",
-        escape(&info.title)
+        xml_escape(&info.title)
     ));
     if let Some(a) = &info.author {
         x.push_str(&format!(
             "   <dc:creator><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:creator>\n",
-            escape(a)
+            xml_escape(a)
         ));
     }
     if let Some(s) = &info.subject {
         x.push_str(&format!(
             "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>\n",
-            escape(s)
+            xml_escape(s)
         ));
     }
     x.push_str(&format!(
         "   <dc:language><rdf:Bag><rdf:li>{}</rdf:li></rdf:Bag></dc:language>\n",
-        escape(&info.language)
+        xml_escape(&info.language)
     ));
     if let Some(k) = &info.keywords {
-        x.push_str(&format!("   <pdf:Keywords>{}</pdf:Keywords>\n", escape(k)));
+        x.push_str(&format!(
+            "   <pdf:Keywords>{}</pdf:Keywords>\n",
+            xml_escape(k)
+        ));
     }
     x.push_str(&format!(
         "   <pdf:Producer>{}</pdf:Producer>\n",
-        escape(&info.producer)
+        xml_escape(&info.producer)
     ));
     x.push_str(&format!(
         "   <xmp:CreatorTool>{}</xmp:CreatorTool>\n",
-        escape(&info.creator_tool)
+        xml_escape(&info.creator_tool)
     ));
     x.push_str(&format!("   <xmp:CreateDate>{date}</xmp:CreateDate>\n"));
     x.push_str(&format!("   <xmp:ModifyDate>{date}</xmp:ModifyDate>\n"));

@@ -5,23 +5,8 @@
 
 use std::fmt::Write as _;
 
-/// Escapes text for an XML attribute or element (XML 1.0 §2.4, §3.1).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 does not allow (control characters) are dropped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for an XML attribute or element (hoso-pdf's, shared with the XMP writer).
+pub use hoso_pdf::xmp::xml_escape as esc;
 
 /// One file listed in a METS fileSec.
 #[derive(Clone, Debug)]
