@@ -1,5 +1,5 @@
 //! `hoso export-eark` / `hoso import-eark` end to end: every package passes the E-ARK reference
-//! validator (eark-validator 1.1.3, offline through ../shared/eark/validate.py --checksums
+//! validator (eark-validator 1.1.3, offline through fixtures/eark/validator/validate.py --checksums
 //! --waive SIP14), its XML validates with xmllint against the METS, PREMIS and DC schemas it
 //! ships, and import-eark catches a flipped byte in any file and a removed file.
 
@@ -93,10 +93,10 @@ fn office() -> Office {
 
 fn validate(package: &Path) {
     let py = venv_python("eark_validator");
-    let script = root().join("../shared/eark/validate.py");
+    let script = root().join("fixtures/eark/validator/validate.py");
     assert!(
         script.is_file(),
-        "{} missing (the shared E-ARK validator wrapper)",
+        "{} missing (the E-ARK validator wrapper, a copy of the team's ../shared/eark)",
         script.display()
     );
     let o = output(

@@ -127,7 +127,8 @@ pub const PIP: &[(&str, &str)] = &[
 
 /// Python packages installed with `--no-deps` after [`PIP`]: eark-validator 1.1.3 pins
 /// `lxml==5.1.0`, which pyHanko cannot use; it runs unchanged on the newer lxml above (see
-/// ../shared/eark/README.md). The E-ARK tests run it through ../shared/eark/validate.py.
+/// ../shared/eark/README.md). The E-ARK tests run it through fixtures/eark/validator/validate.py
+/// (the team's ../shared/eark wrapper, copied into the repository so a clean clone has it).
 pub const PIP_NO_DEPS: &[(&str, &str)] = &[(
     "eark-validator==1.1.3",
     "the E-ARK reference validator for the export-eark tests",
