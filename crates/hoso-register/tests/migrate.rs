@@ -14,11 +14,15 @@ fn fixture_copy(dir: &Path) -> PathBuf {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/register_v1");
     let path = dir.join("register.sqlite");
     std::fs::copy(src.join("register.sqlite"), &path).unwrap();
-    std::fs::copy(
-        src.join("register.sqlite.station-key"),
-        dir.join("register.sqlite.station-key"),
-    )
-    .unwrap();
+    let key = dir.join("register.sqlite.station-key");
+    std::fs::copy(src.join("register.sqlite.station-key"), &key).unwrap();
+    // Git keeps no file modes beyond the executable bit: a clone's key is 0644, which the
+    // register rightly refuses; a station's own key is 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     path
 }
 
