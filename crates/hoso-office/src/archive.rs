@@ -128,7 +128,7 @@ pub struct ArchivalBuilt {
 }
 
 /// A sibling of `out` for a step's result before it is renamed into place.
-fn partial(out: &Path, step: &str) -> PathBuf {
+pub(crate) fn partial(out: &Path, step: &str) -> PathBuf {
     let mut name = out
         .file_name()
         .map(|n| n.to_os_string())

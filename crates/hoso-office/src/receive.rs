@@ -165,15 +165,6 @@ pub fn receipt_entry(req: &ReceiveRequest, name: &str, number: usize, code: &str
     e
 }
 
-fn sibling(out: &Path, step: &str) -> PathBuf {
-    let mut name = out
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(format!(".{step}.partial"));
-    out.with_file_name(name)
-}
-
 /// Builds component `comp`'s pages into `out` (PDF/A, cleanup and OCR as asked).
 fn build_component(
     req: &ReceiveRequest,
@@ -221,7 +212,7 @@ fn mark_and_sign(
     let page1 = PdfPages::parse(&bytes)?.page(0)?.media_box;
     drop(bytes);
     let (qr_ap, qr_rect) = receipt_qr(qr, page1)?;
-    let marked = sibling(out, "mark");
+    let marked = crate::archive::partial(out, "mark");
     let signed = (|| -> Result<(), OfficeError> {
         hoso_stamp::page_mark::draw_into_page(built, &marked, 0, &qr_ap, qr_rect)?;
         let (ap, rect) = beside_qr(block, qr_rect);
@@ -262,7 +253,7 @@ fn digitize(
     };
     let time = hoso_stamp::decree::iso8601_vietnam(req.time);
     let block = receipt_block(&req.digitizer, &time, &code)?;
-    let built = sibling(&out, "build");
+    let built = crate::archive::partial(&out, "build");
     let made = build_component(req, comp, &built, watch)
         .and_then(|()| mark_and_sign(&built, &out, &qr, &block, req.time, signer));
     let _ = std::fs::remove_file(&built);

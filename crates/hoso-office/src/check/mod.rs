@@ -25,7 +25,7 @@ use std::io::Read;
 use std::path::Path;
 use std::time::SystemTime;
 
-use hoso_register::{Entry, LookupResult, QrLookup, QrPayload, Register};
+use hoso_register::{Entry, LookupResult, QrPayload, Register};
 use hoso_sign::chain::TrustStore;
 use hoso_sign::verify::{
     verify_pdf_ltv, verify_source_ltv, BottomLine, Coverage, LtvOptions, ModificationLevel,
@@ -310,22 +310,7 @@ pub fn check_qr(config: &Config, payload: &str) -> Result<Checked, OfficeError> 
         return Err(OfficeError::NoRegister(config.register.clone()));
     }
     let reg = Register::open_read_only(&config.register)?;
-    Ok(match reg.lookup_qr(&parsed)? {
-        QrLookup::Found(r) => {
-            let ok = r.status.verified();
-            let mut c = Checked::new(if ok {
-                Verdict::Registered
-            } else {
-                Verdict::Invalid
-            });
-            c.register = Some(RegisterLine::of(&r.entry, ok));
-            c
-        }
-        QrLookup::OtherRegister { .. } => Checked::new(Verdict::OtherRegister),
-        QrLookup::NoSuchEntry { .. } | QrLookup::HashMismatch { .. } => {
-            Checked::new(Verdict::NoMatch)
-        }
-    })
+    upload::check_qr_in(&reg, &parsed)
 }
 
 /// Verifies the file and hashes it, reading it once when it fits in memory.
