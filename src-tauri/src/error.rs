@@ -62,6 +62,9 @@ pub enum AppError {
     /// The working dossier could not be saved to the workspace.
     #[error("không lưu được hồ sơ đang làm: {0} / the dossier in progress could not be saved")]
     Draft(String),
+    /// A trích sao's pages are not a page or a range.
+    #[error("trang trích sao {0}")]
+    BadPages(String),
     /// The system could not open a file or folder.
     #[error("không mở được {0} / cannot open it")]
     Open(String),
@@ -126,6 +129,7 @@ impl AppError {
             AppError::MissingSetting(_) => "missing_setting",
             AppError::Settings(_) => "settings",
             AppError::Draft(_) => "draft",
+            AppError::BadPages(_) => "bad_pages",
             AppError::Open(_) => "open",
         }
     }

@@ -11,7 +11,7 @@ use hoso_office::config::{Config, Origin, Overrides, SignLevel};
 use hoso_office::register::{Entry, Register};
 use hoso_office::Watch;
 
-use crate::commands::copy::{copy_ids, Form};
+use crate::commands::copy::{copy_ids, CopyChoices, Form};
 use crate::commands::digitize::{build_in, build_request};
 use crate::commands::sign::{plan, sign_ids, unlock};
 use crate::form::{BuildChoices, DossierForm};
@@ -96,8 +96,12 @@ fn through_the_app(ws: &Path, jpg: &Path) -> Outputs {
         &office,
         signer.as_ref(),
         &[signed.signed[0].document.id],
-        Form::SaoY,
-        true,
+        &CopyChoices {
+            form: Form::SaoY,
+            qr: true,
+            from_paper: false,
+            pages: None,
+        },
         &quiet,
     )
     .expect("copy");

@@ -1076,6 +1076,40 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     )
     .await;
     assert_eq!(next, json!("01/SY-UBND"));
+    // The dossier's third document is the imported PDF alone, an electronic original: Decree
+    // 30/2020 Art. 25.1 allows no sao y of it, and the app says so, naming the article, without
+    // using a number or writing a file. The dossier stays in the list for another try.
+    click(&c, "#btn-copy-go").await;
+    let refused = until(
+        &c,
+        "copy refused",
+        "const m = document.querySelector('#copy-list .copy-refused'); return m && m.textContent;",
+        Duration::from_secs(60),
+    )
+    .await;
+    let refused = refused.as_str().unwrap_or_default();
+    assert!(
+        refused.contains("Điều 25 khoản 1")
+            && refused.contains("Bản gốc là văn bản giấy đã được quét"),
+        "{refused}"
+    );
+    assert!(
+        !workspace
+            .join("000.00.15.H12-261129-0001-ban-sao.pdf")
+            .exists(),
+        "a refused copy writes nothing"
+    );
+    assert_eq!(
+        js(
+            &c,
+            "return [document.getElementById('s-copy-no').textContent, [...document.querySelectorAll('#sign-list li')].length];"
+        )
+        .await,
+        json!(["01/SY-UBND", 1]),
+        "no number used; the dossier is still queued"
+    );
+    // The officer declares the originals scanned from paper, and the copy is made.
+    click(&c, "#s-copy-paper").await;
     click(&c, "#btn-copy-go").await;
     let made = until(
         &c,

@@ -89,7 +89,13 @@ async function copyAll() {
     status.textContent = t(p.ok ? "copiedOne" : "failedOne", { done: p.done, total: p.total, name: p.name });
   });
   try {
-    const r = await invoke("make_copies", { ids, form: $("s-copy-form").value, qr: $("s-copy-qr").checked, progress });
+    const choices = {
+      form: $("s-copy-form").value,
+      qr: $("s-copy-qr").checked,
+      from_paper: $("s-copy-paper").checked,
+      pages: $("s-copy-form").value === "trich_sao" ? $("s-copy-pages").value : null,
+    };
+    const r = await invoke("make_copies", { ids, choices, progress });
     $("copy-list").replaceChildren(...r.made.map((m) => {
       const el = document.createElement("li");
       el.className = "copy-made";
@@ -106,9 +112,17 @@ async function copyAll() {
       check.addEventListener("click", () => document.dispatchEvent(new CustomEvent("hoso:verify", { detail: m.document })));
       el.append(name, num, " ", check, openButtons(m.document), pdfaNote(m.outcome && m.outcome.pdfa));
       return el;
-    }), ...r.failed.map((f) => li(`${f.name}: ${oneLanguage(f.message)}`)));
+    }), ...r.failed.map((f) => {
+      const el = li(`${f.name}: ${oneLanguage(f.message)}`);
+      el.className = "copy-refused";
+      el.setAttribute("role", "alert");
+      return el;
+    }));
     status.textContent = t("copySummary", { ok: r.made.length, failed: r.failed.length });
-    queue.clear();
+    // What was copied leaves the list; what was refused stays, so the officer can change the
+    // form (or declare the paper original) and try again.
+    const copied = new Set(r.made.map((m) => m.outcome.original));
+    for (const [id, d] of queue) if (copied.has(d.path)) queue.delete(id);
     queueIsSigned = false;
   } catch (e) {
     errBox.textContent = errorText(e);
@@ -309,7 +323,10 @@ export async function initSign() {
   }
   $("s-cert").addEventListener("change", chooseSource);
   $("btn-copy-go").addEventListener("click", copyAll);
-  $("s-copy-form").addEventListener("change", refreshCopyNumber);
+  $("s-copy-form").addEventListener("change", () => {
+    $("copy-pages-field").hidden = $("s-copy-form").value !== "trich_sao";
+    refreshCopyNumber();
+  });
   document.addEventListener("hoso:screen", (ev) => { if (ev.detail === "sign") refreshCopyNumber(); });
   document.addEventListener("hoso:settings", refreshCopyNumber);
   $("btn-sign-go").addEventListener("click", signAll);

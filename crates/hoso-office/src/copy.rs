@@ -50,6 +50,19 @@ pub struct CopyRequest {
     pub public_url: Option<String>,
 }
 
+/// A trích sao's pages as the clerk types them: `2-3` → (2, 3), `4` → (4, 4); pages count
+/// from 1. The error says what was expected, Vietnamese first.
+pub fn parse_pages(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("\"{s}\": cần dạng 2-3 hoặc 4 / expected FIRST-LAST or one page");
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let a: u32 = a.trim().parse().map_err(|_| bad())?;
+    let b: u32 = b.trim().parse().map_err(|_| bad())?;
+    if a == 0 || b < a {
+        return Err(bad());
+    }
+    Ok((a, b))
+}
+
 /// The link a phone opens for a register payload: `<public_url>/v/<payload>`
 /// (the page `hoso serve` answers).
 pub fn qr_url(public_url: &str, payload: &str) -> String {
@@ -79,10 +92,12 @@ pub enum CopyRefusal {
         "Điều 25 khoản 1 Nghị định 30/2020/NĐ-CP: bản sao y điện tử chỉ được làm từ văn bản giấy \
          (số hóa rồi ký số của cơ quan, tổ chức), không có sao y từ văn bản điện tử sang văn bản \
          điện tử; tệp này không phải hồ sơ số hóa (manifest của hoso không ghi \"Số hóa\") — nếu \
-         nó được quét từ bản giấy, thêm --from-paper / Decree 30/2020 Article 25.1: an electronic \
+         nó được quét từ bản giấy, hãy khai báo như vậy (--from-paper; trong ứng dụng: ô \
+         \"Bản gốc là văn bản giấy đã được quét\") / Decree 30/2020 Article 25.1: an electronic \
          sao y is made only from paper (digitized, then signed by the organisation); there is no \
          electronic-to-electronic sao y, and this file is not a digitized dossier — if it was \
-         scanned from paper, add --from-paper"
+         scanned from paper, declare it (--from-paper; in the app: \"The original is a paper \
+         document that was scanned\")"
     )]
     SaoYFromElectronic,
     /// Art. 25: a copy of a copy is a sao lục, not a sao y.
@@ -668,6 +683,16 @@ pub fn next_copy_number(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_are_a_range_or_one_page_counted_from_one() {
+        assert_eq!(parse_pages("2-3"), Ok((2, 3)));
+        assert_eq!(parse_pages(" 4 "), Ok((4, 4)));
+        for bad in ["0", "3-2", "a-b", "", "2-"] {
+            let e = parse_pages(bad).unwrap_err();
+            assert!(e.contains("cần dạng 2-3") && e.contains(bad), "{e}");
+        }
+    }
 
     #[test]
     fn the_words_byterange_and_docmdp_in_a_comment_are_not_a_signature() {

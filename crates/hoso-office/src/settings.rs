@@ -90,7 +90,15 @@ impl Settings {
     }
 
     /// A certified copy of `kind` in the name of these settings' office, now.
-    pub fn copy_request(&self, kind: CopyKind, qr: bool) -> Result<CopyRequest, OfficeError> {
+    /// The copy request for these settings: `from_paper` is the clerk's declaration that the
+    /// originals are scans of paper (Decree 30/2020 Art. 25.1), `pages` a trích sao's extract.
+    pub fn copy_request(
+        &self,
+        kind: CopyKind,
+        qr: bool,
+        from_paper: bool,
+        pages: Option<(u32, u32)>,
+    ) -> Result<CopyRequest, OfficeError> {
         let org = self.office.trim();
         if org.is_empty() {
             return Err(OfficeError::MissingSetting(
@@ -103,10 +111,8 @@ impl Settings {
             org_code: self.copy_org_code(),
             qr,
             time: std::time::SystemTime::now(),
-            // The desktop has no "scanned from paper" declaration yet: only dossiers hoso
-            // digitized (their manifest says so) are copied as sao y (Decree 30/2020 Art. 25).
-            from_paper: false,
-            pages: None,
+            from_paper,
+            pages,
             public_url: self.public_url.clone(),
         })
     }
@@ -196,10 +202,12 @@ mod tests {
         assert!(matches!(err, OfficeError::Stamp(_)), "{err}");
         assert!(s.seal_image.is_none());
         assert!(!s.set_registered_module("/nowhere/libnot-registered.so"));
-        let no_office = s.copy_request(CopyKind::SaoY, true).unwrap_err();
+        let no_office = s
+            .copy_request(CopyKind::SaoY, true, false, None)
+            .unwrap_err();
         assert!(matches!(no_office, OfficeError::MissingSetting(m) if m.contains("cơ quan")));
         s.office = " Ủy ban nhân dân phường Sông Cầu ".into();
-        let req = s.copy_request(CopyKind::SaoY, true).unwrap();
+        let req = s.copy_request(CopyKind::SaoY, true, false, None).unwrap();
         assert_eq!(
             (req.org.as_str(), req.org_code.as_str()),
             ("Ủy ban nhân dân phường Sông Cầu", "UBNDPSC")

@@ -69,17 +69,42 @@ pub struct CopyBatch {
     pub not_started: usize,
 }
 
+/// What the officer chose in the copy panel.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CopyChoices {
+    /// Sao y, sao lục or trích sao.
+    pub form: Form,
+    /// Print the QR verification mark.
+    pub qr: bool,
+    /// The officer declares the originals scans of paper (Decree 30/2020 Art. 25.1).
+    #[serde(default)]
+    pub from_paper: bool,
+    /// A trích sao's extract as typed (`2-3`, `4`).
+    #[serde(default)]
+    pub pages: Option<String>,
+}
+
 /// Copies the documents `ids` with `signer` in the office's name (settings), each as
 /// `<name>-ban-sao.pdf` beside its original.
 pub fn copy_ids(
     office: &Office,
     signer: &dyn hoso_office::keys::Signer,
     ids: &[u64],
-    form: Form,
-    qr: bool,
+    choices: &CopyChoices,
     watch: &Watch,
 ) -> Result<CopyBatch, AppError> {
-    let req = office.settings().copy_request(form.into(), qr)?;
+    let pages = match choices.pages.as_deref().map(str::trim) {
+        Some(p) if !p.is_empty() => {
+            Some(hoso_office::copy::parse_pages(p).map_err(AppError::BadPages)?)
+        }
+        _ => None,
+    };
+    let req = office.settings().copy_request(
+        choices.form.into(),
+        choices.qr,
+        choices.from_paper,
+        pages,
+    )?;
     let docs = office.documents(ids)?;
     let jobs: Vec<_> = docs
         .iter()
@@ -112,8 +137,7 @@ pub fn copy_ids(
 pub async fn make_copies(
     app: AppHandle,
     ids: Vec<u64>,
-    form: Form,
-    qr: bool,
+    choices: CopyChoices,
     progress: Channel<Event>,
 ) -> Result<CopyBatch, AppError> {
     blocking(move || {
@@ -124,7 +148,7 @@ pub async fn make_copies(
         let watch = Watch::new(&send, office.start_flow());
         office.with_signer(|signer| {
             let signer = signer.ok_or(AppError::KeyLocked)?;
-            copy_ids(&office, signer, &ids, form, qr, &watch)
+            copy_ids(&office, signer, &ids, &choices, &watch)
         })
     })
     .await?

@@ -81,7 +81,7 @@ pub struct Args {
     from_paper: bool,
     /// Trích sao: các trang được trích, ví dụ 2-3 hoặc 4 / trích sao: the pages to extract,
     /// e.g. 2-3 or 4 (a new document of those pages).
-    #[arg(long, value_name = "FIRST-LAST", value_parser = parse_pages)]
+    #[arg(long, value_name = "FIRST-LAST", value_parser = hoso_office::copy::parse_pages)]
     pages: Option<(u32, u32)>,
     /// Sổ đăng ký / register file [env: HOSO_REGISTER].
     #[arg(long, value_name = "PATH")]
@@ -173,16 +173,4 @@ pub fn run(args: Args) -> Result<ExitCode> {
         println!("  QR: {}", qr.replace('\n', " / "));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `2-3` → (2, 3); `4` → (4, 4); pages count from 1.
-fn parse_pages(s: &str) -> std::result::Result<(u32, u32), String> {
-    let bad = || format!("\"{s}\": cần dạng 2-3 hoặc 4 / expected FIRST-LAST or one page");
-    let (a, b) = s.split_once('-').unwrap_or((s, s));
-    let a: u32 = a.trim().parse().map_err(|_| bad())?;
-    let b: u32 = b.trim().parse().map_err(|_| bad())?;
-    if a == 0 || b < a {
-        return Err(bad());
-    }
-    Ok((a, b))
 }
