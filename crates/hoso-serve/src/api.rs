@@ -11,7 +11,7 @@ use base64::Engine;
 use hoso_office::check::words::{self, Lang};
 use hoso_office::check::{upload, CheckOptions, Checked, Color, Verdict};
 use hoso_office::OfficeError;
-use hoso_register::QrPayload;
+use hoso_register::{QrPayload, Register};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -304,23 +304,10 @@ pub(crate) async fn consistency(
     if q.old > q.new {
         return error(StatusCode::BAD_REQUEST, "old > new", "old > new");
     }
-    match blocking(&state, move |s| {
-        let reg = s.pool.get()?;
-        if reg.checkpoint_at(q.new)?.is_none() {
-            return Ok(None);
-        }
-        Ok(Some(reg.consistency_proof(q.old, q.new)?))
+    proof_at(&state, q.new, move |reg| {
+        Ok(reg.consistency_proof(q.old, q.new)?.path)
     })
     .await
-    {
-        Ok(Some(p)) => text(lines(&p.path)),
-        Ok(None) => error(
-            StatusCode::NOT_FOUND,
-            "Không có điểm kiểm tra đã ký cho kích thước này",
-            "No signed checkpoint of that size",
-        ),
-        Err(e) => office_error(&e),
-    }
 }
 
 /// `GET /proof/inclusion?index=I&size=N`: RFC 9162 §2.1.3 (hashes only: a leaf hash reveals
@@ -332,16 +319,29 @@ pub(crate) async fn inclusion(
     if q.index >= q.size {
         return error(StatusCode::BAD_REQUEST, "index ≥ size", "index ≥ size");
     }
-    match blocking(&state, move |s| {
+    proof_at(&state, q.size, move |reg| {
+        Ok(reg.inclusion_proof(q.index, q.size)?.path)
+    })
+    .await
+}
+
+/// A proof's hashes, one base64 line each, answered only for a tree size the register signed a
+/// checkpoint for (404 otherwise).
+async fn proof_at(
+    state: &Arc<AppState>,
+    size: u64,
+    proof: impl FnOnce(&Register) -> Result<Vec<hoso_register::Hash>, OfficeError> + Send + 'static,
+) -> Response {
+    match blocking(state, move |s| {
         let reg = s.pool.get()?;
-        if reg.checkpoint_at(q.size)?.is_none() {
+        if reg.checkpoint_at(size)?.is_none() {
             return Ok(None);
         }
-        Ok(Some(reg.inclusion_proof(q.index, q.size)?))
+        Ok(Some(proof(&reg)?))
     })
     .await
     {
-        Ok(Some(p)) => text(lines(&p.path)),
+        Ok(Some(path)) => text(lines(&path)),
         Ok(None) => error(
             StatusCode::NOT_FOUND,
             "Không có điểm kiểm tra đã ký cho kích thước này",
