@@ -887,3 +887,168 @@ fn demo_dossier_signed_file_and_copy_conform() {
         assert!(ok, "pdfa_check.py {name}: {report}");
     }
 }
+
+/// A one-page PDF whose text is set in Helvetica without the font program (what many office
+/// exports and old scanners' "PDF" buttons write): PDF/A forbids it and nothing can repair it.
+fn unembedded_font_pdf() -> Vec<u8> {
+    let content = b"BT /F1 28 Tf 72 700 Td (Giay xac nhan so 12) Tj ET 0 0 1 rg 72 600 200 40 re f";
+    let objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_owned(),
+        format!(
+            "<< /Length {} >>\nstream\n{}\nendstream",
+            content.len(),
+            String::from_utf8_lossy(content)
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for off in offsets {
+        pdf.extend(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+/// Issue 23 point 3, `--rasterize-nonconforming`: a page with a font that is not embedded and
+/// the pages of a file encrypted by qpdf (empty user password) stop the build, naming the rule
+/// and the option; with the option they become 300 dpi images, listed in the manifest and the
+/// warnings, the dossier conforms (hoso check and the independent script) and each page looks
+/// like the original at 100 dpi.
+#[test]
+fn nonconforming_pages_become_images_when_asked() {
+    use hoso_e2e::sign_support::{hoso, run, text};
+    use std::process::Command;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let plain = d.join("giay_xac_nhan.pdf");
+    std::fs::write(&plain, unembedded_font_pdf()).expect("write");
+    let locked = d.join("cong_van_khoa.pdf");
+    let o = tool("qpdf", "qpdf")
+        .args(["--encrypt", "", "chu-so-huu", "256", "--"])
+        .arg(fixture("cong_van_1page.pdf"))
+        .arg(&locked)
+        .output()
+        .expect("qpdf runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let build = |input: &Path, out: &Path, rasterize: bool| {
+        let mut cmd = Command::new(hoso());
+        cmd.arg("build")
+            .arg("--out")
+            .arg(out)
+            .args([
+                "--code",
+                "000.00.15.H12-261207-0009",
+                "--title",
+                "Hồ sơ có trang PDF lỗi",
+            ])
+            .arg("--register")
+            .arg(d.join("so.sqlite"))
+            .args(["--station", "test", "--json"])
+            .arg(input);
+        if rasterize {
+            cmd.arg("--rasterize-nonconforming");
+        }
+        run(&mut cmd)
+    };
+    for (input, words) in [
+        (&plain, "\"Helvetica\" không được nhúng"),
+        (&locked, "PDF được mã hóa"),
+    ] {
+        let out = d.join("refused.pdf");
+        let o = build(input, &out, false);
+        let said = text(&o);
+        assert!(!o.status.success(), "{said}");
+        assert!(
+            said.contains(words) && said.contains("--rasterize-nonconforming"),
+            "{said}"
+        );
+        assert!(!out.exists(), "nothing is written when the page is refused");
+    }
+
+    for (name, input) in [("font", &plain), ("encrypted", &locked)] {
+        let out = d.join(format!("{name}.pdf"));
+        let o = build(input, &out, true);
+        assert!(o.status.success(), "{name}: {}", text(&o));
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{name}: no JSON ({e}): {}", text(&o)));
+        let pdf = std::fs::read(&out).expect("dossier");
+        let manifest: serde_json::Value = serde_json::from_slice(
+            &hoso_pdf::attachment::read_embedded_file(&pdf, "manifest.json")
+                .expect("readable")
+                .expect("the manifest is attached"),
+        )
+        .expect("manifest JSON");
+        let pages = &manifest["documents"][0]["sources"][0]["rasterized_pages"];
+        assert_eq!(
+            pages.as_array().map(Vec::len),
+            Some(1),
+            "{name}: {manifest:#}"
+        );
+        assert_eq!(
+            (pages[0]["page"].as_u64(), pages[0]["dpi"].as_u64()),
+            (Some(1), Some(300))
+        );
+        assert!(
+            report["warnings"].to_string().contains("300 dpi"),
+            "{name}: the warning says the page is now an image: {report:#}"
+        );
+
+        let checked = pdfa::check_file(&out, None).expect("readable");
+        assert!(checked.is_conforming(), "{name}: {:#?}", checked.findings);
+        let (ok, script) = pdfa_check(&out);
+        assert!(ok, "{name}: pdfa_check.py: {script}");
+
+        // The page looks as before: the same size at 100 dpi, and all but a sliver of pixels
+        // within a small distance of the original's (anti-aliasing at glyph edges differs).
+        let (w1, h1, a) = render_100dpi(input, 1, &d.join(format!("{name}-a")));
+        let (w2, h2, b) = render_100dpi(&out, 1, &d.join(format!("{name}-b")));
+        assert!(
+            w1.abs_diff(w2) <= 1 && h1.abs_diff(h2) <= 1,
+            "{name}: {w1}×{h1} became {w2}×{h2}"
+        );
+        let (w, h) = (w1.min(w2), h1.min(h2));
+        let mut far = 0usize;
+        let mut ink = 0usize;
+        for y in 0..h {
+            for x in 0..w {
+                let (i, j) = ((y * w1 + x) * 3, (y * w2 + x) * 3);
+                let (p, q) = (&a[i..i + 3], &b[j..j + 3]);
+                if p.iter().any(|&c| c < 128) {
+                    ink += 1;
+                }
+                if p.iter().zip(q).any(|(c, e)| c.abs_diff(*e) > 96) {
+                    far += 1;
+                }
+            }
+        }
+        let share = far as f64 / (w * h) as f64;
+        println!(
+            "{name}: {far} of {} pixels far from the original ({:.3}%), {ink} ink pixels",
+            w * h,
+            share * 100.0
+        );
+        assert!(ink > 500, "{name}: the original page has visible content");
+        assert!(
+            share < 0.005,
+            "{name}: {far} pixels differ ({:.3}%)",
+            share * 100.0
+        );
+    }
+}

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 
 use hoso_pdf::atomic::AtomicFile;
 use hoso_pdf::import::PdfImporter;
+
+use crate::manifest::RasterizedPage;
+use crate::rasterize::Rasterizer;
 use hoso_pdf::tiff::TiffPages;
 use std::sync::Mutex;
 
@@ -73,6 +76,10 @@ pub struct BuildOptions {
     /// Set to `true` from another thread to stop the build at the next page: the build then
     /// returns [`DossierError::Cancelled`] and leaves nothing behind.
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// A page of an input PDF that cannot be made PDF/A without changing what it shows (a font
+    /// not embedded, a stream that cannot be decoded, encryption) becomes an image at 300 dpi,
+    /// listed in the manifest, instead of stopping the build (`--rasterize-nonconforming`).
+    pub rasterize_nonconforming: bool,
 }
 
 impl Default for BuildOptions {
@@ -84,6 +91,7 @@ impl Default for BuildOptions {
             clean: None,
             rotate: std::collections::BTreeMap::new(),
             cancel: None,
+            rasterize_nonconforming: false,
         }
     }
 }
@@ -154,6 +162,16 @@ pub enum BuildWarning {
         /// How many.
         count: usize,
     },
+    /// A page of an input PDF that could not be made PDF/A was drawn as an image
+    /// (`--rasterize-nonconforming`; listed in the manifest). Its text is no longer text.
+    Rasterized {
+        /// The file.
+        path: PathBuf,
+        /// Page in that file (1-based).
+        page: u32,
+        /// The rule it broke, as the importer said it.
+        reason: String,
+    },
     /// Below the 200 dpi Circular 05/2025/TT-BNV asks of archival scans.
     LowResolution {
         /// The file.
@@ -186,6 +204,12 @@ impl std::fmt::Display for BuildWarning {
             BuildWarning::OcrCharactersDropped { count } => write!(
                 f,
                 "{count} ký tự OCR không có trong phông nhúng đã bị bỏ khỏi lớp chữ / {count} OCR characters missing from the embedded font were left out"
+            ),
+            BuildWarning::Rasterized { path, page, reason } => write!(
+                f,
+                "{} (trang/page {page}): không đạt PDF/A ({reason}); đã chuyển trang thành ảnh {dpi:.0} dpi, chữ trên trang không còn chọn hoặc tìm được / not PDF/A-conforming; the page was turned into a {dpi:.0} dpi image, and its text can no longer be selected or searched",
+                path.display(),
+                dpi = crate::rasterize::RASTER_DPI,
             ),
             BuildWarning::LowResolution { path, page, dpi } => write!(
                 f,
@@ -277,7 +301,7 @@ fn input_err(path: &Path, page: Option<u32>, e: impl Into<PdfError>) -> DossierE
     }
 }
 
-fn plan_source(path: &Path) -> Result<PlannedSource, DossierError> {
+fn plan_source(path: &Path, rasterize: bool) -> Result<PlannedSource, DossierError> {
     let io_err = |e: io::Error| input_err(path, None, InputError::Io(e));
     let mut f = File::open(path).map_err(io_err)?;
     let bytes = f.metadata().map_err(io_err)?.len();
@@ -295,9 +319,14 @@ fn plan_source(path: &Path) -> Result<PlannedSource, DossierError> {
             .map_err(|e| input_err(path, None, e))?,
         SourceFormat::Pdf => {
             let data = std::fs::read(path).map_err(io_err)?;
-            PdfImporter::load(&data)
-                .map_err(|e| input_err(path, None, e))?
-                .page_count()
+            match PdfImporter::load(&data) {
+                Ok(importer) => importer.page_count(),
+                // An encrypted file is drawn page by page when the officer asked for it.
+                Err(InputError::EncryptedPdf) if rasterize => Rasterizer::open(&data)
+                    .map_err(|_| input_err(path, None, InputError::EncryptedPdf))?
+                    .page_count(),
+                Err(e) => return Err(input_err(path, None, e)),
+            }
         }
     };
     Ok(PlannedSource {
@@ -323,7 +352,7 @@ pub struct SourceInfo {
 /// Recognises `path` the way [`build_dossier`] will (format by its first bytes, pages from the
 /// TIFF and PDF readers), so a shell can refuse a file at import with the build's own words.
 pub fn inspect_source(path: &Path) -> Result<SourceInfo, DossierError> {
-    let p = plan_source(path)?;
+    let p = plan_source(path, false)?;
     Ok(SourceInfo {
         format: p.format,
         pages: p.pages,
@@ -507,7 +536,7 @@ fn plan_documents(
         };
         let mut sources = Vec::with_capacity(cleaned.len());
         for (path, origin) in cleaned {
-            let mut src = plan_source(&path)?;
+            let mut src = plan_source(&path, options.rasterize_nonconforming)?;
             src.origin = origin;
             sources.push(src);
         }
@@ -576,12 +605,19 @@ impl<L: Iterator<Item = Option<TextLayer>>> WriteStage<'_, L> {
         let original = src.origin.as_ref().map_or(&src.path, |(p, _)| p);
         writer.set_rotation(self.options.rotate.get(original).copied().unwrap_or(0));
         let (done, total, progress) = (&mut self.done, self.total, &mut self.progress);
+        let mut rasterized = Vec::new();
         let sha = write_source(
             writer,
             src,
-            &mut self.layers,
-            page_text,
-            self.warnings,
+            Sink {
+                layers: &mut self.layers,
+                page_text,
+                warnings: self.warnings,
+                rasterized: self
+                    .options
+                    .rasterize_nonconforming
+                    .then_some(&mut rasterized),
+            },
             &mut |file| {
                 *done += 1;
                 progress(BuildEvent::Page {
@@ -604,6 +640,7 @@ impl<L: Iterator<Item = Option<TextLayer>>> WriteStage<'_, L> {
                 bytes: src.bytes,
                 pages: src.pages,
                 cleaning: None,
+                rasterized_pages: rasterized,
             },
         })
     }
@@ -814,6 +851,7 @@ fn describe_file(path: &Path, pages: u32) -> Result<ManifestSource, DossierError
         bytes,
         pages,
         cleaning: None,
+        rasterized_pages: Vec::new(),
     })
 }
 
@@ -1003,15 +1041,29 @@ fn write_raster<W: Write>(
     Ok(())
 }
 
-/// Writes every page of one source; returns the SHA-256 of the file.
-fn write_source<W: Write>(
+/// Where one source's pages leave their traces: the OCR layers still to place, the page text,
+/// the warnings, and (with `--rasterize-nonconforming`) the pages drawn as images.
+struct Sink<'a, L> {
+    layers: &'a mut L,
+    page_text: &'a mut Vec<String>,
+    warnings: &'a mut Vec<BuildWarning>,
+    rasterized: Option<&'a mut Vec<RasterizedPage>>,
+}
+
+/// Writes every page of one source; returns the SHA-256 of the file. Each input is read once:
+/// its bytes are hashed on the second core while its pages are written.
+fn write_source<W: Write, L: Iterator<Item = Option<TextLayer>>>(
     writer: &mut DossierWriter<W>,
     src: &PlannedSource,
-    layers: &mut impl Iterator<Item = Option<TextLayer>>,
-    page_text: &mut Vec<String>,
-    warnings: &mut Vec<BuildWarning>,
+    sink: Sink<'_, L>,
     on_page: &mut dyn FnMut(&Path),
 ) -> Result<String, DossierError> {
+    let Sink {
+        layers,
+        page_text,
+        warnings,
+        rasterized,
+    } = sink;
     let path = src.path.as_path();
     let io_err = |e: io::Error| input_err(path, None, InputError::Io(e));
     match src.format {
@@ -1040,32 +1092,129 @@ fn write_source<W: Write>(
             Ok(sha)
         }
         SourceFormat::Tiff => {
-            let mut hasher = Sha256::new();
-            io::copy(&mut File::open(path).map_err(io_err)?, &mut hasher).map_err(io_err)?;
-            let pages = TiffPages::open(BufReader::new(File::open(path).map_err(io_err)?))
-                .map_err(|e| input_err(path, None, e))?;
-            for (i, page) in pages.enumerate() {
-                let n = i as u32 + 1;
-                let page = page.map_err(|e| input_err(path, Some(n), e))?;
-                write_raster(writer, &page, path, n, layers, page_text, warnings)?;
-                on_page(path);
-            }
-            Ok(hex(&hasher.finalize()))
-        }
-        SourceFormat::Pdf => {
             let data = std::fs::read(path).map_err(io_err)?;
             hash_alongside(&data, || {
-                let mut importer =
-                    PdfImporter::load(&data).map_err(|e| input_err(path, None, e))?;
-                for n in 1..=importer.page_count() {
-                    importer
-                        .import_page(writer, n)
-                        .map_err(|e| input_err(path, Some(n), e))?;
-                    page_text.push(String::new());
+                let pages = TiffPages::open(io::Cursor::new(data.as_slice()))
+                    .map_err(|e| input_err(path, None, e))?;
+                for (i, page) in pages.enumerate() {
+                    let n = i as u32 + 1;
+                    let page = page.map_err(|e| input_err(path, Some(n), e))?;
+                    write_raster(writer, &page, path, n, layers, page_text, warnings)?;
                     on_page(path);
                 }
                 Ok(())
             })
         }
+        SourceFormat::Pdf => {
+            let data = std::fs::read(path).map_err(io_err)?;
+            hash_alongside(&data, || {
+                write_pdf_pages(
+                    writer, path, &data, rasterized, page_text, warnings, on_page,
+                )
+            })
+        }
     }
+}
+
+/// The pages of an input PDF, copied; with `rasterized` (`--rasterize-nonconforming`), a page
+/// the importer refuses under a PDF/A rule (or every page of an encrypted file) is drawn as an
+/// image instead and recorded there.
+fn write_pdf_pages<W: Write>(
+    writer: &mut DossierWriter<W>,
+    path: &Path,
+    data: &[u8],
+    mut rasterized: Option<&mut Vec<RasterizedPage>>,
+    page_text: &mut Vec<String>,
+    warnings: &mut Vec<BuildWarning>,
+    on_page: &mut dyn FnMut(&Path),
+) -> Result<(), DossierError> {
+    let mut importer = match PdfImporter::load(data) {
+        Ok(i) => Some(i),
+        Err(InputError::EncryptedPdf) if rasterized.is_some() => None,
+        Err(e) => return Err(input_err(path, None, e)),
+    };
+    let mut drawer: Option<Rasterizer> = None;
+    let pages = match &importer {
+        Some(i) => i.page_count(),
+        None => drawer
+            .insert(
+                Rasterizer::open(data)
+                    .map_err(|_| input_err(path, None, InputError::EncryptedPdf))?,
+            )
+            .page_count(),
+    };
+    // Why the importer is no longer used for this file's pages.
+    let mut importer_dropped: Option<String> = None;
+    for n in 1..=pages {
+        let refused = match importer.as_mut().map(|i| i.import_page(writer, n)) {
+            Some(Ok(_)) => None,
+            // A font is checked before anything of the page is copied. Any other refusal can
+            // come after part of the page's objects were copied, so the importer's record of
+            // what it copied is not trusted for the file's remaining pages: they are drawn too.
+            Some(Err(PdfError::Pdfa(v))) if rasterized.is_some() => {
+                if !matches!(v, hoso_pdf::PdfaViolation::UnembeddedFont { .. }) {
+                    importer = None;
+                    importer_dropped = Some(format!(
+                        "sau lỗi ở trang {n} / after page {n}'s refusal: {v}"
+                    ));
+                }
+                Some(v.to_string())
+            }
+            Some(Err(e)) => return Err(input_err(path, Some(n), e)),
+            None => Some(
+                importer_dropped
+                    .clone()
+                    .unwrap_or_else(|| InputError::EncryptedPdf.to_string()),
+            ),
+        };
+        if let (Some(reason), Some(list)) = (refused, rasterized.as_deref_mut()) {
+            let drawer = match &mut drawer {
+                Some(d) => d,
+                None => drawer.insert(Rasterizer::open(data).map_err(|why| {
+                    input_err(
+                        path,
+                        Some(n),
+                        InputError::BadPdfPage {
+                            page: n,
+                            reason: why,
+                        },
+                    )
+                })?),
+            };
+            let page = drawer.page(n).map_err(|why| {
+                input_err(
+                    path,
+                    Some(n),
+                    InputError::BadPdfPage {
+                        page: n,
+                        reason: why,
+                    },
+                )
+            })?;
+            // A drawn page has no OCR layer: the layers are for the scans only.
+            write_raster(
+                writer,
+                &page,
+                path,
+                n,
+                &mut std::iter::empty(),
+                page_text,
+                warnings,
+            )?;
+            warnings.push(BuildWarning::Rasterized {
+                path: path.to_path_buf(),
+                page: n,
+                reason: reason.clone(),
+            });
+            list.push(RasterizedPage {
+                page: n,
+                dpi: crate::rasterize::RASTER_DPI.round() as u32,
+                reason,
+            });
+        } else {
+            page_text.push(String::new());
+        }
+        on_page(path);
+    }
+    Ok(())
 }

@@ -39,6 +39,7 @@ mod manifest;
 mod metadata;
 mod ocr;
 mod preflight;
+mod rasterize;
 mod reocr;
 mod search;
 
@@ -49,12 +50,13 @@ pub use build::{
 };
 pub use code::{CodeError, DossierCode};
 pub use error::DossierError;
-pub use manifest::{Manifest, ManifestDocument, ManifestSource, MANIFEST_VERSION};
+pub use manifest::{Manifest, ManifestDocument, ManifestSource, RasterizedPage, MANIFEST_VERSION};
 pub use metadata::{
     AccessRegime, BackupMode, BackupStatus, DocumentMetadata, DossierMetadata, MetadataError,
     Origin, Retention,
 };
 pub use ocr::OcrOptions;
 pub use preflight::{preflight, preflight_file, PageWarning, ScanColour};
+pub use rasterize::RASTER_DPI;
 pub use reocr::{ocr_existing, OcrExistingReport};
 pub use search::{fold, Hit, SearchError, SearchIndex};

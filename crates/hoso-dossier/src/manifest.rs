@@ -74,4 +74,19 @@ pub struct ManifestSource {
     /// What `--clean` did to it (deskew angle, quarter turn, crop box, output mode).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cleaning: Option<hoso_scan::clean::PageReport>,
+    /// Pages of this PDF that could not be made PDF/A and were drawn as images instead
+    /// (`--rasterize-nonconforming`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rasterized_pages: Vec<RasterizedPage>,
+}
+
+/// A page of an input PDF drawn as an image (`--rasterize-nonconforming`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RasterizedPage {
+    /// Page in the input file (1-based).
+    pub page: u32,
+    /// The resolution it was drawn at.
+    pub dpi: u32,
+    /// The PDF/A rule the page broke, as the importer said it.
+    pub reason: String,
 }

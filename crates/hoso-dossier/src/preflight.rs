@@ -8,7 +8,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use hoso_pdf::tiff::TiffPages;
-use hoso_pdf::{Dpi, ImageColor, InputError};
+use hoso_pdf::{Dpi, ImageColor, InputError, PdfError};
 
 use crate::build::{DossierSpec, SourceFormat, MIN_ARCHIVAL_DPI};
 use crate::error::DossierError;
@@ -102,7 +102,15 @@ pub fn preflight(spec: &DossierSpec) -> Result<Vec<PageWarning>, DossierError> {
 /// The warnings for one page file (none for a PDF).
 pub fn preflight_file(path: &Path) -> Result<Vec<PageWarning>, DossierError> {
     let io = |e: std::io::Error| input_err(path, None, InputError::Io(e));
-    let info = crate::build::inspect_source(path)?;
+    let info = match crate::build::inspect_source(path) {
+        // An encrypted PDF has no scan warnings; the build refuses it, or draws its pages
+        // with `--rasterize-nonconforming`.
+        Err(DossierError::Input {
+            source: PdfError::Input(InputError::EncryptedPdf),
+            ..
+        }) => return Ok(Vec::new()),
+        r => r?,
+    };
     let pages: Vec<(Option<Dpi>, Option<ScanColour>)> = match info.format {
         SourceFormat::Pdf => Vec::new(),
         SourceFormat::Jpeg => {

@@ -38,6 +38,9 @@ pub struct BuildRequest {
     pub procedure_code: Option<String>,
     /// The day the dossier was received, `YYYY-MM-DD`; `None` is today (Vietnam time).
     pub received_on: Option<String>,
+    /// Draw an imported PDF page that cannot be made PDF/A as a 300 dpi image instead of
+    /// stopping (listed in the manifest and the warnings).
+    pub rasterize_nonconforming: bool,
 }
 
 impl BuildRequest {
@@ -53,6 +56,7 @@ impl BuildRequest {
             rotate: BTreeMap::new(),
             procedure_code: None,
             received_on: None,
+            rasterize_nonconforming: false,
         }
     }
 }
@@ -134,6 +138,7 @@ pub fn build(config: &Config, req: BuildRequest, watch: &Watch) -> Result<Built,
         }),
         rotate: req.rotate,
         cancel: Some(watch.cancel().flag()),
+        rasterize_nonconforming: req.rasterize_nonconforming,
     };
     let report =
         hoso_dossier::build_dossier(&req.spec, &out, &options, &mut |e| watch.emit(e.into()))?;

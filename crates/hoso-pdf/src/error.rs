@@ -64,7 +64,7 @@ pub enum InputError {
         reason: String,
     },
     /// The PDF is encrypted (PDF/A forbids encryption, ISO 19005-2 §6.1.3).
-    #[error("PDF được mã hóa / the PDF is encrypted: remove the password first (e.g. `qpdf --decrypt in.pdf out.pdf`)")]
+    #[error("PDF được mã hóa: gỡ mật khẩu trước (ví dụ `qpdf --decrypt vào.pdf ra.pdf`) hoặc dựng với --rasterize-nonconforming để chuyển trang thành ảnh / the PDF is encrypted: remove the password first (e.g. `qpdf --decrypt in.pdf out.pdf`), or build with --rasterize-nonconforming to turn its pages into images")]
     EncryptedPdf,
     /// The PDF cannot be parsed.
     #[error("PDF hỏng / broken PDF: {reason}")]
@@ -90,7 +90,7 @@ pub enum InputError {
 #[non_exhaustive]
 pub enum PdfaViolation {
     /// ISO 19005-2 §6.2.11.4.1: every font program must be embedded.
-    #[error("PDF trang {page}: phông chữ \"{font}\" không được nhúng (PDF/A yêu cầu nhúng mọi phông) / font \"{font}\" is not embedded, which PDF/A forbids: re-export the PDF with fonts embedded (or print it to PDF)")]
+    #[error("PDF trang {page}: phông chữ \"{font}\" không được nhúng (PDF/A yêu cầu nhúng mọi phông): xuất lại PDF có nhúng phông, hoặc dựng với --rasterize-nonconforming để chuyển trang thành ảnh / font \"{font}\" is not embedded, which PDF/A forbids: re-export the PDF with fonts embedded (or print it to PDF), or build with --rasterize-nonconforming to turn the page into an image")]
     UnembeddedFont {
         /// Page (1-based).
         page: u32,

@@ -69,6 +69,11 @@ pub struct Args {
     /// Thêm lớp chữ OCR ẩn (PDF/A hai lớp) / add an invisible OCR text layer (two-layer PDF/A).
     #[arg(long)]
     ocr: bool,
+    /// Trang PDF không thể đạt PDF/A (phông không nhúng, mã hóa…) được chuyển thành ảnh 300 dpi,
+    /// ghi trong manifest / a PDF page that cannot be made PDF/A (font not embedded,
+    /// encryption…) becomes a 300 dpi image, listed in the manifest.
+    #[arg(long)]
+    rasterize_nonconforming: bool,
     /// Ngôn ngữ OCR của Tesseract / Tesseract OCR languages.
     #[arg(long, default_value = "vie+eng", requires = "ocr")]
     lang: String,
@@ -193,6 +198,7 @@ fn request(args: &Args, spec: DossierSpec) -> BuildRequest {
     req.keep_blank = args.keep_blank;
     req.ocr = args.ocr.then(|| args.lang.clone());
     req.rotate = args.rotate.iter().cloned().collect();
+    req.rasterize_nonconforming = args.rasterize_nonconforming;
     req
 }
 
