@@ -8,10 +8,30 @@ use super::*;
 pub const APPLICATION_ID: u32 = 0x484F_534F;
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Migrations: `MIGRATIONS[v]` takes the schema from version `v` to `v + 1`.
-const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2];
+const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
+
+/// Version 3: witnesses' cosignatures of the signed tree heads (c2sp.org/tlog-cosignature
+/// signature lines), kept beside the checkpoint they co-sign; append-only. They are evidence,
+/// re-verified against the configured witness keys whenever they are read.
+const SCHEMA_V3: &str = r#"
+CREATE TABLE cosignatures (
+    size    INTEGER NOT NULL,
+    witness TEXT NOT NULL,
+    line    TEXT NOT NULL,
+    time    TEXT NOT NULL,
+    PRIMARY KEY (size, line)
+) WITHOUT ROWID;
+CREATE TRIGGER cosignatures_of_a_checkpoint BEFORE INSERT ON cosignatures
+WHEN NOT EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)
+BEGIN SELECT RAISE(ABORT, 'hoso register: a cosignature needs its checkpoint'); END;
+CREATE TRIGGER cosignatures_append_only_update BEFORE UPDATE ON cosignatures
+BEGIN SELECT RAISE(ABORT, 'hoso register: cosignatures are append-only'); END;
+CREATE TRIGGER cosignatures_append_only_delete BEFORE DELETE ON cosignatures
+BEGIN SELECT RAISE(ABORT, 'hoso register: cosignatures are append-only'); END;
+"#;
 
 /// Version 2: the report facts of every entry (Decision 766/QĐ-TTg indicators), an index
 /// derived from the hashed leaf fields (kind, time, station, dossier code, copy form and the
@@ -433,6 +453,8 @@ impl Register {
             path: path.to_path_buf(),
             origin,
             verifier,
+            pinned: None,
+            witnesses: Vec::new(),
             key_path: key_path.to_path_buf(),
             key: None,
             station: default_station_name(),
