@@ -113,7 +113,7 @@ pub fn router(config: Config, rate: RateLimit, offline: bool) -> Result<Router, 
         .settings
         .trust_store()
         .map_err(|e| ServeError::Trust(e.to_string()))?;
-    let pool = pool::Pool::new(config.register.clone());
+    let pool = pool::Pool::new(config.clone());
     // Fail early when the register cannot be read at all.
     drop(pool.get()?);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
