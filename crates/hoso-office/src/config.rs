@@ -788,5 +788,20 @@ mod tests {
         assert!(s.set("slot", "two").is_err());
         s.set("tsa", "").unwrap();
         assert_eq!(s.tsa, None);
+        // The pinned key and the witnesses are checked as keys before they are kept.
+        let vkey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+        s.set("register_key", vkey).unwrap();
+        assert_eq!(s.register_key.as_deref(), Some(vkey));
+        assert!(s.set("register_key", "PeterNeumann+c74f20a4+ARpc").is_err());
+        assert_eq!(
+            s.register_key.as_deref(),
+            Some(vkey),
+            "a bad key changes nothing"
+        );
+        // A log key (type 0x01) is not a witness key (type 0x04).
+        assert!(s.set("witnesses", vkey).is_err());
+        assert!(s.witnesses.is_empty());
+        s.set("register_key", "").unwrap();
+        assert_eq!(s.register_key, None);
     }
 }
