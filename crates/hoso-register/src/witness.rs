@@ -16,7 +16,7 @@
 //!   cosignature line. Each refusal carries the HTTP status the spec gives it.
 //!
 //! Start from [`Witness::open`] and [`Witness::add_checkpoint`] (the witness side) and
-//! [`Register::witness_request`] / [`Register::add_cosignatures`] (the log side).
+//! [`crate::Register::witness_request`] / [`crate::Register::add_cosignatures`] (the log side).
 
 use std::collections::BTreeMap;
 use std::fmt;
