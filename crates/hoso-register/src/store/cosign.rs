@@ -49,6 +49,9 @@ impl Register {
 
     /// The largest tree size a known witness named `witness` co-signed here (0 if none).
     pub fn last_cosigned_size(&self, witness: &str) -> Result<u64> {
+        if !self.has_cosignatures {
+            return Ok(0);
+        }
         let max: Option<i64> = self
             .conn
             .prepare_cached("SELECT max(size) FROM cosignatures WHERE witness = ?1")?
@@ -94,6 +97,9 @@ impl Register {
     /// The cosignatures stored for the tree head of `size` that verify with a known witness
     /// key (one per witness).
     pub fn cosignatures_at(&self, size: u64) -> Result<Vec<Cosignature>> {
+        if !self.has_cosignatures {
+            return Ok(Vec::new());
+        }
         let Some(cp) = self.checkpoint_at(size)? else {
             return Ok(Vec::new());
         };
@@ -119,7 +125,7 @@ impl Register {
     /// The newest tree head of more than `seq` entries that known witnesses co-signed and
     /// whose log signature verifies with the trusted key.
     pub fn witnessed_covering(&self, seq: u64) -> Result<Option<Witnessed>> {
-        if self.witnesses.is_empty() {
+        if self.witnesses.is_empty() || !self.has_cosignatures {
             return Ok(None);
         }
         let sizes: Vec<i64> = self

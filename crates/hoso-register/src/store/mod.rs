@@ -168,6 +168,8 @@ pub struct Register {
     verifier: VerifierKey,
     pinned: Option<VerifierKey>,
     witnesses: Vec<crate::witness::CosignerKey>,
+    /// Schema version 3 or later (a version-2 register read read-only has no cosignatures).
+    has_cosignatures: bool,
     key_path: PathBuf,
     key: Option<StationKey>,
     station: String,

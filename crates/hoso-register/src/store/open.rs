@@ -10,6 +10,11 @@ pub const APPLICATION_ID: u32 = 0x484F_534F;
 /// The schema version this build writes (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: i64 = 3;
 
+/// The oldest schema a read-only connection can use as it is: version 3 only adds the
+/// cosignatures table, which reads treat as empty when it is absent, so a kiosk or `hoso serve`
+/// keeps reading a version-2 register until a station's next write migrates it.
+const READ_COMPATIBLE_FROM: i64 = 2;
+
 /// Migrations: `MIGRATIONS[v]` takes the schema from version `v` to `v + 1`.
 const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
 
@@ -224,6 +229,10 @@ fn classify(path: &Path, e: rusqlite::Error) -> RegisterError {
     }
 }
 
+fn read_only_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > SCHEMA_VERSION {
@@ -420,7 +429,7 @@ impl Register {
             if version < SCHEMA_VERSION {
                 migrate(&mut conn, path)?;
             }
-        } else if version < SCHEMA_VERSION {
+        } else if version < READ_COMPATIBLE_FROM {
             return Err(RegisterError::NeedsMigration {
                 path: display(path),
                 found: version,
@@ -448,6 +457,7 @@ impl Register {
                 reason: NotARegister::BadMeta("vkey"),
             });
         }
+        let has_cosignatures = read_only_version(&conn)? >= 3;
         Ok(Self {
             conn,
             path: path.to_path_buf(),
@@ -455,6 +465,7 @@ impl Register {
             verifier,
             pinned: None,
             witnesses: Vec::new(),
+            has_cosignatures,
             key_path: key_path.to_path_buf(),
             key: None,
             station: default_station_name(),
