@@ -69,7 +69,17 @@ impl Office {
             .arg(self.register())
             .args(["--station", "Một cửa — UBND phường 1"])
             .args(args)
-            .env_remove("HOSO_REGISTER"))
+            .env_remove("HOSO_REGISTER")
+            .env_remove("HOSO_REGISTER_KEY")
+            // The office's own settings file, never the tester's ~/HoSo one.
+            .env("HOSO_SETTINGS", self.path("hoso-settings.json")))
+    }
+
+    fn config_set(&self, key: &str, value: &str) {
+        let o = run(Command::new(hoso_bin())
+            .args(["config", "set", key, value])
+            .env("HOSO_SETTINGS", self.path("hoso-settings.json")));
+        assert!(o.status.success(), "hoso config set {key}: {}", text(&o));
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -306,4 +316,105 @@ fn foreign_file_is_refused_and_left_alone() {
         assert!(text(&o).contains("not a hoso register"), "{}", text(&o));
     }
     assert_eq!(std::fs::read(&foreign).expect("read"), before);
+}
+
+/// Issue 19 point 2 at the command line: the first station pins the register's key, a witness
+/// co-signs (in-process and through request/response files), lookups count it, and a register
+/// rebuilt with another key is refused under the pin.
+#[test]
+fn pinned_key_and_witness_from_the_command_line() {
+    let office = Office::new();
+    let f = office.file("a.pdf", "%PDF được chứng kiến");
+    office.ok(&["append", &f, "--kind", "dossier"]);
+    let audit = office.ok(&["audit"]);
+    assert!(
+        audit.contains("Khóa cần ghim / key to pin: hoso/"),
+        "{audit}"
+    );
+    let pinned = office.ok(&["pin", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&pinned).expect("pin --json");
+    let vkey = v["vkey"].as_str().expect("vkey").to_owned();
+    let audit = office.ok(&["audit"]);
+    assert!(!audit.contains("key to pin"), "{audit}");
+
+    let wdir = office.path("nhan-chung");
+    let wdir = wdir.display().to_string();
+    let wkey = office.ok(&[
+        "witness",
+        "--state",
+        &wdir,
+        "--name",
+        "tinh.example/w1",
+        "key",
+    ]);
+    office.config_set("witnesses", wkey.trim());
+    let cosign = office.ok(&[
+        "cosign",
+        "--witness-state",
+        &wdir,
+        "--witness-name",
+        "tinh.example/w1",
+    ]);
+    assert!(cosign.contains("1 chữ ký xác nhận"), "{cosign}");
+    let lookup = office.ok(&["lookup", &f]);
+    assert!(lookup.contains("1 nhân chứng đã ký xác nhận"), "{lookup}");
+
+    // File mode: request, witness, response, kept.
+    let g = office.file("b.pdf", "%PDF thứ hai");
+    office.ok(&["append", &g, "--kind", "dossier"]);
+    let req = office.ok(&["witness-request", "--witness", "tinh.example/w1"]);
+    assert!(req.starts_with("old 1\n"), "{req}");
+    std::fs::write(office.path("req.txt"), &req).expect("write request");
+    let resp = office.ok(&[
+        "witness",
+        "--state",
+        &wdir,
+        "--name",
+        "tinh.example/w1",
+        "--log-key",
+        &vkey,
+        "add-checkpoint",
+        "--request",
+        &office.path("req.txt").display().to_string(),
+    ]);
+    std::fs::write(office.path("resp.txt"), &resp).expect("write response");
+    office.ok(&[
+        "cosignatures",
+        &office.path("resp.txt").display().to_string(),
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_str(&office.ok(&["lookup", &g, "--json"])).expect("json");
+    assert_eq!(json["results"][0]["status"]["witnesses"], 1, "{json}");
+    // The same stale request again is a conflict (409) with the witness's size.
+    let stale = office.hoso(&[
+        "witness",
+        "--state",
+        &wdir,
+        "--name",
+        "tinh.example/w1",
+        "--log-key",
+        &vkey,
+        "add-checkpoint",
+        "--request",
+        &office.path("req.txt").display().to_string(),
+    ]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(text(&stale).contains("(409)"), "{}", text(&stale));
+
+    // Rebuilt with another key: appends, lookups and the audit refuse it under the pin.
+    for suffix in ["", "-wal", "-shm", ".station-key"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", office.register().display()));
+    }
+    let forged = office.hoso(&["append", &f, "--kind", "dossier"]);
+    assert!(!forged.status.success());
+    assert!(text(&forged).contains("khóa đã ghim"), "{}", text(&forged));
+    let audit = office.hoso(&["audit"]);
+    assert_eq!(audit.status.code(), Some(1), "{}", text(&audit));
+    assert!(
+        text(&audit).contains("khóa của sổ khác khóa đã ghim"),
+        "{}",
+        text(&audit)
+    );
+    let lookup = office.hoso(&["lookup", &f]);
+    assert!(!lookup.status.success());
 }

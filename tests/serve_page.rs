@@ -642,3 +642,64 @@ fn in_a_phone_browser_the_copy_is_green_a_modified_copy_red_another_number_nothi
     let (status, _) = server.stop();
     assert!(status.success());
 }
+
+/// Issue 19 point 2: `hoso serve --witness-state` answers c2sp.org/tlog-witness
+/// `POST /add-checkpoint` for the pinned register: a cosignature line (200), the witness's size
+/// for a stale old size (409, `text/x.tlog.size`), 400 for a malformed body.
+#[test]
+fn the_witness_endpoint_cosigns_and_refuses_a_stale_size() {
+    let st = Station::new();
+    let file = st.d().join("a.pdf");
+    std::fs::write(&file, b"%PDF-1.7 chung kien").expect("write");
+    for args in [
+        vec![
+            "register",
+            "append",
+            file.to_str().expect("utf-8"),
+            "--kind",
+            "dossier",
+        ],
+        vec!["register", "pin"],
+    ] {
+        let o = run(st.cmd().args(&args));
+        assert!(o.status.success(), "{args:?}: {}", text(&o));
+    }
+    let req = run(st.cmd().args(["register", "witness-request", "--old", "0"]));
+    assert!(req.status.success(), "{}", text(&req));
+    let wdir = st.d().join("nhan-chung");
+    let server = st.serve(&[
+        "--witness-state",
+        wdir.to_str().expect("utf-8"),
+        "--witness-name",
+        "tinh.example/w1",
+    ]);
+    let a = agent();
+    let url = format!("{}/add-checkpoint", server.base);
+    let send = |body: &[u8]| {
+        let mut r = a.post(&url).send(body).expect("POST");
+        let ctype = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let status = r.status().as_u16();
+        (
+            status,
+            ctype,
+            r.body_mut().read_to_string().unwrap_or_default(),
+        )
+    };
+    let (status, _, body) = send(&req.stdout);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.starts_with("\u{2014} tinh.example/w1 "), "{body}");
+    let (status, ctype, body) = send(&req.stdout.clone());
+    // The same head from old size 0 again: the witness has size 1 now.
+    assert_eq!(
+        (status, ctype.as_str(), body.as_str()),
+        (409, "text/x.tlog.size", "1\n")
+    );
+    assert_eq!(send(b"not a request").0, 400);
+    let (status, _) = server.stop();
+    assert!(status.success());
+}

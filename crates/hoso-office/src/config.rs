@@ -13,6 +13,8 @@
 //! | trust roots | `--tsa-trust`/`--trust` | — | `trust`, `demo_trust` | none |
 //! | level | `--level` | — | `level` | B-T with a TSA, else B-B |
 //! | key | `--p12`/`--pkcs11 …` | — | `p12` or `use_token` + `pkcs11`, `slot`, `token_label`, `key_label` | none |
+//! | pinned register key | `--pin-key` | `HOSO_REGISTER_KEY` | `register_key` | none (the database's own key; `hoso register pin` pins it) |
+//! | witnesses | — | — | `witnesses` | none |
 //!
 //! The settings file is the one the desktop app has always written (`<workspace>/hoso-settings.json`):
 //! older files load unchanged (every field has a default), the app's Settings screen edits it, and
@@ -138,6 +140,16 @@ pub struct Settings {
     /// instead of the offline payload, and lookups can go through the service.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
+    /// The register's verifier key, pinned outside the database (`name+id+base64`, C2SP
+    /// signed-note; the name is the register's origin): checkpoints are verified with it, never
+    /// with the key the database carries, so a register rebuilt with another key is caught.
+    /// `hoso register pin` writes it on the first station; the other stations copy it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub register_key: Option<String>,
+    /// Witnesses the office trusts to co-sign its checkpoints (their cosigner verifier keys,
+    /// `name+id+base64`, C2SP tlog-cosignature): lookups and the audit count their cosignatures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub witnesses: Vec<String>,
 }
 
 /// Why the configuration could not be used.
@@ -267,7 +279,7 @@ impl Settings {
     }
 
     /// The names `hoso config set` accepts, in the order `hoso config show` prints them.
-    pub const KEYS: [&'static str; 18] = [
+    pub const KEYS: [&'static str; 20] = [
         "station",
         "register",
         "office",
@@ -286,6 +298,8 @@ impl Settings {
         "signature_image",
         "seal_image",
         "public_url",
+        "register_key",
+        "witnesses",
     ];
 
     /// Sets one field from text (`""` clears it; `trust` takes a comma-separated list).
@@ -351,6 +365,34 @@ impl Settings {
                         },
                     )?),
                 }
+            }
+            "register_key" => {
+                self.register_key = match opt_text() {
+                    None => None,
+                    Some(k) => Some(
+                        hoso_register::VerifierKey::parse(&k)
+                            .map_err(|_| ConfigError::BadValue {
+                                key: key.into(),
+                                value: v.into(),
+                                expected: "name+id+base64 (the line `hoso register audit` prints)",
+                            })?
+                            .to_string(),
+                    ),
+                }
+            }
+            "witnesses" => {
+                let mut keys = Vec::new();
+                for k in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    hoso_register::witness::CosignerKey::parse(k).map_err(|_| {
+                        ConfigError::BadValue {
+                            key: key.into(),
+                            value: k.into(),
+                            expected: "witness keys name+id+base64, comma-separated",
+                        }
+                    })?;
+                    keys.push(k.to_owned());
+                }
+                self.witnesses = keys;
             }
             _ => return Err(ConfigError::UnknownKey(key.to_owned())),
         }
@@ -429,6 +471,11 @@ pub struct Config {
     pub station: String,
     /// Where it came from.
     pub station_from: Origin,
+    /// The register's pinned verifier key (`name+id+base64`), if any: `--pin-key` (the shell
+    /// sets it after resolving), else `HOSO_REGISTER_KEY`, else the settings' `register_key`.
+    pub register_key: Option<String>,
+    /// Where it came from.
+    pub register_key_from: Origin,
 }
 
 fn env_nonempty(name: &str) -> Option<std::ffi::OsString> {
@@ -491,6 +538,21 @@ impl Config {
             (
                 "Trạm / station",
                 format!("{} ({})", self.station, self.station_from.name()),
+            ),
+            (
+                "Khóa sổ đã ghim / pinned register key",
+                match &self.register_key {
+                    Some(k) => format!("{k} ({})", self.register_key_from.name()),
+                    None => "— (chưa ghim / not pinned: hoso register pin)".to_owned(),
+                },
+            ),
+            (
+                "Nhân chứng / witnesses",
+                if s.witnesses.is_empty() {
+                    "—".to_owned()
+                } else {
+                    s.witnesses.join(", ")
+                },
             ),
             ("Khóa ký / key", format!("{key}{pss}")),
             ("Mức ký / level", s.sign_level().name().to_owned()),
@@ -556,6 +618,16 @@ impl Config {
                 Origin::Default,
             ),
         };
+        let (register_key, register_key_from) = match std::env::var("HOSO_REGISTER_KEY")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+        {
+            Some(k) => (Some(k.trim().to_owned()), Origin::Env),
+            None => match settings.register_key.as_deref().map(str::trim) {
+                Some(k) if !k.is_empty() => (Some(k.to_owned()), Origin::File),
+                _ => (None, Origin::Default),
+            },
+        };
         Self {
             workspace,
             workspace_from,
@@ -565,6 +637,8 @@ impl Config {
             register_from,
             station,
             station_from,
+            register_key,
+            register_key_from,
         }
     }
 
@@ -714,5 +788,20 @@ mod tests {
         assert!(s.set("slot", "two").is_err());
         s.set("tsa", "").unwrap();
         assert_eq!(s.tsa, None);
+        // The pinned key and the witnesses are checked as keys before they are kept.
+        let vkey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+        s.set("register_key", vkey).unwrap();
+        assert_eq!(s.register_key.as_deref(), Some(vkey));
+        assert!(s.set("register_key", "PeterNeumann+c74f20a4+ARpc").is_err());
+        assert_eq!(
+            s.register_key.as_deref(),
+            Some(vkey),
+            "a bad key changes nothing"
+        );
+        // A log key (type 0x01) is not a witness key (type 0x04).
+        assert!(s.set("witnesses", vkey).is_err());
+        assert!(s.witnesses.is_empty());
+        s.set("register_key", "").unwrap();
+        assert_eq!(s.register_key, None);
     }
 }

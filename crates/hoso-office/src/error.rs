@@ -40,6 +40,9 @@ pub enum OfficeError {
     /// The register refused or failed.
     #[error("sổ đăng ký / register: {0}")]
     Register(#[from] hoso_register::RegisterError),
+    /// A witness refused a tree head, or its state failed.
+    #[error("nhân chứng / witness: {0}")]
+    Witness(#[from] hoso_register::witness::WitnessError),
     /// The output was written but could not be registered.
     #[error("đã ghi {path} nhưng không ghi được vào sổ đăng ký: {source} / {path} was written but could not be registered")]
     NotRegistered {

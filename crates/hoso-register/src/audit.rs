@@ -77,6 +77,13 @@ pub enum Finding {
         /// Why.
         reason: String,
     },
+    /// Two tree heads of the same size, both validly signed, have different roots: the log
+    /// signed two histories (a rollback rewritten over, or a fork), seen when a checkpoint kept
+    /// elsewhere (by a witness) meets the register's.
+    ConflictingCheckpoints {
+        /// The tree size.
+        size: u64,
+    },
     /// A tree head's size or root columns differ from its signed note.
     CheckpointColumns {
         /// Size column of the row.
@@ -140,6 +147,14 @@ pub enum Finding {
         /// Sequence number.
         seq: u64,
     },
+    /// The register's key is not the pinned one: the register was rebuilt (or re-signed) with
+    /// another key. Tree heads were checked against the pinned key.
+    PinnedKeyMismatch {
+        /// The pinned key.
+        pinned: String,
+        /// The key the register (or bundle) carries.
+        found: String,
+    },
     /// A bundle file is malformed.
     BundleFormat {
         /// File name.
@@ -197,6 +212,14 @@ pub struct AuditReport {
     /// The root recomputed from all rows.
     #[serde(serialize_with = "hex_hash")]
     pub recomputed_root: Hash,
+    /// The verifier key the register (or bundle) carries (`name+id+base64`): the key to pin
+    /// when none is pinned yet.
+    pub vkey: String,
+    /// Tree heads were verified with a key pinned outside the database.
+    pub key_pinned: bool,
+    /// The newest tree head known witnesses co-signed (stored or given as a known checkpoint)
+    /// and how many of them did.
+    pub witnessed: Option<(u64, usize)>,
     /// What is wrong, in the order found (at most [`MAX_LISTED_FINDINGS`]).
     pub findings: Vec<Finding>,
     /// Findings not listed.
@@ -402,7 +425,9 @@ pub(crate) fn signed_roots<'a>(
                     report.push(Finding::CheckpointColumns { size });
                 }
                 report.latest_size = Some(report.latest_size.map_or(cp.size, |l| l.max(cp.size)));
-                roots.insert(cp.size, cp.root);
+                if roots.insert(cp.size, cp.root).is_some_and(|r| r != cp.root) {
+                    report.push(Finding::ConflictingCheckpoints { size: cp.size });
+                }
             }
             Err(e) => report.push(Finding::CheckpointSignature {
                 size,
@@ -417,7 +442,17 @@ impl Register {
     /// Audits the register: SQLite integrity, every row against its leaf hash, the whole
     /// tree against every signed tree head and the stored nodes, and the copy numbers.
     pub fn audit(&self, options: &AuditOptions) -> Result<AuditReport> {
-        let mut report = AuditReport::default();
+        let mut report = AuditReport {
+            vkey: self.verifier().to_string(),
+            key_pinned: self.pinned_key().is_some(),
+            ..AuditReport::default()
+        };
+        if let Err(RegisterError::PinnedKeyMismatch { pinned, register }) = self.check_pin() {
+            report.push(Finding::PinnedKeyMismatch {
+                pinned,
+                found: register,
+            });
+        }
         if !options.skip_integrity_check {
             let mut stmt = self.conn.prepare("PRAGMA quick_check")?;
             let messages: Vec<String> = stmt
@@ -453,7 +488,27 @@ impl Register {
                 .unwrap_or(0);
             notes.push((size, None, known.as_str()));
         }
-        let roots = signed_roots(&mut report, self.verifier(), notes.into_iter());
+        report.witnessed = self
+            .witnessed_covering(0)?
+            .map(|w| (w.size, w.cosignatures.len()));
+        for known in &options.known_checkpoints {
+            // A tree head kept by a witness, with its cosignature: evidence of the same weight.
+            let Ok(cp) = Checkpoint::open(known, self.trusted_verifier()) else {
+                continue;
+            };
+            let Some((text, lines)) = crate::witness::split_note(known) else {
+                continue;
+            };
+            let count = self
+                .witnesses()
+                .iter()
+                .filter(|w| !w.cosignatures(text, lines.iter().copied()).is_empty())
+                .count();
+            if count > 0 && report.witnessed.is_none_or(|(s, _)| s < cp.size) {
+                report.witnessed = Some((cp.size, count));
+            }
+        }
+        let roots = signed_roots(&mut report, self.trusted_verifier(), notes.into_iter());
         let mut replay = Replay::new(roots);
         let nodes = DbNodes(&self.conn);
         let mut stmt = self

@@ -96,7 +96,10 @@ fn write_file(
 
 impl Register {
     /// Exports a self-contained audit bundle into `dir` (created if missing).
+    ///
+    /// Refused when a pinned key is set and the register's key is another one.
     pub fn export_bundle(&self, dir: &Path) -> Result<ExportSummary> {
+        self.check_pin()?;
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         // One read transaction, so entries and checkpoints are of the same moment.
         self.conn.execute_batch("BEGIN")?;
@@ -148,7 +151,7 @@ impl Register {
                 .map_err(io_err(dir))
         })?;
         write_file(dir, README_FILE, |w| {
-            w.write_all(readme(self.origin()).as_bytes())
+            w.write_all(readme(self.origin(), &self.trusted_verifier().to_string()).as_bytes())
                 .map_err(io_err(dir))
         })?;
         Ok(ExportSummary {
@@ -181,6 +184,8 @@ pub fn verify_bundle(dir: &Path, trusted: Option<&VerifierKey>) -> Result<AuditR
             return Ok(report);
         }
     };
+    report.vkey = vkey.to_string();
+    report.key_pinned = trusted.is_some();
     if let Some(t) = trusted {
         if *t != vkey {
             report.push(Finding::UntrustedKey {
@@ -232,12 +237,18 @@ pub fn verify_bundle(dir: &Path, trusted: Option<&VerifierKey>) -> Result<AuditR
     Ok(report)
 }
 
-fn readme(origin: &str) -> String {
+fn readme(origin: &str, vkey: &str) -> String {
     let tag = String::from_utf8_lossy(LEAF_FORMAT_V1);
     format!(
         r#"# Sổ đăng ký hoso — gói kiểm tra / hoso register — audit bundle
 
 Sổ đăng ký / register: `{origin}`
+
+Khóa trạm / station key: `{vkey}`
+
+Khóa này phải trùng với khóa đã ghim trong cài đặt của các trạm (`register_key`, `hoso register
+pin`) và với khóa do cơ quan công bố. / This key must equal the key pinned in the stations'
+settings (`register_key`, `hoso register pin`) and the key the office publishes.
 
 ## Tiếng Việt
 

@@ -101,6 +101,15 @@ pub enum RegisterError {
         /// Verifier key recorded in the register.
         register: String,
     },
+    /// The register's key is not the key pinned in the settings: the register was rebuilt or
+    /// re-signed with another key (or the pin names another register). Nothing is trusted.
+    #[error("khóa của sổ đăng ký khác khóa đã ghim: sổ có thể đã bị dựng lại bằng khóa khác / the register's key {register} is not the pinned key {pinned}: the register may have been rebuilt with another key")]
+    PinnedKeyMismatch {
+        /// The pinned verifier key.
+        pinned: String,
+        /// The key recorded in the register.
+        register: String,
+    },
     /// A signed note or checkpoint problem.
     #[error(transparent)]
     Note(#[from] NoteError),

@@ -11,6 +11,8 @@
 //! - [`tree`] — RFC 9162 §2.1 Merkle tree mathematics: hashing, proof planning, verification
 //!   taking only hashes; no storage.
 //! - [`note`] — C2SP signed notes and checkpoints with the station's Ed25519 key.
+//! - [`witness`] — C2SP tlog-witness and tlog-cosignature: a witness co-signs a tree head only
+//!   when it extends the last one it co-signed; the register keeps the cosignatures.
 //! - [`entry`] — entries and their canonical leaf encoding; [`qr`] — the QR payload.
 //! - `store` — SQLite (WAL, append-only triggers, `PRAGMA user_version` migrations); one
 //!   transaction per append writes the entries, their leaf hashes, the tree nodes they complete
@@ -50,6 +52,7 @@ pub mod qr;
 mod store;
 pub mod time;
 pub mod tree;
+pub mod witness;
 
 use sha2::{Digest, Sha256};
 
@@ -65,7 +68,7 @@ pub use qr::QrPayload;
 pub use store::{
     ascii_slug, default_key_path, default_register_path, AppendCopyError, Appended, Clock,
     ConsistencyProof, CopyReservation, CreateOptions, DossierFacts, InclusionProof, Register,
-    SignedCheckpoint, Tally, APPLICATION_ID, SCHEMA_VERSION,
+    SignedCheckpoint, Tally, Witnessed, APPLICATION_ID, SCHEMA_VERSION,
 };
 pub use tree::Hash;
 

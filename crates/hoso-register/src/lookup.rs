@@ -5,7 +5,7 @@ use crate::entry::Entry;
 use crate::error::Result;
 use crate::note::Checkpoint;
 use crate::qr::QrPayload;
-use crate::store::{check_inclusion, InclusionProof, Register, SignedCheckpoint};
+use crate::store::{check_inclusion, InclusionProof, Register, SignedCheckpoint, Witnessed};
 use crate::tree::Hash;
 
 /// One entry found, with the evidence that it is in the signed log.
@@ -21,6 +21,9 @@ pub struct LookupResult {
     pub checkpoint: SignedCheckpoint,
     /// Inclusion proof against that tree head (absent when the entry is not covered by it).
     pub proof: Option<InclusionProof>,
+    /// The newest tree head covering the entry that known witnesses co-signed, when the
+    /// entry's inclusion in it verifies.
+    pub witnessed: Option<Witnessed>,
     /// What was checked.
     pub status: LookupStatus,
 }
@@ -28,12 +31,16 @@ pub struct LookupResult {
 /// The checks behind a lookup; each is established positively.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LookupStatus {
-    /// The tree head's signature verifies with the register's station key.
+    /// The tree head's signature verifies with the pinned key (the register's own key when
+    /// none is pinned).
     pub checkpoint_signature_valid: bool,
     /// The stored leaf hash equals the one recomputed from the entry's fields.
     pub leaf_matches_fields: bool,
     /// The inclusion proof leads from the recomputed leaf to the signed root.
     pub inclusion_verified: bool,
+    /// How many known witnesses co-signed a tree head the entry is proved to be in (0 when
+    /// no witness is configured or none co-signed yet); not part of [`Self::verified`].
+    pub witnesses: u32,
 }
 
 impl LookupStatus {
@@ -109,7 +116,9 @@ impl Register {
         stored_leaf: Hash,
         checkpoint: &SignedCheckpoint,
     ) -> Result<LookupResult> {
-        let signed = Checkpoint::open(&checkpoint.note, self.verifier());
+        // The pinned key when there is one: a key read from the database proves nothing about
+        // a database that was rebuilt.
+        let signed = Checkpoint::open(&checkpoint.note, self.trusted_verifier());
         let checkpoint_signature_valid = signed.as_ref().is_ok_and(|c| c == &checkpoint.checkpoint);
         let leaf_hash = entry.leaf_hash()?;
         let proof = if entry.seq < checkpoint.checkpoint.size {
@@ -120,13 +129,27 @@ impl Register {
         let inclusion_verified = proof
             .as_ref()
             .is_some_and(|p| check_inclusion(&leaf_hash, p, &checkpoint.checkpoint.root));
+        let witnessed = match self.witnessed_covering(entry.seq)? {
+            Some(w) => {
+                let root = self.checkpoint_at(w.size)?.map(|c| c.checkpoint.root);
+                let p = self.inclusion_proof(entry.seq, w.size)?;
+                root.filter(|r| check_inclusion(&leaf_hash, &p, r))
+                    .map(|_| w)
+            }
+            None => None,
+        };
+        let witnesses = witnessed
+            .as_ref()
+            .map_or(0, |w| w.cosignatures.len() as u32);
         Ok(LookupResult {
             qr: QrPayload::new(self.origin(), entry.seq, &entry.sha256),
             status: LookupStatus {
                 checkpoint_signature_valid,
                 leaf_matches_fields: leaf_hash == stored_leaf,
                 inclusion_verified,
+                witnesses,
             },
+            witnessed,
             entry,
             leaf_hash,
             checkpoint: checkpoint.clone(),

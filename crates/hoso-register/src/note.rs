@@ -302,7 +302,7 @@ impl StationKey {
     }
 }
 
-fn split_key_string(s: &str) -> Result<(&str, &str, &str), NoteError> {
+pub(crate) fn split_key_string(s: &str) -> Result<(&str, &str, &str), NoteError> {
     // The name has no '+', the ID is hex; the base64 key may itself contain '+'.
     let mut parts = s.splitn(3, '+');
     let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
@@ -317,7 +317,7 @@ fn split_key_string(s: &str) -> Result<(&str, &str, &str), NoteError> {
 
 /// Checks the text of a note — c2sp.org/signed-note: ends in a newline, no blank line
 /// inside (it would be taken for the signature separator), no control characters but newline.
-fn check_note_text(text: &str) -> Result<(), NoteError> {
+pub(crate) fn check_note_text(text: &str) -> Result<(), NoteError> {
     if !text.ends_with('\n') {
         return Err(NoteError::MalformedText("does not end in a newline"));
     }

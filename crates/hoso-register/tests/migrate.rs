@@ -144,3 +144,37 @@ fn an_edited_facts_row_is_an_audit_finding() {
     let report = reg.audit(&AuditOptions::default()).unwrap();
     assert_eq!(report.findings, vec![Finding::FactsMismatch { seq: 1 }]);
 }
+
+/// A version-2 register (before cosignatures) stays readable read-only — a kiosk or
+/// `hoso serve` after an upgrade — and is migrated to version 3 by the next read-write open.
+#[test]
+fn version_2_register_is_read_read_only_and_migrated_on_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture_copy(dir.path());
+    drop(Register::open(&path).unwrap());
+    {
+        // Back to what a version-2 hoso wrote: no cosignatures table.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "DROP TRIGGER cosignatures_of_a_checkpoint;
+             DROP TRIGGER cosignatures_append_only_update;
+             DROP TRIGGER cosignatures_append_only_delete;
+             DROP TABLE cosignatures;
+             PRAGMA user_version = 2;",
+        )
+        .unwrap();
+    }
+    assert_eq!(user_version(&path), 2);
+    let mut reg = Register::open_read_only(&path).unwrap();
+    let w = hoso_register::witness::WitnessKey::from_seed("tinh.example/w1", &[3; 32]).unwrap();
+    reg.set_witnesses(vec![w.verifier()]);
+    clean(&reg);
+    let first = reg.entry(0).unwrap().unwrap();
+    let found = reg.lookup_sha256(&first.sha256).unwrap();
+    assert!(found[0].status.verified());
+    assert_eq!(found[0].status.witnesses, 0);
+    assert_eq!(reg.last_cosigned_size("tinh.example/w1").unwrap(), 0);
+    drop(reg);
+    drop(Register::open(&path).unwrap());
+    assert_eq!(user_version(&path), SCHEMA_VERSION as i32);
+}

@@ -274,3 +274,98 @@ fn appending_is_refused_on_a_tampered_register() {
         }
     ));
 }
+
+/// Issue 19 point 2: whoever can rewrite the file can rebuild the whole register with a key of
+/// their own (same origin, history changed at entry 7). The rebuilt file audits clean on its
+/// own terms; only the key pinned outside the database tells it apart.
+#[test]
+fn register_rebuilt_with_another_key_is_caught_by_the_pinned_key() {
+    let d = tempfile::tempdir().unwrap();
+    let (p, _) = pristine(d.path());
+    let pinned = Register::open_read_only(&p).unwrap().verifier().clone();
+    let origin = pinned.name().to_owned();
+    {
+        // The genuine register under its pin: clean, and its lookups verified.
+        let mut genuine = Register::open_read_only(&p).unwrap();
+        genuine.pin_key(pinned.clone());
+        let r = genuine.audit(&AuditOptions::default()).unwrap();
+        assert!(r.is_clean() && r.key_pinned, "{:?}", r.findings);
+        let found = genuine
+            .lookup_sha256(&sha256_bytes(&3u64.to_be_bytes()))
+            .unwrap();
+        assert!(found[0].status.verified());
+    }
+
+    let forged_dir = d.path().join("forger");
+    std::fs::create_dir(&forged_dir).unwrap();
+    let forged = forged_dir.join("register.sqlite");
+    let mut reg = Register::create(
+        &forged,
+        &CreateOptions {
+            origin: origin.clone(),
+            station: "trạm 1".into(),
+        },
+    )
+    .unwrap();
+    let original = Register::open_read_only(&p).unwrap();
+    for i in 0..N {
+        let old = original.entry(i).unwrap().unwrap();
+        let sha = if i == 7 { [0; 32] } else { old.sha256 };
+        // (The forger drops the copy number of entry 20: numbers come from reservations.)
+        let kind = match old.kind {
+            EntryKind::Copy => EntryKind::Signed,
+            k => k,
+        };
+        let mut e = NewEntry::new(kind, sha);
+        e.title = old.title.clone();
+        reg.append(e).unwrap();
+    }
+    drop((reg, original));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+        let from = format!("{}{suffix}", forged.display());
+        if Path::new(&from).exists() {
+            std::fs::copy(&from, format!("{}{suffix}", p.display())).unwrap();
+        }
+    }
+
+    // Without the pin the forgery is self-consistent.
+    let unpinned = audit(&p, &[]);
+    assert!(unpinned.is_clean(), "{:?}", unpinned.findings);
+    assert!(!unpinned.key_pinned);
+    assert_ne!(unpinned.vkey, pinned.to_string());
+
+    // With it: the key differs, no tree head verifies, lookups are not verified, appends refused.
+    let mut reg = Register::open(&p).unwrap();
+    reg.pin_key(pinned.clone());
+    let r = reg.audit(&AuditOptions::default()).unwrap();
+    assert!(r.key_pinned);
+    assert!(
+        r.findings.contains(&Finding::PinnedKeyMismatch {
+            pinned: pinned.to_string(),
+            found: reg.verifier().to_string(),
+        }),
+        "{:?}",
+        r.findings
+    );
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| matches!(f, Finding::CheckpointSignature { size: 1, .. })));
+    let found = reg
+        .lookup_sha256(&sha256_bytes(&3u64.to_be_bytes()))
+        .unwrap();
+    assert!(!found[0].status.checkpoint_signature_valid);
+    assert!(!found[0].status.verified());
+    assert!(matches!(
+        reg.check_pin(),
+        Err(hoso_register::RegisterError::PinnedKeyMismatch { .. })
+    ));
+    let e = reg
+        .append(NewEntry::new(EntryKind::Other, [1; 32]))
+        .unwrap_err();
+    assert!(
+        matches!(e, hoso_register::RegisterError::PinnedKeyMismatch { .. }),
+        "{e}"
+    );
+}

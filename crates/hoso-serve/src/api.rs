@@ -352,6 +352,35 @@ async fn proof_at(
 }
 
 /// `GET /healthz`: `ok` when the register opens and has a readable tree head.
+/// `POST /add-checkpoint` — c2sp.org/tlog-witness: the cosignature line(s) with 200, or the
+/// spec's status for a refusal (409 with the witness's size as `text/x.tlog.size`).
+pub(crate) async fn add_checkpoint(State(state): State<Arc<AppState>>, body: String) -> Response {
+    use hoso_office::register::witness::{self, WitnessError};
+    let Some(w) = state.witness.clone() else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "dịch vụ này không chạy nhân chứng",
+            "this service runs no witness",
+        );
+    };
+    match tokio::task::spawn_blocking(move || witness::add_checkpoint(&w, &body)).await {
+        Ok(Ok(lines)) => text(lines),
+        Ok(Err(WitnessError::Conflict { latest })) => (
+            StatusCode::CONFLICT,
+            [(header::CONTENT_TYPE, "text/x.tlog.size")],
+            format!("{latest}\n"),
+        )
+            .into_response(),
+        Ok(Err(e)) => (
+            StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{e}\n"),
+        )
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
 pub(crate) async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     match blocking(&state, |s| Ok(s.pool.get()?.latest_checkpoint()?.is_some())).await {
         Ok(_) => text("ok\n".into()),

@@ -13,6 +13,7 @@
 //! | `GET /proof/consistency?old=N&new=M` | RFC 9162 consistency proof, one base64 hash a line |
 //! | `GET /proof/inclusion?index=I&size=N` | RFC 9162 inclusion proof, one base64 hash a line |
 //! | `GET /healthz` | `ok` when the register opens |
+//! | `POST /add-checkpoint` | only with a witness configured: c2sp.org/tlog-witness, this office co-signing another register's checkpoint |
 //!
 //! What it does not do: it never writes the register, never lists entries (a payload whose hash
 //! prefix does not match is answered exactly as one whose number does not exist), and logs no
@@ -55,6 +56,9 @@ pub struct ServeOptions {
     pub rate: RateLimit,
     /// Do not ask OCSP/CRL servers when verifying an upload.
     pub offline: bool,
+    /// A witness to answer `POST /add-checkpoint` with (c2sp.org/tlog-witness); the route
+    /// answers 404 without one.
+    pub witness: Option<Arc<hoso_office::register::witness::Witness>>,
 }
 
 /// PEM files for HTTPS.
@@ -105,15 +109,27 @@ pub(crate) struct AppState {
     pub offline: bool,
     /// At most this many uploads are verified at once (CPU bound).
     pub uploads: tokio::sync::Semaphore,
+    /// The witness behind `POST /add-checkpoint`, if this office runs one.
+    pub witness: Option<Arc<hoso_office::register::witness::Witness>>,
 }
 
 /// The routes over `config`'s register (for tests and for [`serve`]).
 pub fn router(config: Config, rate: RateLimit, offline: bool) -> Result<Router, ServeError> {
+    router_with_witness(config, rate, offline, None)
+}
+
+/// [`router`], with a witness answering `POST /add-checkpoint`.
+pub fn router_with_witness(
+    config: Config,
+    rate: RateLimit,
+    offline: bool,
+    witness: Option<Arc<hoso_office::register::witness::Witness>>,
+) -> Result<Router, ServeError> {
     config
         .settings
         .trust_store()
         .map_err(|e| ServeError::Trust(e.to_string()))?;
-    let pool = pool::Pool::new(config.register.clone());
+    let pool = pool::Pool::new(config.clone());
     // Fail early when the register cannot be read at all.
     drop(pool.get()?);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -123,6 +139,7 @@ pub fn router(config: Config, rate: RateLimit, offline: bool) -> Result<Router, 
         limiter: limit::Limiter::new(rate),
         offline,
         uploads: tokio::sync::Semaphore::new(workers),
+        witness,
     });
     Ok(Router::new()
         .route("/v/{*payload}", get(page::entry_page))
@@ -135,6 +152,7 @@ pub fn router(config: Config, rate: RateLimit, offline: bool) -> Result<Router, 
         .route("/proof/consistency", get(api::consistency))
         .route("/proof/inclusion", get(api::inclusion))
         .route("/healthz", get(api::healthz))
+        .route("/add-checkpoint", post(api::add_checkpoint))
         .route("/assets/page.css", get(page::css))
         .route("/assets/page.js", get(page::js))
         .fallback(page::not_found)
@@ -153,7 +171,7 @@ pub async fn serve(
     opts: ServeOptions,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
-    let app = router(config, opts.rate, opts.offline)?;
+    let app = router_with_witness(config, opts.rate, opts.offline, opts.witness)?;
     let listener = tokio::net::TcpListener::bind(opts.listen)
         .await
         .map_err(|source| ServeError::Bind {

@@ -2,17 +2,17 @@
 //! than the lookup). The register is reached only through its public API, so a second backend
 //! slots in behind [`Pool::get`].
 
-use std::path::PathBuf;
 use std::sync::Mutex;
 
-use hoso_office::OfficeError;
+use hoso_office::{Config, OfficeError};
 use hoso_register::Register;
 
 /// Connections kept when idle.
 const KEEP: usize = 8;
 
 pub(crate) struct Pool {
-    path: PathBuf,
+    /// Opened through hoso-office, so the pinned key and the listed witnesses apply.
+    config: Config,
     idle: Mutex<Vec<Register>>,
 }
 
@@ -23,9 +23,9 @@ pub(crate) struct Lease<'p> {
 }
 
 impl Pool {
-    pub fn new(path: PathBuf) -> Self {
+    pub fn new(config: Config) -> Self {
         Self {
-            path,
+            config,
             idle: Mutex::new(Vec::new()),
         }
     }
@@ -35,10 +35,10 @@ impl Pool {
         let reg = match idle {
             Some(r) => r,
             None => {
-                if !self.path.exists() {
-                    return Err(OfficeError::NoRegister(self.path.clone()));
+                if !self.config.register.exists() {
+                    return Err(OfficeError::NoRegister(self.config.register.clone()));
                 }
-                Register::open_read_only(&self.path)?
+                hoso_office::register::open_read_only(&self.config)?
             }
         };
         Ok(Lease {

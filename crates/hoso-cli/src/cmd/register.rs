@@ -20,6 +20,10 @@ pub struct Args {
     /// Tên trạm ghi vào mục mới / station name written into new entries [env: HOSO_STATION]
     #[arg(long, global = true)]
     station: Option<String>,
+    /// Khóa kiểm tra đã ghim của sổ / the register's pinned verifier key (name+id+base64)
+    /// [env: HOSO_REGISTER_KEY] [default: register_key in the settings]
+    #[arg(long, global = true, value_name = "VKEY")]
+    pin_key: Option<String>,
     #[command(subcommand)]
     command: Sub,
 }
@@ -43,6 +47,73 @@ enum Sub {
     },
     /// Kiểm tra một gói đã xuất / verify an exported bundle.
     VerifyBundle(VerifyBundleArgs),
+    /// Ghim khóa của sổ vào cài đặt (trạm đầu tiên) / pin the register's key in the settings
+    /// (first station, trust on first use).
+    Pin {
+        /// Xuất JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// Chạy nhân chứng ký xác nhận điểm kiểm tra của sổ khác (C2SP tlog-witness) / run a
+    /// witness that co-signs another register's checkpoints (C2SP tlog-witness).
+    Witness(WitnessArgs),
+    /// In yêu cầu add-checkpoint gửi nhân chứng / print the add-checkpoint request for a witness.
+    WitnessRequest {
+        /// Kích thước nhân chứng đã ký lần trước / the size the witness last co-signed
+        #[arg(long)]
+        old: Option<u64>,
+        /// Tên nhân chứng (lấy kích thước đã ký từ sổ) / the witness's name (its last size from the register)
+        #[arg(long)]
+        witness: Option<String>,
+    },
+    /// Lưu chữ ký xác nhận của nhân chứng / keep a witness's cosignatures (its response).
+    Cosignatures {
+        /// Tệp trả lời của nhân chứng, `-` là stdin / the witness's response, `-` for stdin
+        response: PathBuf,
+        /// Kích thước cây đã gửi [mặc định: mới nhất] / the tree size sent [default: latest]
+        #[arg(long)]
+        size: Option<u64>,
+    },
+    /// Xin nhân chứng có thư mục trạng thái trên máy này ký xác nhận / have a witness whose
+    /// state directory is on this machine (or a share) co-sign the latest checkpoint.
+    Cosign {
+        /// Thư mục trạng thái của nhân chứng / the witness's state directory
+        #[arg(long, value_name = "DIR")]
+        witness_state: PathBuf,
+        /// Tên nhân chứng / the witness's name
+        #[arg(long)]
+        witness_name: Option<String>,
+    },
+}
+
+#[derive(clap::Args)]
+struct WitnessArgs {
+    /// Thư mục trạng thái (khóa và kích thước đã ký) / state directory (key and co-signed sizes)
+    #[arg(long, value_name = "DIR")]
+    state: PathBuf,
+    /// Tên nhân chứng [mặc định: witness/<trạm>] / the witness's name [default: witness/<station>]
+    #[arg(long)]
+    name: Option<String>,
+    /// Khóa của sổ được chứng kiến (lặp lại được) [mặc định: khóa đã ghim] / the witnessed
+    /// log's key, repeatable [default: the pinned key]
+    #[arg(long, value_name = "VKEY")]
+    log_key: Vec<String>,
+    #[command(subcommand)]
+    command: WitnessSub,
+}
+
+#[derive(clap::Subcommand)]
+enum WitnessSub {
+    /// In khóa công khai của nhân chứng (để các cơ quan thêm vào cài đặt `witnesses`) / print
+    /// the witness's public key (for the offices' `witnesses` setting).
+    Key,
+    /// Xử lý một yêu cầu add-checkpoint (stdin hoặc --request), in chữ ký xác nhận / handle one
+    /// add-checkpoint request (stdin or --request) and print the cosignature.
+    AddCheckpoint {
+        /// Tệp yêu cầu [mặc định: stdin] / request file [default: stdin]
+        #[arg(long)]
+        request: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -149,7 +220,17 @@ struct VerifyBundleArgs {
 
 pub fn run(args: Args) -> Result<ExitCode> {
     // One resolver for the register and the station (flag, env, shared settings, default).
-    let config = super::config::resolve(args.register.clone(), args.station.clone())?;
+    let mut config = super::config::resolve(args.register.clone(), args.station.clone())?;
+    if let Some(k) = args
+        .pin_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
+        config.register_key = Some(k.to_owned());
+        config.register_key_from = hoso_office::config::Origin::Flag;
+    }
+    let config = config;
     let open = || {
         office::open_read_only(&config)
             .with_context(|| format!("sổ đăng ký / register {}", config.register.display()))
@@ -171,7 +252,32 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Sub::Audit(a) => {
             let report = office::audit::audit(&open()?, &a.checkpoint, a.quick)?;
             print_report(&report, a.json, "Kiểm toán / audit");
+            if !report.key_pinned && !a.json {
+                print_pin_hint(&report.vkey);
+            }
             Ok(exit(report.is_clean()))
+        }
+        Sub::Pin { json } => {
+            let p = office::pin(&config)?;
+            if json {
+                println!("{}", serde_json::to_string(&p)?);
+            } else {
+                if p.already {
+                    println!("Khóa đã được ghim từ trước / the key was already pinned");
+                } else {
+                    println!(
+                        "Đã ghim khóa của sổ (tin ở lần dùng đầu) / pinned the register's key (trust on first use) → {}",
+                        p.settings_path.display()
+                    );
+                }
+                println!("  Sổ / origin: {}", p.origin);
+                println!("  Khóa / key: {}", p.vkey);
+                println!(
+                    "  Trên các trạm khác / on the other stations: hoso config set register_key '{}'",
+                    p.vkey
+                );
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Sub::Export { dir } => {
             let done = office::audit::export(&open()?, &dir)?;
@@ -184,8 +290,114 @@ pub fn run(args: Args) -> Result<ExitCode> {
             println!("Khóa trạm / station key: {}", done.vkey);
             Ok(ExitCode::SUCCESS)
         }
-        Sub::VerifyBundle(a) => verify_bundle(a),
+        Sub::Witness(a) => witness(&config, a),
+        Sub::WitnessRequest { old, witness } => {
+            print!(
+                "{}",
+                office::witness::witness_request(&config, old, witness.as_deref())?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Sub::Cosignatures { response, size } => {
+            let text = read_input(&response)?;
+            let done = office::witness::add_cosignatures(&config, size, &text)?;
+            print_cosigned(&done);
+            Ok(exit(!done.cosignatures.is_empty()))
+        }
+        Sub::Cosign {
+            witness_state,
+            witness_name,
+        } => {
+            let logs = office::witness::witnessed_logs(&config, &[])?;
+            let name =
+                witness_name.unwrap_or_else(|| office::witness::default_witness_name(&config));
+            let w = office::witness::open_witness(&witness_state, &name, logs)?;
+            let done = office::witness::cosign_with(&config, &w)?;
+            print_cosigned(&done);
+            if done.cosignatures.is_empty() {
+                println!(
+                    "  Nhân chứng {} chưa có trong cài đặt `witnesses` nên chữ ký không được lưu / is not listed in the `witnesses` setting, so its cosignature was not kept: hoso config set witnesses '{}'",
+                    name,
+                    w.verifier()
+                );
+            }
+            Ok(exit(!done.cosignatures.is_empty()))
+        }
+        Sub::VerifyBundle(mut a) => {
+            // The pinned key is the trusted one unless --vkey names another.
+            if a.vkey.is_none() {
+                a.vkey = config.register_key.clone();
+            }
+            verify_bundle(a)
+        }
     }
+}
+
+fn read_input(path: &std::path::Path) -> Result<String> {
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))
+    }
+}
+
+fn print_cosigned(done: &office::witness::Cosigned) {
+    println!(
+        "Điểm kiểm tra / checkpoint {}: {} chữ ký xác nhận của nhân chứng đã lưu / witness cosignatures kept",
+        done.size,
+        done.cosignatures.len()
+    );
+    for c in &done.cosignatures {
+        println!("  ✔ {} ({})", c.witness, c.timestamp);
+    }
+}
+
+fn witness(config: &hoso_office::Config, a: WitnessArgs) -> Result<ExitCode> {
+    let logs = office::witness::witnessed_logs(config, &a.log_key)?;
+    let name = a
+        .name
+        .unwrap_or_else(|| office::witness::default_witness_name(config));
+    let w = office::witness::open_witness(&a.state, &name, logs)?;
+    match a.command {
+        WitnessSub::Key => {
+            println!("{}", w.verifier());
+            Ok(ExitCode::SUCCESS)
+        }
+        WitnessSub::AddCheckpoint { request } => {
+            let body = match request {
+                Some(p) => read_input(&p)?,
+                None => read_input(std::path::Path::new("-"))?,
+            };
+            match office::witness::add_checkpoint(&w, &body) {
+                Ok(response) => {
+                    print!("{response}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("Từ chối / refused ({}): {e}", e.http_status());
+                    if let office::witness::WitnessError::Conflict { latest } = &e {
+                        // The body c2sp.org/tlog-witness gives a 409: the witness's size.
+                        eprintln!("{latest}");
+                    }
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    }
+}
+
+/// No key is pinned: print the register's key and how to pin it.
+fn print_pin_hint(vkey: &str) {
+    println!(
+        "  Lưu ý: chưa ghim khóa của sổ; chữ ký điểm kiểm tra được kiểm bằng khóa lưu trong chính sổ.\n  \
+         Note: no register key is pinned; checkpoints were verified with the key stored in the register itself."
+    );
+    println!("  Khóa cần ghim / key to pin: {vkey}");
+    println!(
+        "  Ghim / pin: hoso register pin   (hoặc / or: hoso config set register_key '{vkey}')"
+    );
 }
 
 fn exit(ok: bool) -> ExitCode {
@@ -295,7 +507,12 @@ fn lookup_json(r: &LookupResult) -> serde_json::Value {
             "leaf_matches_fields": r.status.leaf_matches_fields,
             "inclusion_verified": r.status.inclusion_verified,
             "verified": r.status.verified(),
-        }
+            "witnesses": r.status.witnesses,
+        },
+        "witnessed": r.witnessed.as_ref().map(|w| json!({
+            "size": w.size,
+            "cosignatures": w.cosignatures,
+        })),
     })
 }
 
@@ -357,6 +574,22 @@ fn print_checks(r: &LookupResult) {
         "  {} Bằng chứng dẫn tới gốc đã ký / proof leads to the signed root",
         mark(s.inclusion_verified)
     );
+    match &r.witnessed {
+        Some(w) => println!(
+            "  ✔ {} nhân chứng đã ký xác nhận điểm kiểm tra {} chứa mục này / witness(es) co-signed checkpoint {} which includes this entry: {}",
+            s.witnesses,
+            w.size,
+            w.size,
+            w.cosignatures
+                .iter()
+                .map(|c| c.witness.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => println!(
+            "  – 0 nhân chứng đã ký xác nhận / no witness co-signed a checkpoint including this entry"
+        ),
+    }
     if s.verified() {
         println!("  ĐÃ XÁC MINH / VERIFIED");
     } else {
@@ -422,6 +655,11 @@ fn print_report(r: &AuditReport, as_json: bool, what: &str) {
         r.checkpoints,
         hex(&r.recomputed_root)
     );
+    if let Some((size, n)) = r.witnessed {
+        println!(
+            "  {n} nhân chứng đã ký xác nhận điểm kiểm tra {size} / witness(es) co-signed checkpoint {size}"
+        );
+    }
     if r.is_clean() {
         println!("  ✔ Không phát hiện sai lệch / no discrepancy found");
         return;

@@ -33,6 +33,17 @@ pub struct Args {
     /// Không hỏi OCSP/CRL khi kiểm tra tệp tải lên / no OCSP/CRL requests for uploads
     #[arg(long)]
     offline: bool,
+    /// Chạy nhân chứng tại POST /add-checkpoint, trạng thái trong DIR / run a witness at
+    /// POST /add-checkpoint with its state in DIR (C2SP tlog-witness)
+    #[arg(long, value_name = "DIR")]
+    witness_state: Option<PathBuf>,
+    /// Tên nhân chứng [mặc định: witness/<trạm>] / the witness's name [default: witness/<station>]
+    #[arg(long, requires = "witness_state")]
+    witness_name: Option<String>,
+    /// Khóa của sổ được chứng kiến, lặp lại được [mặc định: khóa đã ghim] / a witnessed log's
+    /// key, repeatable [default: the pinned key]
+    #[arg(long, value_name = "VKEY", requires = "witness_state")]
+    witness_log_key: Vec<String>,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -43,7 +54,22 @@ pub fn run(args: Args) -> Result<ExitCode> {
             config.register.display()
         );
     }
+    let witness = match &args.witness_state {
+        Some(dir) => {
+            use hoso_office::register::witness as w;
+            let logs = w::witnessed_logs(&config, &args.witness_log_key)?;
+            let name = args
+                .witness_name
+                .clone()
+                .unwrap_or_else(|| w::default_witness_name(&config));
+            let witness = w::open_witness(dir, &name, logs)?;
+            eprintln!("nhân chứng / witness: {}", witness.verifier());
+            Some(std::sync::Arc::new(witness))
+        }
+        None => None,
+    };
     let opts = ServeOptions {
+        witness,
         listen: args.listen,
         tls: args
             .tls_cert

@@ -25,7 +25,7 @@ use std::io::Read;
 use std::path::Path;
 use std::time::SystemTime;
 
-use hoso_register::{Entry, LookupResult, QrPayload, Register};
+use hoso_register::{Entry, LookupResult, QrPayload};
 use hoso_sign::chain::TrustStore;
 use hoso_sign::verify::{
     verify_pdf_ltv, verify_source_ltv, BottomLine, Coverage, LtvOptions, ModificationLevel,
@@ -309,7 +309,7 @@ pub fn check_qr(config: &Config, payload: &str) -> Result<Checked, OfficeError> 
     if !config.register.exists() {
         return Err(OfficeError::NoRegister(config.register.clone()));
     }
-    let reg = Register::open_read_only(&config.register)?;
+    let reg = crate::register::open_read_only(config)?;
     upload::check_qr_in(&reg, &parsed)
 }
 
@@ -374,7 +374,7 @@ fn lookup_hash(config: &Config, sha: &[u8; 32]) -> Result<Option<RegisterLine>, 
     if !config.register.exists() {
         return Ok(None);
     }
-    let reg = Register::open_read_only(&config.register)?;
+    let reg = crate::register::open_read_only(config)?;
     let found: Vec<LookupResult> = reg.lookup_sha256(sha)?;
     let best = found
         .iter()

@@ -30,7 +30,7 @@ pub fn check_upload(
     if !config.register.exists() {
         return Err(OfficeError::NoRegister(config.register.clone()));
     }
-    let reg = Register::open_read_only(&config.register)?;
+    let reg = crate::register::open_read_only(config)?;
     check_upload_in(&reg, payload, bytes, opts)
 }
 

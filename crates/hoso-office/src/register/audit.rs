@@ -41,7 +41,11 @@ pub struct Exported {
 }
 
 /// Writes the self-contained audit bundle of `reg` into `dir`.
+///
+/// A register whose key is not the pinned one is not exported: its bundle would carry the
+/// other key for auditors to trust.
 pub fn export(reg: &Register, dir: &Path) -> Result<Exported, OfficeError> {
+    reg.check_pin()?;
     let summary = reg.export_bundle(dir)?;
     Ok(Exported {
         summary,
@@ -108,6 +112,12 @@ pub fn describe(f: &Finding) -> String {
         ),
         Finding::FactsMismatch { seq } => format!(
             "mục {seq}: dữ liệu báo cáo khác với mục đã ghi (bị sửa ngoài phần mềm) / entry {seq}: report facts differ from the entry (edited by hand)"
+        ),
+        Finding::ConflictingCheckpoints { size } => format!(
+            "hai điểm kiểm tra hợp lệ khác nhau cho kích thước {size}: sổ đã bị quay lui và ghi lại, hoặc rẽ nhánh / two validly signed checkpoints of size {size} differ: the register was rolled back and rewritten, or forked"
+        ),
+        Finding::PinnedKeyMismatch { pinned, found } => format!(
+            "khóa của sổ khác khóa đã ghim: sổ có thể đã bị dựng lại bằng khóa khác (ghim {pinned}, sổ {found}) / the register's key is not the pinned key: it may have been rebuilt with another key (pinned {pinned}, register {found})"
         ),
         Finding::BundleFormat { file, line, message } => {
             format!("{file}:{line}: {message}")

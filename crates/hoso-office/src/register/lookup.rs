@@ -9,9 +9,15 @@ use hoso_register::{ConsistencyProof, Entry, LookupResult, QrLookup, QrPayload, 
 use crate::config::Config;
 use crate::error::OfficeError;
 
-/// Opens the configured register for reading.
+/// Opens the configured register for reading, with the pinned key (if any) as the key its tree
+/// heads are verified with.
 pub fn open_read_only(config: &Config) -> Result<Register, OfficeError> {
-    Ok(Register::open_read_only(&config.register)?)
+    let mut reg = Register::open_read_only(&config.register)?;
+    reg.set_witnesses(super::configured_witness_keys(config)?);
+    if let Some(key) = super::pinned_key(config)? {
+        reg.pin_key(key);
+    }
+    Ok(reg)
 }
 
 /// What to look up.
@@ -60,14 +66,18 @@ impl Lookup {
 }
 
 /// Looks `query` up in `reg`.
+///
+/// A register whose key is not the pinned one answers nothing: the error says it may have been
+/// rebuilt with another key.
 pub fn lookup(reg: &Register, query: &Query) -> Result<Lookup, OfficeError> {
+    reg.check_pin()?;
     let sha = match query {
         Query::Qr(qr) => {
             let payload: QrPayload = qr.parse().map_err(OfficeError::BadQr)?;
             return Ok(match reg.lookup_qr(&payload)? {
                 QrLookup::Found(r) => Lookup::Found {
                     results: vec![*r],
-                    vkey: reg.verifier().to_string(),
+                    vkey: reg.trusted_verifier().to_string(),
                 },
                 QrLookup::OtherRegister { origin } => Lookup::OtherRegister { origin },
                 _ => Lookup::NoMatch { sha256: None },
@@ -85,7 +95,7 @@ pub fn lookup(reg: &Register, query: &Query) -> Result<Lookup, OfficeError> {
     }
     Ok(Lookup::Found {
         results,
-        vkey: reg.verifier().to_string(),
+        vkey: reg.trusted_verifier().to_string(),
     })
 }
 

@@ -9,6 +9,7 @@ use std::path::Path;
 pub mod append;
 pub mod audit;
 pub mod lookup;
+pub mod witness;
 
 pub use append::{append_file, AppendKind, AppendRequest, AppendedEntry};
 pub use hoso_register::qr::QrError;
@@ -18,7 +19,7 @@ pub use hoso_register::{
 };
 pub use lookup::{browse, consistency, lookup, open_read_only, Browse, Consistency, Lookup, Query};
 
-use hoso_register::{CreateOptions, RegisterError};
+use hoso_register::{CreateOptions, RegisterError, VerifierKey};
 use serde::Serialize;
 
 use crate::config::Config;
@@ -50,7 +51,76 @@ pub fn open_register(config: &Config) -> Result<Register, RegisterError> {
         &CreateOptions::for_station(&config.station),
     )?;
     reg.set_station(&config.station);
+    reg.set_witnesses(configured_witness_keys(config)?);
+    if let Some(key) = pinned_key(config)? {
+        reg.pin_key(key);
+        // Never sign more tree heads into a register nobody can verify with the pin.
+        reg.check_pin()?;
+    }
     Ok(reg)
+}
+
+/// The configured pinned key of the register, parsed (`None` when nothing is pinned).
+pub fn pinned_key(config: &Config) -> Result<Option<VerifierKey>, RegisterError> {
+    Ok(config
+        .register_key
+        .as_deref()
+        .map(VerifierKey::parse)
+        .transpose()?)
+}
+
+/// The witnesses the settings list (keys that do not parse are an error, not ignored).
+pub(crate) fn configured_witness_keys(
+    config: &Config,
+) -> Result<Vec<hoso_register::witness::CosignerKey>, RegisterError> {
+    Ok(config
+        .settings
+        .witnesses
+        .iter()
+        .map(|k| hoso_register::witness::CosignerKey::parse(k))
+        .collect::<Result<_, _>>()?)
+}
+
+/// What [`pin`] did.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Pinned {
+    /// The register's verifier key, now in the settings (`name+id+base64`).
+    pub vkey: String,
+    /// The register's origin (the key's name).
+    pub origin: String,
+    /// The settings file written.
+    pub settings_path: std::path::PathBuf,
+    /// The same key was already pinned: nothing was written.
+    pub already: bool,
+}
+
+/// Pins the configured register's key in the shared settings (trust on first use, on the
+/// first station; the other stations copy the printed key with `hoso config set register_key`).
+/// The register is created when it does not exist yet. A different key already pinned is
+/// refused: replacing a pin is a decision, not a side effect.
+pub fn pin(config: &Config) -> Result<Pinned, OfficeError> {
+    let reg = open_register(config)?;
+    let vkey = reg.verifier().to_string();
+    let origin = reg.origin().to_owned();
+    let already = config.settings.register_key.as_deref().map(str::trim) == Some(vkey.as_str());
+    if !already {
+        if let Some(other) = config.settings.register_key.as_deref() {
+            return Err(RegisterError::PinnedKeyMismatch {
+                pinned: other.to_owned(),
+                register: vkey,
+            }
+            .into());
+        }
+        let mut settings = config.settings.clone();
+        settings.register_key = Some(vkey.clone());
+        settings.save(&config.settings_path)?;
+    }
+    Ok(Pinned {
+        vkey,
+        origin,
+        settings_path: config.settings_path.clone(),
+        already,
+    })
 }
 
 /// Hashes `file` and appends `entry` (its hash filled in) to `reg`.
@@ -270,6 +340,80 @@ pub(crate) mod tests {
         let e = rec.derived_entry(EntryKind::Dossier);
         assert_eq!(e.dossier_code, None);
         assert_eq!(e.title.as_deref(), Some("quyet-dinh.pdf"));
+    }
+
+    /// Issue 19 point 2: the pin is written once (trust on first use), kept, and a register
+    /// rebuilt with another key is refused for appends and lookups and named by the audit.
+    #[test]
+    fn pinning_catches_a_register_rebuilt_with_another_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut cfg = config(dir.path());
+        let file = dir.path().join("a.pdf");
+        std::fs::write(&file, b"%PDF-1.7 pinned").expect("write");
+        let pinned = pin(&cfg).expect("pin");
+        assert!(!pinned.already);
+        let saved = crate::config::Settings::load(&cfg.settings_path).expect("settings");
+        assert_eq!(saved.register_key.as_deref(), Some(pinned.vkey.as_str()));
+        cfg.settings = saved;
+        cfg.register_key = cfg.settings.register_key.clone();
+        assert!(pin(&cfg).expect("again").already);
+        register_one(&cfg, &file, NewEntry::new(EntryKind::Dossier, [0; 32])).expect("append");
+        let reg = open_read_only(&cfg).expect("open");
+        let found = lookup(&reg, &Query::File(file.clone())).expect("lookup");
+        assert!(found.verified());
+        let clean = audit::audit(&reg, &[], false).expect("audit");
+        assert!(clean.is_clean() && clean.key_pinned, "{clean:?}");
+        drop(reg);
+
+        // The forger rebuilds the register (same origin) with a key of their own.
+        for f in ["register.sqlite", "register.sqlite.station-key"] {
+            std::fs::remove_file(dir.path().join(f)).expect("remove");
+        }
+        let _ = std::fs::remove_file(dir.path().join("register.sqlite-wal"));
+        let _ = std::fs::remove_file(dir.path().join("register.sqlite-shm"));
+        let mut forged = Register::create(
+            &cfg.register,
+            &CreateOptions {
+                origin: pinned.origin.clone(),
+                station: "test".into(),
+            },
+        )
+        .expect("forge");
+        forged
+            .append(NewEntry::new(
+                EntryKind::Dossier,
+                sha256_file(&file).expect("hash"),
+            ))
+            .expect("forged entry");
+        drop(forged);
+
+        let err = open_register(&cfg).expect_err("appending under the pin");
+        assert!(
+            matches!(err, RegisterError::PinnedKeyMismatch { .. }),
+            "{err}"
+        );
+        assert!(err
+            .to_string()
+            .starts_with("khóa của sổ đăng ký khác khóa đã ghim"));
+        let reg = open_read_only(&cfg).expect("open");
+        let err = lookup(&reg, &Query::File(file)).expect_err("lookup under the pin");
+        assert!(
+            matches!(
+                err,
+                OfficeError::Register(RegisterError::PinnedKeyMismatch { .. })
+            ),
+            "{err}"
+        );
+        let report = audit::audit(&reg, &[], false).expect("audit");
+        assert!(!report.is_clean());
+        assert!(report
+            .findings
+            .iter()
+            .any(|f| audit::describe(f).starts_with("khóa của sổ khác khóa đã ghim")));
+        assert!(
+            pin(&cfg).is_err(),
+            "a different key is not silently re-pinned"
+        );
     }
 
     #[test]

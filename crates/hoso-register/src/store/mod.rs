@@ -28,10 +28,12 @@ use crate::tree::{
 
 mod append;
 mod copy;
+mod cosign;
 mod facts;
 mod open;
 
 pub use copy::{AppendCopyError, CopyReservation};
+pub use cosign::Witnessed;
 pub use facts::{DossierFacts, Tally};
 pub use open::{APPLICATION_ID, SCHEMA_VERSION};
 
@@ -164,6 +166,10 @@ pub struct Register {
     path: PathBuf,
     origin: String,
     verifier: VerifierKey,
+    pinned: Option<VerifierKey>,
+    witnesses: Vec<crate::witness::CosignerKey>,
+    /// Schema version 3 or later (a version-2 register read read-only has no cosignatures).
+    has_cosignatures: bool,
     key_path: PathBuf,
     key: Option<StationKey>,
     station: String,
@@ -220,6 +226,35 @@ impl Register {
         &self.verifier
     }
 
+    /// Pins the verifier key checkpoints must be signed with: from now on lookups and the audit
+    /// verify tree heads with `key`, not with the key recorded in the database (which whoever
+    /// can rewrite the file can also replace), and appends are refused when the two differ.
+    pub fn pin_key(&mut self, key: VerifierKey) {
+        self.pinned = Some(key);
+    }
+
+    /// The pinned verifier key, if one was set with [`Register::pin_key`].
+    pub fn pinned_key(&self) -> Option<&VerifierKey> {
+        self.pinned.as_ref()
+    }
+
+    /// The key tree heads are verified with: the pinned key, else the database's own.
+    pub fn trusted_verifier(&self) -> &VerifierKey {
+        self.pinned.as_ref().unwrap_or(&self.verifier)
+    }
+
+    /// Checks that the database's key is the pinned one (nothing to check without a pin):
+    /// a register rebuilt with another key fails here with [`RegisterError::PinnedKeyMismatch`].
+    pub fn check_pin(&self) -> Result<()> {
+        match &self.pinned {
+            Some(p) if *p != self.verifier => Err(RegisterError::PinnedKeyMismatch {
+                pinned: p.to_string(),
+                register: self.verifier.to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// The station name written into new entries.
     pub fn station(&self) -> &str {
         &self.station
@@ -240,6 +275,7 @@ impl Register {
     }
 
     fn station_key(&mut self) -> Result<&StationKey> {
+        self.check_pin()?;
         if self.key.is_none() {
             let key = StationKey::load(&self.key_path)?;
             if key.verifier() != self.verifier {

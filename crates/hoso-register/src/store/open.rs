@@ -8,10 +8,35 @@ use super::*;
 pub const APPLICATION_ID: u32 = 0x484F_534F;
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
+
+/// The oldest schema a read-only connection can use as it is: version 3 only adds the
+/// cosignatures table, which reads treat as empty when it is absent, so a kiosk or `hoso serve`
+/// keeps reading a version-2 register until a station's next write migrates it.
+const READ_COMPATIBLE_FROM: i64 = 2;
 
 /// Migrations: `MIGRATIONS[v]` takes the schema from version `v` to `v + 1`.
-const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2];
+const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
+
+/// Version 3: witnesses' cosignatures of the signed tree heads (c2sp.org/tlog-cosignature
+/// signature lines), kept beside the checkpoint they co-sign; append-only. They are evidence,
+/// re-verified against the configured witness keys whenever they are read.
+const SCHEMA_V3: &str = r#"
+CREATE TABLE cosignatures (
+    size    INTEGER NOT NULL,
+    witness TEXT NOT NULL,
+    line    TEXT NOT NULL,
+    time    TEXT NOT NULL,
+    PRIMARY KEY (size, line)
+) WITHOUT ROWID;
+CREATE TRIGGER cosignatures_of_a_checkpoint BEFORE INSERT ON cosignatures
+WHEN NOT EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)
+BEGIN SELECT RAISE(ABORT, 'hoso register: a cosignature needs its checkpoint'); END;
+CREATE TRIGGER cosignatures_append_only_update BEFORE UPDATE ON cosignatures
+BEGIN SELECT RAISE(ABORT, 'hoso register: cosignatures are append-only'); END;
+CREATE TRIGGER cosignatures_append_only_delete BEFORE DELETE ON cosignatures
+BEGIN SELECT RAISE(ABORT, 'hoso register: cosignatures are append-only'); END;
+"#;
 
 /// Version 2: the report facts of every entry (Decision 766/QĐ-TTg indicators), an index
 /// derived from the hashed leaf fields (kind, time, station, dossier code, copy form and the
@@ -202,6 +227,10 @@ fn classify(path: &Path, e: rusqlite::Error) -> RegisterError {
         },
         _ => RegisterError::Sqlite(e),
     }
+}
+
+fn read_only_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
@@ -400,7 +429,7 @@ impl Register {
             if version < SCHEMA_VERSION {
                 migrate(&mut conn, path)?;
             }
-        } else if version < SCHEMA_VERSION {
+        } else if version < READ_COMPATIBLE_FROM {
             return Err(RegisterError::NeedsMigration {
                 path: display(path),
                 found: version,
@@ -428,11 +457,15 @@ impl Register {
                 reason: NotARegister::BadMeta("vkey"),
             });
         }
+        let has_cosignatures = read_only_version(&conn)? >= 3;
         Ok(Self {
             conn,
             path: path.to_path_buf(),
             origin,
             verifier,
+            pinned: None,
+            witnesses: Vec::new(),
+            has_cosignatures,
             key_path: key_path.to_path_buf(),
             key: None,
             station: default_station_name(),
