@@ -110,6 +110,15 @@ pub enum RegisterError {
         /// The key recorded in the register.
         register: String,
     },
+    /// A key is pinned but the register file does not exist: a new register would have a new
+    /// key, which the pin would refuse. Nothing is created.
+    #[error("không có sổ đăng ký {path} nhưng Cài đặt đã ghim khóa {pinned}: khôi phục sổ từ bản sao lưu (hoso backup --restore), hoặc bỏ ghim nếu đây là sổ mới; chưa tạo tệp nào / the register {path} does not exist but the key {pinned} is pinned: restore the register from a backup, or remove the pin for a new register; nothing was created")]
+    PinnedRegisterMissing {
+        /// The register file.
+        path: String,
+        /// The pinned verifier key.
+        pinned: String,
+    },
     /// A signed note or checkpoint problem.
     #[error(transparent)]
     Note(#[from] NoteError),

@@ -38,6 +38,15 @@ pub struct Registered {
 
 /// Opens the configured register for writing as the configured station (created the first time).
 pub fn open_register(config: &Config) -> Result<Register, RegisterError> {
+    let pinned = pinned_key(config)?;
+    if let Some(key) = &pinned {
+        if !config.register.exists() {
+            return Err(RegisterError::PinnedRegisterMissing {
+                path: config.register.display().to_string(),
+                pinned: key.to_string(),
+            });
+        }
+    }
     if let Some(dir) = config
         .register
         .parent()
@@ -52,7 +61,7 @@ pub fn open_register(config: &Config) -> Result<Register, RegisterError> {
     )?;
     reg.set_station(&config.station);
     reg.set_witnesses(configured_witness_keys(config)?);
-    if let Some(key) = pinned_key(config)? {
+    if let Some(key) = pinned {
         reg.pin_key(key);
         // Never sign more tree heads into a register nobody can verify with the pin.
         reg.check_pin()?;
@@ -414,6 +423,17 @@ pub(crate) mod tests {
             pin(&cfg).is_err(),
             "a different key is not silently re-pinned"
         );
+
+        // With the register gone, nothing new is created under the pin.
+        drop(reg);
+        std::fs::remove_file(&cfg.register).expect("remove the register");
+        let err = open_register(&cfg).expect_err("no register under a pin");
+        assert!(
+            matches!(err, RegisterError::PinnedRegisterMissing { .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("hoso backup --restore"), "{err}");
+        assert!(!cfg.register.exists(), "no register file was created");
     }
 
     #[test]
