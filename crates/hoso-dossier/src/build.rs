@@ -1161,11 +1161,11 @@ fn write_pdf_pages<W: Write>(
                 Some(v.to_string())
             }
             Some(Err(e)) => return Err(input_err(path, Some(n), e)),
-            None => Some(
-                importer_dropped
-                    .clone()
-                    .unwrap_or_else(|| InputError::EncryptedPdf.to_string()),
-            ),
+            None => Some(importer_dropped.clone().unwrap_or_else(|| {
+                "PDF được mã hóa (mật khẩu mở để trống) / the PDF is encrypted (with an \
+                         empty user password)"
+                    .to_owned()
+            })),
         };
         if let (Some(reason), Some(list)) = (refused, rasterized.as_deref_mut()) {
             let drawer = match &mut drawer {
