@@ -888,43 +888,6 @@ fn demo_dossier_signed_file_and_copy_conform() {
     }
 }
 
-/// A one-page PDF whose text is set in Helvetica without the font program (what many office
-/// exports and old scanners' "PDF" buttons write): PDF/A forbids it and nothing can repair it.
-fn unembedded_font_pdf() -> Vec<u8> {
-    let content = b"BT /F1 28 Tf 72 700 Td (Giay xac nhan so 12) Tj ET 0 0 1 rg 72 600 200 40 re f";
-    let objs = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_owned(),
-        format!(
-            "<< /Length {} >>\nstream\n{}\nendstream",
-            content.len(),
-            String::from_utf8_lossy(content)
-        ),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-            .to_owned(),
-    ];
-    let mut pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offsets.push(pdf.len());
-        pdf.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = pdf.len();
-    pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
-    for off in offsets {
-        pdf.extend(format!("{off:010} 00000 n \n").as_bytes());
-    }
-    pdf.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objs.len() + 1
-        )
-        .as_bytes(),
-    );
-    pdf
-}
-
 /// Issue 23 point 3, `--rasterize-nonconforming`: a page with a font that is not embedded and
 /// the pages of a file encrypted by qpdf (empty user password) stop the build, naming the rule
 /// and the option; with the option they become 300 dpi images, listed in the manifest and the
@@ -936,8 +899,9 @@ fn nonconforming_pages_become_images_when_asked() {
     use std::process::Command;
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
-    let plain = d.join("giay_xac_nhan.pdf");
-    std::fs::write(&plain, unembedded_font_pdf()).expect("write");
+    // Text in Helvetica without the font program, what many office exports write.
+    let plain =
+        hoso_e2e::sign_support::pdfs::classic(d, "giay_xac_nhan.pdf", "Giay xac nhan so 12");
     let locked = d.join("cong_van_khoa.pdf");
     let o = tool("qpdf", "qpdf")
         .args(["--encrypt", "", "chu-so-huu", "256", "--"])

@@ -1168,20 +1168,7 @@ fn write_pdf_pages<W: Write>(
             })),
         };
         if let (Some(reason), Some(list)) = (refused, rasterized.as_deref_mut()) {
-            let drawer = match &mut drawer {
-                Some(d) => d,
-                None => drawer.insert(Rasterizer::open(data).map_err(|why| {
-                    input_err(
-                        path,
-                        Some(n),
-                        InputError::BadPdfPage {
-                            page: n,
-                            reason: why,
-                        },
-                    )
-                })?),
-            };
-            let page = drawer.page(n).map_err(|why| {
+            let unreadable = |why| {
                 input_err(
                     path,
                     Some(n),
@@ -1190,7 +1177,12 @@ fn write_pdf_pages<W: Write>(
                         reason: why,
                     },
                 )
-            })?;
+            };
+            let drawer = match &mut drawer {
+                Some(d) => d,
+                None => drawer.insert(Rasterizer::open(data).map_err(unreadable)?),
+            };
+            let page = drawer.page(n).map_err(unreadable)?;
             // A drawn page has no OCR layer: the layers are for the scans only.
             write_raster(
                 writer,
