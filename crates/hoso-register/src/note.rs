@@ -169,40 +169,12 @@ impl StationKey {
 
     /// Parses `PRIVATE+KEY+<name>+<hex id>+<base64(0x01 ‖ seed)>`.
     pub fn from_signer_string(s: &str) -> Result<Self, NoteError> {
-        let rest = s
-            .trim_end()
-            .strip_prefix(SIGNER_KEY_PREFIX)
-            .ok_or(NoteError::MalformedKey)?;
-        let (name, id, key) = split_key_string(rest)?;
-        let bytes = Zeroizing::new(B64.decode(key).map_err(|_| NoteError::MalformedKey)?);
-        let seed: Zeroizing<[u8; 32]> = match bytes.split_first() {
-            Some((&SIG_TYPE_ED25519, seed)) => {
-                Zeroizing::new(seed.try_into().map_err(|_| NoteError::MalformedKey)?)
-            }
-            _ => return Err(NoteError::MalformedKey),
-        };
-        let me = Self::from_seed(name, &seed)?;
-        let expected = hex(&me.key_id());
-        if id != expected {
-            return Err(NoteError::KeyIdMismatch {
-                found: id.to_owned(),
-                expected,
-            });
-        }
-        Ok(me)
+        parse_signer_string(s, SIG_TYPE_ED25519, Self::from_seed, Self::key_id)
     }
 
     /// The signer key string (secret: write it only to a 0600 file).
     pub fn to_signer_string(&self) -> String {
-        let mut raw = Zeroizing::new(Vec::with_capacity(33));
-        raw.push(SIG_TYPE_ED25519);
-        raw.extend_from_slice(self.key.as_bytes());
-        format!(
-            "{SIGNER_KEY_PREFIX}{}+{}+{}",
-            self.name,
-            hex(&self.key_id()),
-            B64.encode(&*raw)
-        )
+        signer_string(&self.name, self.key_id(), SIG_TYPE_ED25519, &self.key)
     }
 
     /// The key name.
@@ -300,6 +272,50 @@ impl StationKey {
             source,
         })
     }
+}
+
+/// Parses `PRIVATE+KEY+<name>+<hex id>+<base64(sig_type ‖ seed)>` into the key `make` builds
+/// from the name and seed, refusing another signature type and an ID that is not the key's.
+pub(crate) fn parse_signer_string<K>(
+    s: &str,
+    sig_type: u8,
+    make: impl FnOnce(&str, &[u8; 32]) -> Result<K, NoteError>,
+    key_id: impl FnOnce(&K) -> [u8; 4],
+) -> Result<K, NoteError> {
+    let rest = s
+        .trim_end()
+        .strip_prefix(SIGNER_KEY_PREFIX)
+        .ok_or(NoteError::MalformedKey)?;
+    let (name, id, key) = split_key_string(rest)?;
+    let bytes = Zeroizing::new(B64.decode(key).map_err(|_| NoteError::MalformedKey)?);
+    let seed: Zeroizing<[u8; 32]> = match bytes.split_first() {
+        Some((&t, seed)) if t == sig_type => {
+            Zeroizing::new(seed.try_into().map_err(|_| NoteError::MalformedKey)?)
+        }
+        _ => return Err(NoteError::MalformedKey),
+    };
+    let me = make(name, &seed)?;
+    let expected = hex(&key_id(&me));
+    if id != expected {
+        return Err(NoteError::KeyIdMismatch {
+            found: id.to_owned(),
+            expected,
+        });
+    }
+    Ok(me)
+}
+
+/// `PRIVATE+KEY+<name>+<hex id>+<base64(sig_type ‖ seed)>` (secret: write it only to a 0600
+/// file).
+pub(crate) fn signer_string(name: &str, key_id: [u8; 4], sig_type: u8, key: &SigningKey) -> String {
+    let mut raw = Zeroizing::new(Vec::with_capacity(33));
+    raw.push(sig_type);
+    raw.extend_from_slice(key.as_bytes());
+    format!(
+        "{SIGNER_KEY_PREFIX}{name}+{}+{}",
+        hex(&key_id),
+        B64.encode(&*raw)
+    )
 }
 
 pub(crate) fn split_key_string(s: &str) -> Result<(&str, &str, &str), NoteError> {

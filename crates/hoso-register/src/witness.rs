@@ -31,8 +31,8 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::note::{
-    check_key_name, check_note_text, split_key_string, Checkpoint, KeyFileError, NoteError,
-    VerifierKey, SIGNATURE_LINE_PREFIX,
+    check_key_name, check_note_text, parse_signer_string, signer_string, split_key_string,
+    Checkpoint, KeyFileError, NoteError, VerifierKey, SIGNATURE_LINE_PREFIX,
 };
 use crate::tree::{verify_consistency, Hash};
 
@@ -44,8 +44,6 @@ pub const COSIGNATURE_HEADER: &str = "cosignature/v1";
 
 /// At most this many consistency-proof lines in a request — c2sp.org/tlog-witness.
 pub const MAX_PROOF_LINES: usize = 63;
-
-const SIGNER_KEY_PREFIX: &str = "PRIVATE+KEY+";
 
 /// `SHA-256(name ‖ 0x0A ‖ 0x04 ‖ public key)[:4]` — c2sp.org/tlog-cosignature.
 pub fn cosigner_key_id(name: &str, public_key: &[u8; 32]) -> [u8; 4] {
@@ -101,39 +99,18 @@ impl WitnessKey {
 
     /// Parses `PRIVATE+KEY+<name>+<hex id>+<base64(0x04 ‖ seed)>`.
     pub fn from_signer_string(s: &str) -> Result<Self, NoteError> {
-        let rest = s
-            .trim_end()
-            .strip_prefix(SIGNER_KEY_PREFIX)
-            .ok_or(NoteError::MalformedKey)?;
-        let (name, id, key) = split_key_string(rest)?;
-        let bytes = Zeroizing::new(B64.decode(key).map_err(|_| NoteError::MalformedKey)?);
-        let seed: Zeroizing<[u8; 32]> = match bytes.split_first() {
-            Some((&SIG_TYPE_COSIGNATURE_V1, seed)) => {
-                Zeroizing::new(seed.try_into().map_err(|_| NoteError::MalformedKey)?)
-            }
-            _ => return Err(NoteError::MalformedKey),
-        };
-        let me = Self::from_seed(name, &seed)?;
-        let expected = hoso_pdf::hex(&me.verifier().key_id());
-        if id != expected {
-            return Err(NoteError::KeyIdMismatch {
-                found: id.to_owned(),
-                expected,
-            });
-        }
-        Ok(me)
+        parse_signer_string(s, SIG_TYPE_COSIGNATURE_V1, Self::from_seed, |k: &Self| {
+            k.verifier().key_id()
+        })
     }
 
     /// The signer key string (secret: write it only to a 0600 file).
     pub fn to_signer_string(&self) -> String {
-        let mut raw = Zeroizing::new(Vec::with_capacity(33));
-        raw.push(SIG_TYPE_COSIGNATURE_V1);
-        raw.extend_from_slice(self.key.as_bytes());
-        format!(
-            "{SIGNER_KEY_PREFIX}{}+{}+{}",
-            self.name,
-            hoso_pdf::hex(&self.verifier().key_id()),
-            B64.encode(&*raw)
+        signer_string(
+            &self.name,
+            self.verifier().key_id(),
+            SIG_TYPE_COSIGNATURE_V1,
+            &self.key,
         )
     }
 
