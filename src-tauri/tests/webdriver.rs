@@ -1308,10 +1308,13 @@ async fn report_step(c: &Client, workspace: &Path) {
         Duration::from_secs(10),
     )
     .await;
-    let (from, to) = (
-        period[0].as_str().unwrap_or_default().to_owned(),
-        period[1].as_str().unwrap_or_default().to_owned(),
-    );
+    // Shown as people here write dates (dd/mm/yyyy); the files are named in ISO 8601.
+    let iso = |v: &Value| {
+        let d: Vec<&str> = v.as_str().unwrap_or_default().split('/').collect();
+        assert_eq!(d.len(), 3, "{period}");
+        format!("{}-{}-{}", d[2], d[1], d[0])
+    };
+    let (from, to) = (iso(&period[0]), iso(&period[1]));
     assert!(from.ends_with("-01") && from[..7] == to[..7], "{period}");
     click(c, "#btn-report").await;
     let rows = until(
@@ -1389,6 +1392,12 @@ async fn report_step(c: &Client, workspace: &Path) {
     );
     js(
         c,
+        "document.activeElement.blur(); document.getElementById('rep-charts').scrollIntoView({block: 'start'}); return true;",
+    )
+    .await;
+    shot(c, "bao_cao_bieu_do").await;
+    js(
+        c,
         "document.activeElement.blur(); window.scrollTo(0, 0); return true;",
     )
     .await;
@@ -1401,6 +1410,15 @@ async fn report_step(c: &Client, workspace: &Path) {
 async fn backup_now(port: u16, workspace: &Path, backups: [&Path; 2]) {
     let args = vec!["--workspace".to_owned(), workspace.display().to_string()];
     let c = session(port, &args).await;
+    // The page opens on Số hóa once it has started: choose Cài đặt after that, or the start
+    // takes the screen back (and the button has no size to click).
+    until(
+        &c,
+        "the page started",
+        "return !document.body.classList.contains('loading') && document.body.dataset.screen === 'digitize';",
+        Duration::from_secs(20),
+    )
+    .await;
     click(&c, ".tab[data-screen='settings']").await;
     let never = until(
         &c,
@@ -1411,6 +1429,11 @@ async fn backup_now(port: u16, workspace: &Path, backups: [&Path; 2]) {
     )
     .await;
     assert_eq!(never, json!("Chưa có bản sao lưu nào được kiểm tra ở đây."));
+    js(
+        &c,
+        "document.getElementById('btn-backup-now').scrollIntoView({block: 'center'}); return true;",
+    )
+    .await;
     click(&c, "#btn-backup-now").await;
     let results = until(
         &c,

@@ -52,17 +52,19 @@ function drawTable(r) {
 
 /** Three shares per month as horizontal bars, 0–100 %. */
 function sharesChart(months) {
-  const w = 640, rowH = 22, gap = 14, left = 210, barW = w - left - 60;
+  const w = 640, rowH = 22, gap = 10, left = 200, barW = w - left - 70;
   const series = [["repShareDigitized", "received_with_digitized", "received", "c1"], ["repShareReuse", "received_with_reuse", "received", "c2"], ["repShareResult", "resolved_with_digitized_result", "resolved", "c3"]];
-  const h = months.length * (series.length * rowH + gap) + 10;
+  const h = months.length * ((series.length + 1) * rowH + gap) + 10;
   const root = svg("svg", { viewBox: `0 0 ${w} ${h}`, width: w, height: h, role: "img", class: "chart" });
   const labels = [];
   let y = 4;
   for (const m of months) {
     const pct = series.map(([, part, whole]) => (m[whole] ? Math.round((m[part] * 1000) / m[whole]) / 10 : 0));
     labels.push(t("repSharesLabel", { m: monthName(m.month), a: number(pct[0]), b: number(pct[1]), c: number(pct[2]) }));
+    root.append(svg("text", { x: 0, y: y + 15, class: "chart-label chart-month" }, monthName(m.month)));
+    y += rowH;
     series.forEach(([key, , , cls], i) => {
-      root.append(svg("text", { x: 0, y: y + 15, class: "chart-label" }, `${monthName(m.month)} · ${t(key)}`));
+      root.append(svg("text", { x: 12, y: y + 15, class: "chart-label" }, t(key)));
       root.append(svg("rect", { x: left, y: y + 3, width: barW, height: rowH - 8, class: "chart-track" }));
       root.append(svg("rect", { x: left, y: y + 3, width: (barW * pct[i]) / 100, height: rowH - 8, class: `chart-bar ${cls}` }));
       root.append(svg("text", { x: left + barW + 6, y: y + 15, class: "chart-label" }, `${number(pct[i].toFixed(1))} %`));
@@ -137,9 +139,20 @@ function draw(r) {
   $("rep-status").textContent = t("repMade", { from: vnDate(r.report.from, { time: false }), to: vnDate(r.report.to, { time: false }), n: r.report.entries });
 }
 
+/** A date as people here write it — dd/mm/yyyy, or mm/yyyy for a month — as the library takes
+ * it (YYYY-MM-DD or YYYY-MM); anything else unchanged, for the library to refuse in words. */
+export function isoDate(text) {
+  const s = String(text || "").trim();
+  let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
+  if (m) return `${m[3]}-${m[2].padStart(2, "0")}-${m[1].padStart(2, "0")}`;
+  m = /^(\d{1,2})[/.-](\d{4})$/.exec(s);
+  if (m) return `${m[2]}-${m[1].padStart(2, "0")}`;
+  return s;
+}
+
 async function make() {
-  const from = $("rep-from").value;
-  const to = $("rep-to").value;
+  const from = isoDate($("rep-from").value);
+  const to = isoDate($("rep-to").value);
   const err = $("rep-error");
   err.hidden = true;
   if (!from || !to) {
@@ -166,8 +179,8 @@ export async function initReport() {
   document.addEventListener("hoso:lang", () => { if (last) draw(last); });
   try {
     const p = await invoke("report_period");
-    $("rep-from").value = p.from;
-    $("rep-to").value = p.to;
+    $("rep-from").value = vnDate(p.from, { time: false });
+    $("rep-to").value = vnDate(p.to, { time: false });
   } catch (e) {
     $("rep-status").textContent = errorText(e);
   }
