@@ -56,6 +56,13 @@ pub enum AppError {
     /// A visible signature or a copy needs an image or a name the settings do not have.
     #[error("chưa có {0} trong Cài đặt / {0} is not set in Settings")]
     MissingSetting(&'static str),
+    /// "Sao lưu ngay" or "Kiểm tra lại" with no backup folder chosen.
+    #[error("chưa chọn thư mục sao lưu (Cài đặt → Sao lưu) / no backup folder is chosen (Settings → Backup)")]
+    NoBackupLocation,
+    /// A backup folder inside the workspace: the next backup would copy the backups, and it is
+    /// not a second medium.
+    #[error("thư mục sao lưu nằm trong thư mục làm việc, hãy chọn ổ khác: {0} / the backup folder is inside the workspace; choose another drive")]
+    BackupInWorkspace(String),
     /// The settings file cannot be read or written.
     #[error(transparent)]
     Settings(#[from] hoso_office::config::ConfigError),
@@ -128,6 +135,8 @@ impl AppError {
             AppError::Cancelled => "cancelled",
             AppError::MissingSetting(_) => "missing_setting",
             AppError::Settings(_) => "settings",
+            AppError::NoBackupLocation => "no_backup_location",
+            AppError::BackupInWorkspace(_) => "backup_in_workspace",
             AppError::Draft(_) => "draft",
             AppError::BadPages(_) => "bad_pages",
             AppError::Open(_) => "open",

@@ -8,8 +8,10 @@
 //!    it), and the success view's path and SHA-256 are checked against
 //!    the file on disk and the register entry is shown. Then it is signed with the DEMO staff
 //!    certificate (a wrong PIN first, refused), checked on the verify screen (amber card: valid, revocation not checked; signer,
-//!    register entry), found in the register, and the register audits clean. Every screen is
-//!    photographed.
+//!    register entry), found in the register, and the register audits clean. Báo cáo: the
+//!    month's report counts exactly that work (issue 18) and its PDF/A, CSV and JSON are written;
+//!    "Sao lưu ngay" writes a backup into both locations of the settings, each passing the
+//!    library's backup check. Every screen is photographed.
 //! 2. Officer with 300 pages: cold start to first paint and RSS are printed; a build of the 300
 //!    pages with OCR is cancelled while pages are recognised, leaving no file and no entry.
 //!    Issue 21: certificate by name and dd/mm/yyyy, PIN keyboard warning, token PIN tries, a
@@ -105,7 +107,7 @@ fn certs() -> PathBuf {
 
 /// The station's settings an administrator would set once: the DEMO staff key and the DEMO
 /// root trusted (the cards then say so).
-fn write_settings(workspace: &Path) {
+fn write_settings(workspace: &Path, backups: [&Path; 2]) {
     let settings = json!({
         "p12": certs().join("demo-staff-rsa.p12"),
         "demo_trust": true,
@@ -116,6 +118,8 @@ fn write_settings(workspace: &Path) {
         "signature_image": certs().join("demo-signature.png"),
         "seal_image": certs().join("demo-seal.png"),
         "station": "may-tram-1",
+        // The two backup locations (issue 18), outside the workspace; never verified yet.
+        "backup_locations": [{ "dir": backups[0] }, { "dir": backups[1] }],
     });
     std::fs::create_dir_all(workspace).expect("workspace");
     std::fs::write(
@@ -499,8 +503,18 @@ async fn officer_builds_a_dossier_and_kiosk_is_verify_only() {
     let sane = sane_config(hsm.dir());
     let (_driver, port) = start_driver(&display, hsm.conf(), &sane);
     let workspace = tempfile::tempdir().expect("workspace");
-    write_settings(workspace.path());
+    let backups = [
+        tempfile::tempdir().expect("backup 1"),
+        tempfile::tempdir().expect("backup 2"),
+    ];
+    write_settings(workspace.path(), [backups[0].path(), backups[1].path()]);
     let qr = officer_flow(port, workspace.path()).await;
+    backup_now(
+        port,
+        workspace.path(),
+        [backups[0].path(), backups[1].path()],
+    )
+    .await;
     scan_flow(port).await;
     draft_restored(port).await;
     three_hundred_pages(port).await;
@@ -1189,6 +1203,8 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     assert_eq!(audit[0], json!("true"), "{audit}");
     shot(&c, "so_dang_ky").await;
 
+    report_step(&c, workspace).await;
+
     click(&c, ".tab[data-screen='settings']").await;
     let ws = js(
         &c,
@@ -1232,6 +1248,7 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         ("sign", "ky_so_en"),
         ("verify", "tra_cuu_en"),
         ("register", "so_dang_ky_en"),
+        ("report", "bao_cao_en"),
     ] {
         click(&c, &format!(".tab[data-screen='{screen}']")).await;
         shot(&c, name).await;
@@ -1265,7 +1282,9 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         json!("Số hóa")
     );
     // Every screen passes axe-core's WCAG 2.1 AA rules, text at least 14 px (issue 21 point 8).
-    for screen in ["digitize", "sign", "verify", "register", "settings"] {
+    for screen in [
+        "digitize", "sign", "verify", "register", "report", "settings",
+    ] {
         click(&c, &format!(".tab[data-screen='{screen}']")).await;
         accessible(&c, screen, 14.0).await;
     }
@@ -1273,6 +1292,215 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     println!("desktop: after building a 5-page dossier: {}", memory(pid));
     c.close().await.expect("session closed");
     qr
+}
+
+/// Báo cáo (issue 18): the report of this month so far, made by the library's report flow,
+/// counts exactly what this test did: one dossier received, with digitized components, none
+/// reused or resolved; two outgoing signed files (the PKCS#12 and the token signature); one
+/// sao y. The PDF/A, CSV and JSON are in the workspace's `bao-cao/` and say the same.
+async fn report_step(c: &Client, workspace: &Path) {
+    click(c, ".tab[data-screen='report']").await;
+    let period = until(
+        c,
+        "report period",
+        "const f = document.getElementById('rep-from').value, t = document.getElementById('rep-to').value;
+         return f && t && [f, t];",
+        Duration::from_secs(10),
+    )
+    .await;
+    // Shown as people here write dates (dd/mm/yyyy); the files are named in ISO 8601.
+    let iso = |v: &Value| {
+        let d: Vec<&str> = v.as_str().unwrap_or_default().split('/').collect();
+        assert_eq!(d.len(), 3, "{period}");
+        format!("{}-{}-{}", d[2], d[1], d[0])
+    };
+    let (from, to) = (iso(&period[0]), iso(&period[1]));
+    assert!(from.ends_with("-01") && from[..7] == to[..7], "{period}");
+    click(c, "#btn-report").await;
+    let rows = until(
+        c,
+        "report table",
+        "if (document.getElementById('rep-result').hidden) return null;
+         return Object.fromEntries([...document.querySelectorAll('#rep-rows tr')]
+           .map(tr => [tr.dataset.code, [...tr.cells].slice(1, -1).map(td => td.textContent)]));",
+        Duration::from_secs(60),
+    )
+    .await;
+    let expected = [
+        ("received", "1"),
+        ("received_with_digitized", "1"),
+        ("digitized_share", "100,0"),
+        ("received_with_reuse", "0"),
+        ("reuse_share", "0,0"),
+        ("resolved", "0"),
+        ("resolved_with_digitized_result", "0"),
+        ("outgoing_signed", "2"),
+        ("copies_SY", "1"),
+        ("copies_SL", "0"),
+        ("copies_TrS", "0"),
+    ];
+    for (code, value) in expected {
+        assert_eq!(rows[code], json!([value]), "{code}: {rows}");
+    }
+    // The files, each with its open buttons; the JSON says what the screen says.
+    let files = js(
+        c,
+        "return [...document.querySelectorAll('#rep-files li')].map(li =>
+           [li.querySelector('strong').textContent, li.querySelectorAll('button').length]);",
+    )
+    .await;
+    let stem = format!("bao-cao-{from}-den-{to}");
+    assert_eq!(
+        files,
+        json!([
+            [format!("{stem}.pdf"), 2],
+            [format!("{stem}.csv"), 2],
+            [format!("{stem}.json"), 2]
+        ])
+    );
+    let dir = workspace.join("bao-cao");
+    let pdf = std::fs::read(dir.join(format!("{stem}.pdf"))).expect("report PDF");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let json: Value = serde_json::from_slice(
+        &std::fs::read(dir.join(format!("{stem}.json"))).expect("report JSON"),
+    )
+    .expect("JSON");
+    let m = &json["months"][0];
+    assert_eq!(
+        [&m["received"], &m["outgoing_signed"], &m["copies"]["SY"]],
+        [&json!(1), &json!(2), &json!(1)],
+        "{m}"
+    );
+    let csv = std::fs::read_to_string(dir.join(format!("{stem}.csv"))).expect("report CSV");
+    assert!(
+        csv.contains(",outgoing_signed,Văn bản đi đã ký số,Outgoing documents signed,2,"),
+        "{csv}"
+    );
+    // Two charts drawn in the page, labelled for screen readers.
+    let charts = js(
+        c,
+        "return [...document.querySelectorAll('#rep-charts svg[role=img]')].map(s => s.getAttribute('aria-label'));",
+    )
+    .await;
+    assert_eq!(charts.as_array().map(Vec::len), Some(2), "{charts}");
+    assert!(
+        charts[1]
+            .as_str()
+            .unwrap_or_default()
+            .contains("tiếp nhận 1"),
+        "{charts}"
+    );
+    js(
+        c,
+        "document.activeElement.blur(); document.getElementById('rep-charts').scrollIntoView({block: 'start'}); return true;",
+    )
+    .await;
+    shot(c, "bao_cao_bieu_do").await;
+    js(
+        c,
+        "document.activeElement.blur(); window.scrollTo(0, 0); return true;",
+    )
+    .await;
+    shot(c, "bao_cao").await;
+}
+
+/// Cài đặt → Sao lưu (issue 18): the two locations named in the settings file, "Sao lưu ngay"
+/// with one progress event per location; each location then holds a dated backup that the
+/// library's own check (`hoso backup --check`) verifies, and the screen says when.
+async fn backup_now(port: u16, workspace: &Path, backups: [&Path; 2]) {
+    let args = vec!["--workspace".to_owned(), workspace.display().to_string()];
+    let c = session(port, &args).await;
+    // The page opens on Số hóa once it has started: choose Cài đặt after that, or the start
+    // takes the screen back (and the button has no size to click).
+    until(
+        &c,
+        "the page started",
+        "return !document.body.classList.contains('loading') && document.body.dataset.screen === 'digitize';",
+        Duration::from_secs(20),
+    )
+    .await;
+    click(&c, ".tab[data-screen='settings']").await;
+    let never = until(
+        &c,
+        "backup locations",
+        "const v = document.getElementById('set-backup-1-verified').textContent;
+         return document.getElementById('set-backup-0').dataset.path && v;",
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(never, json!("Chưa có bản sao lưu nào được kiểm tra ở đây."));
+    js(
+        &c,
+        "document.getElementById('btn-backup-now').scrollIntoView({block: 'center'}); return true;",
+    )
+    .await;
+    click(&c, "#btn-backup-now").await;
+    let results = until(
+        &c,
+        "backups made",
+        "const r = [...document.querySelectorAll('#backup-results > li')];
+         return r.length === 2 && r.map(li => [li.className, li.textContent]);",
+        Duration::from_secs(120),
+    )
+    .await;
+    for r in results.as_array().expect("results") {
+        assert_eq!(r[0], json!("backup-ok"), "{results}");
+        assert!(
+            r[1].as_str()
+                .unwrap_or_default()
+                .contains("4 tệp, 4 mục sổ"),
+            "{results}"
+        );
+    }
+    assert_eq!(
+        js(
+            &c,
+            "return document.getElementById('backup-progress').dataset.events;"
+        )
+        .await,
+        json!("2"),
+        "one progress event per location"
+    );
+    for (slot, dir) in backups.iter().enumerate() {
+        let checked = hoso_office::backup::check(dir).expect("a backup in the location");
+        assert!(checked.ok(), "{:?}", checked.problems);
+        assert_eq!((checked.files, checked.entries), (4, 4));
+        assert!(checked.folder.join("manifest.json").is_file());
+        assert!(checked.folder.join("register.sqlite").is_file());
+        let verified = js(
+            &c,
+            &format!("return document.getElementById('set-backup-{slot}-verified').textContent;"),
+        )
+        .await;
+        let folder = checked.folder.file_name().expect("dated folder");
+        assert!(
+            verified
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("Kiểm tra đạt lần cuối:")
+                && verified
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains(&*folder.to_string_lossy()),
+            "{verified}"
+        );
+    }
+    // Kept in the settings file, as the CLI reads it.
+    let saved: Value = serde_json::from_slice(
+        &std::fs::read(workspace.join("hoso-settings.json")).expect("settings"),
+    )
+    .expect("json");
+    assert!(
+        saved["backup_locations"][1]["verified"].is_string(),
+        "{saved}"
+    );
+    js(
+        &c,
+        "document.activeElement.blur(); document.getElementById('backup-panel').scrollIntoView({block: 'center'}); return true;",
+    )
+    .await;
+    shot(&c, "sao_luu").await;
+    c.close().await.expect("session closed");
 }
 
 /// Số hóa from a scanner: SANE's `test` backend feeds ten grey sheets at 100 dpi; each arrives
@@ -1571,7 +1799,7 @@ async fn kiosk_flow(port: u16, workspace: &Path, qr: &str) {
 
     // No settings, no navigation, no import or build anywhere in the page.
     let absent = js(&c, "return ['#screen-settings', '#screen-digitize', '#screen-sign', '#screen-register',
-        '.tab', '#btn-import', '#set-lang', 'input[type=file]'].filter(s => document.querySelector(s));").await;
+        '#screen-report', '#backup-panel', '.tab', '#btn-import', '#set-lang', 'input[type=file]'].filter(s => document.querySelector(s));").await;
     assert_eq!(absent, json!([]), "present in kiosk: {absent}");
     // And the kiosk capability refuses the officer's commands even when called directly.
     for cmd in [
@@ -1584,6 +1812,9 @@ async fn kiosk_flow(port: u16, workspace: &Path, qr: &str) {
         "pick_pdf_to_verify",
         "register_page",
         "get_settings",
+        "make_report_files",
+        "backup_now_to_all",
+        "check_backup",
     ] {
         let r = c
             .execute_async(

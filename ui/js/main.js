@@ -9,8 +9,9 @@ import { initSign } from "./sign.js";
 import { initVerify } from "./verify.js";
 import { initRegister } from "./register.js";
 import { initSettings } from "./settings.js";
+import { initReport } from "./report.js";
 
-const SCREENS = ["digitize", "sign", "verify", "register", "settings"];
+const SCREENS = ["digitize", "sign", "verify", "register", "report", "settings"];
 
 /** Shows one screen and marks its tab; focus moves to the screen's heading for screen readers. */
 export function showScreen(name, { focus = true } = {}) {
@@ -82,7 +83,7 @@ async function start() {
     await initDigitize(info, showScreen);
     initVerify(info, showScreen);
     initRegister();
-    await Promise.all([initSign(), initSettings()]);
+    await Promise.all([initSign(), initSettings(), initReport()]);
     showScreen("digitize", { focus: false });
   }
   document.body.classList.remove("loading");

@@ -1,9 +1,10 @@
-// Cài đặt: trusted roots, the signing key file, TSA, office and station names. Files are chosen
+// Cài đặt: trusted roots, the signing key file, TSA, office and station names, backups. Files are chosen
 // only through dialogs the officer drives; the page never names a path.
 
 import { invoke, errorText } from "./api.js";
 import { t } from "./i18n.js";
 import { showPath } from "./paths.js";
+import { initBackup, drawBackups } from "./backup.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -19,6 +20,7 @@ function draw(s) {
   $("set-station").value = s.station || "";
   showPath($("set-pkcs11-current"), s.pkcs11, t("noModule"));
   $("set-token-label").value = s.token_label || "";
+  drawBackups(s);
   current = s;
 }
 
@@ -55,6 +57,7 @@ export async function initSettings() {
     const path = $("set-pkcs11").value;
     if (path) changed(invoke("pick_pkcs11", { path }));
   });
+  initBackup();
   $("btn-save-token").addEventListener("click", () => changed(invoke("set_key_source", { useToken: !!current?.use_token, tokenLabel: $("set-token-label").value })));
   const modules = await invoke("token_modules");
   const first = Object.assign(document.createElement("option"), { value: "", textContent: t("chooseModule") });

@@ -150,6 +150,36 @@ pub struct Settings {
     /// `name+id+base64`, C2SP tlog-cosignature): lookups and the audit count their cosignatures.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub witnesses: Vec<String>,
+    /// The two backup locations (issue 18; Circular 05/2025/TT-BNV keeps at least two copies on
+    /// independent media), each with when a backup there was last verified.
+    #[serde(skip_serializing_if = "no_backup_locations")]
+    pub backup_locations: [BackupLocation; 2],
+}
+
+/// One place backups go (`hoso backup --to DIR`: a dated folder is written inside it).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct BackupLocation {
+    /// The folder; unset when this location is not chosen.
+    pub dir: Option<PathBuf>,
+    /// When a backup here was last verified without a problem (ISO 8601 +07:00).
+    pub verified: Option<String>,
+    /// That backup's dated folder.
+    pub folder: Option<PathBuf>,
+}
+
+impl BackupLocation {
+    /// A location at `dir`, never verified (`None`: not chosen).
+    pub fn at(dir: Option<PathBuf>) -> Self {
+        Self {
+            dir,
+            ..Self::default()
+        }
+    }
+}
+
+fn no_backup_locations(l: &[BackupLocation; 2]) -> bool {
+    l.iter().all(|l| *l == BackupLocation::default())
 }
 
 /// Why the configuration could not be used.
@@ -279,7 +309,7 @@ impl Settings {
     }
 
     /// The names `hoso config set` accepts, in the order `hoso config show` prints them.
-    pub const KEYS: [&'static str; 20] = [
+    pub const KEYS: [&'static str; 22] = [
         "station",
         "register",
         "office",
@@ -300,6 +330,8 @@ impl Settings {
         "public_url",
         "register_key",
         "witnesses",
+        "backup_1",
+        "backup_2",
     ];
 
     /// Sets one field from text (`""` clears it; `trust` takes a comma-separated list).
@@ -394,6 +426,9 @@ impl Settings {
                 }
                 self.witnesses = keys;
             }
+            // A new folder has not been verified yet.
+            "backup_1" => self.backup_locations[0] = BackupLocation::at(opt_path()),
+            "backup_2" => self.backup_locations[1] = BackupLocation::at(opt_path()),
             _ => return Err(ConfigError::UnknownKey(key.to_owned())),
         }
         Ok(())
@@ -803,5 +838,24 @@ mod tests {
         assert!(s.witnesses.is_empty());
         s.set("register_key", "").unwrap();
         assert_eq!(s.register_key, None);
+    }
+
+    #[test]
+    fn backup_locations_are_set_by_slot_and_left_out_of_files_without_them() {
+        let mut s = Settings::default();
+        let plain = serde_json::to_string(&s).unwrap();
+        assert!(!plain.contains("backup_locations"), "{plain}");
+        s.backup_locations[1].verified = Some("2026-12-01T10:00:00+07:00".into());
+        s.set("backup_2", "/mnt/usb/sao-luu").unwrap();
+        assert_eq!(
+            s.backup_locations[1],
+            BackupLocation::at(Some("/mnt/usb/sao-luu".into())),
+            "a new folder is not verified yet"
+        );
+        assert_eq!(s.backup_locations[0], BackupLocation::default());
+        let back: Settings = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back, s);
+        s.set("backup_2", "").unwrap();
+        assert_eq!(s.backup_locations[1].dir, None);
     }
 }

@@ -20,6 +20,10 @@ pub enum Feature {
     Verify,
     /// Register browse, search, audit (hoso-register).
     Register,
+    /// Decision 766 reports over a period, written as PDF/A, CSV and JSON (officer only).
+    Report,
+    /// Backups into the two locations of the settings, verified (officer only).
+    Backup,
     /// USB tokens (PKCS#11) and long-term signatures.
     Token,
     /// OCR text layer: needs Tesseract installed on this computer (loaded at run time).
@@ -69,6 +73,8 @@ pub fn all() -> Vec<FeatureState> {
         available(Feature::Copy),
         available(Feature::Verify),
         available(Feature::Register),
+        available(Feature::Report),
+        available(Feature::Backup),
         available(Feature::Token),
         ocr(),
     ]

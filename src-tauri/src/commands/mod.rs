@@ -11,18 +11,22 @@
 //! | Sao y / certified copy | [`copy`] | hoso-office (copy flow) | wired |
 //! | Tra cứu / verify | [`verify`] | hoso-office (check flow) | wired |
 //! | Sổ đăng ký / register | [`register`] | hoso-office (register desk) | wired |
+//! | Báo cáo / report | [`report`] | hoso-office (report flow) | wired |
 //! | Cài đặt / settings | [`settings`] | hoso-office (settings, checked edits) | wired |
+//! | Cài đặt: sao lưu / backup | [`backup`] | hoso-office (backup flow) | wired |
 //!
 //! Wiring one that lands: add `commands/<domain>.rs` with its command, list it in `build.rs` and
 //! `main.rs`, grant `allow-<command>` in the window's capability file, and flip its
 //! [`features::Feature`] to available.
 
+pub mod backup;
 pub mod copy;
 pub mod digitize;
 pub mod draft;
 pub mod features;
 pub mod open;
 pub mod register;
+pub mod report;
 pub mod scan;
 pub mod settings;
 pub mod sign;
