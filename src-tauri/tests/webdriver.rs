@@ -1142,15 +1142,16 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
         copy_pdf.starts_with(&pdf),
         "the copy is the dossier plus an update"
     );
-    assert_eq!(
-        js(
-            &c,
-            "return document.getElementById('s-copy-no').textContent;"
-        )
-        .await,
-        json!("02/SY-UBND"),
-        "the next number moved on"
-    );
+    // The page asks for the next number after the copy is listed: wait for the answer, then
+    // check that it moved on by exactly one.
+    let moved = until(
+        &c,
+        "the next number moved on",
+        "const n = document.getElementById('s-copy-no').textContent; return n !== '01/SY-UBND' && n;",
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(moved, json!("02/SY-UBND"), "the next number moved on");
     js(
         &c,
         "document.activeElement.blur(); document.querySelector('#copy-list').scrollIntoView({block: 'center'}); return true;",
