@@ -18,6 +18,7 @@ fn main() {
         "save_draft",
         "restore_draft",
         "open_document",
+        "save_document_as",
         "unlock_key",
         "lock_key",
         "token_status",

@@ -405,6 +405,26 @@ fn pinned_key_and_witness_from_the_command_line() {
     for suffix in ["", "-wal", "-shm", ".station-key"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", office.register().display()));
     }
+    // Gone under the pin: nothing new is made in its place.
+    let missing = office.hoso(&["append", &f, "--kind", "dossier"]);
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing).contains("hoso backup --restore"),
+        "{}",
+        text(&missing)
+    );
+    assert!(!office.register().exists(), "no register was created");
+    // Rebuilt with another key by a station without the pin.
+    let rebuilt = run(Command::new(hoso_bin())
+        .arg("register")
+        .arg("--register")
+        .arg(office.register())
+        .args(["--station", "Một cửa — UBND phường 1"])
+        .args(["append", &f, "--kind", "dossier"])
+        .env_remove("HOSO_REGISTER")
+        .env_remove("HOSO_REGISTER_KEY")
+        .env("HOSO_SETTINGS", office.path("khong-ghim.json")));
+    assert!(rebuilt.status.success(), "{}", text(&rebuilt));
     let forged = office.hoso(&["append", &f, "--kind", "dossier"]);
     assert!(!forged.status.success());
     assert!(text(&forged).contains("khóa đã ghim"), "{}", text(&forged));

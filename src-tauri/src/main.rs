@@ -163,6 +163,7 @@ fn with_commands(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<tauri::W
         commands::draft::save_draft,
         commands::draft::restore_draft,
         commands::open::open_document,
+        commands::open::save_document_as,
         commands::sign::unlock_key,
         commands::sign::lock_key,
         commands::sign::token_status,

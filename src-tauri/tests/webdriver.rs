@@ -695,8 +695,8 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
             "return [...document.querySelectorAll('#r-open button')].map(b => b.textContent);"
         )
         .await,
-        json!(["Mở tệp", "Mở thư mục"]),
-        "open the built file or its folder"
+        json!(["Mở tệp", "Mở thư mục", "Lưu bản sao…"]),
+        "open the built file or its folder, or save a copy elsewhere"
     );
     let shown_sha = js(
         &c,
@@ -1104,7 +1104,8 @@ async fn officer_flow(port: u16, workspace: &Path) -> String {
     let refused = refused.as_str().unwrap_or_default();
     assert!(
         refused.contains("Điều 25 khoản 1")
-            && refused.contains("Bản gốc là văn bản giấy đã được quét"),
+            && refused.contains("Bản gốc là văn bản giấy đã được quét")
+            && !refused.contains("--"),
         "{refused}"
     );
     assert!(
@@ -1354,9 +1355,9 @@ async fn report_step(c: &Client, workspace: &Path) {
     assert_eq!(
         files,
         json!([
-            [format!("{stem}.pdf"), 2],
-            [format!("{stem}.csv"), 2],
-            [format!("{stem}.json"), 2]
+            [format!("{stem}.pdf"), 3],
+            [format!("{stem}.csv"), 3],
+            [format!("{stem}.json"), 3]
         ])
     );
     let dir = workspace.join("bao-cao");
@@ -1816,6 +1817,7 @@ async fn kiosk_flow(port: u16, workspace: &Path, qr: &str) {
         "make_report_files",
         "backup_now_to_all",
         "check_backup",
+        "save_document_as",
     ] {
         let r = c
             .execute_async(

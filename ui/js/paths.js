@@ -51,6 +51,19 @@ export function openButtons(doc) {
     });
     span.append(" ", b);
   }
-  span.append(note);
+  // "Lưu bản sao…": a copy where the officer chooses (a USB stick, a shared folder).
+  const save = document.createElement("button");
+  save.type = "button";
+  save.className = "small btn-save-as";
+  save.textContent = t("saveAs");
+  save.setAttribute("aria-label", `${t("saveAs")}: ${doc.name}`);
+  save.addEventListener("click", async () => {
+    note.textContent = "";
+    try {
+      const saved = await invoke("save_document_as", { id: doc.id });
+      if (saved) note.textContent = ` ${t("savedTo", { path: saved })}`;
+    } catch (e) { note.textContent = ` ${errorText(e)}`; }
+  });
+  span.append(" ", save, note);
   return span;
 }

@@ -113,7 +113,10 @@ async function copyAll() {
       el.append(name, num, " ", check, openButtons(m.document), pdfaNote(m.outcome && m.outcome.pdfa));
       return el;
     }), ...r.failed.map((f) => {
-      const el = li(`${f.name}: ${oneLanguage(f.message)}`);
+      // A Decree 30 refusal is worded with the app's own controls; anything else as the flow said it.
+      const key = `refusal_${f.refusal}`;
+      const why = f.refusal && t(key) !== key ? t(key) : oneLanguage(f.message);
+      const el = li(`${f.name}: ${why}`);
       el.className = "copy-refused";
       el.setAttribute("role", "alert");
       return el;

@@ -127,6 +127,43 @@ pub struct ArchivalBuilt {
     pub split: Vec<SplitFile>,
 }
 
+/// "Lưu bản sao…": a byte-for-byte copy of `from` at `to` (a USB stick, a shared folder),
+/// written through a temporary file renamed into place, and read back before the rename: when
+/// what landed does not hash as what was read, the copy is removed and the error says so.
+/// Returns the SHA-256 of the copy.
+pub fn save_copy(from: &Path, to: &Path) -> Result<[u8; 32], OfficeError> {
+    use sha2::{Digest, Sha256};
+    use std::io::{Read, Write};
+    let read = |source| OfficeError::Read {
+        path: from.to_path_buf(),
+        source,
+    };
+    let write = |source| OfficeError::Write {
+        path: to.to_path_buf(),
+        source,
+    };
+    let mut input = std::fs::File::open(from).map_err(read)?;
+    let mut out = hoso_pdf::atomic::AtomicFile::create(to).map_err(write)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = input.read(&mut buf).map_err(read)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        out.write_all(&buf[..n]).map_err(write)?;
+    }
+    let (landed, _) = out.commit_hashed().map_err(write)?;
+    if landed != <[u8; 32]>::from(hasher.finalize()) {
+        let _ = std::fs::remove_file(to);
+        return Err(write(std::io::Error::other(
+            "bản sao đọc lại không khớp bản gốc / the copy read back differs from the original",
+        )));
+    }
+    Ok(landed)
+}
+
 /// A sibling of `out` for a step's result before it is renamed into place.
 pub(crate) fn partial(out: &Path, step: &str) -> PathBuf {
     let mut name = out
@@ -302,4 +339,40 @@ pub fn build_archival(
         org_signed,
         split,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_copy_is_the_same_bytes_and_a_failure_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/cong_van_1page.pdf");
+        let to = dir.path().join("ban luu.pdf");
+        let sha = save_copy(&from, &to).expect("saved");
+        assert_eq!(
+            std::fs::read(&to).expect("copy"),
+            std::fs::read(&from).expect("original")
+        );
+        assert_eq!(sha, hoso_pdf::sha256_file(&from).expect("hash"));
+
+        let missing = dir.path().join("khong-co.pdf");
+        let err = save_copy(&missing, &dir.path().join("x.pdf")).expect_err("no source");
+        assert!(matches!(err, OfficeError::Read { .. }), "{err}");
+        assert!(!dir.path().join("x.pdf").exists());
+
+        let err =
+            save_copy(&from, &dir.path().join("khong/co/thu-muc.pdf")).expect_err("no folder");
+        assert!(matches!(err, OfficeError::Write { .. }), "{err}");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(
+            left,
+            vec![std::ffi::OsString::from("ban luu.pdf")],
+            "no temporary file is left"
+        );
+    }
 }

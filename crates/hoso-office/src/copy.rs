@@ -92,12 +92,10 @@ pub enum CopyRefusal {
         "Điều 25 khoản 1 Nghị định 30/2020/NĐ-CP: bản sao y điện tử chỉ được làm từ văn bản giấy \
          (số hóa rồi ký số của cơ quan, tổ chức), không có sao y từ văn bản điện tử sang văn bản \
          điện tử; tệp này không phải hồ sơ số hóa (manifest của hoso không ghi \"Số hóa\") — nếu \
-         nó được quét từ bản giấy, hãy khai báo như vậy (--from-paper; trong ứng dụng: ô \
-         \"Bản gốc là văn bản giấy đã được quét\") / Decree 30/2020 Article 25.1: an electronic \
+         nó được quét từ bản giấy, thêm --from-paper / Decree 30/2020 Article 25.1: an electronic \
          sao y is made only from paper (digitized, then signed by the organisation); there is no \
          electronic-to-electronic sao y, and this file is not a digitized dossier — if it was \
-         scanned from paper, declare it (--from-paper; in the app: \"The original is a paper \
-         document that was scanned\")"
+         scanned from paper, add --from-paper"
     )]
     SaoYFromElectronic,
     /// Art. 25: a copy of a copy is a sao lục, not a sao y.
@@ -774,6 +772,9 @@ pub struct CopyFailure {
     pub name: String,
     /// Why, Vietnamese first.
     pub message: String,
+    /// The Decree 30 rule that refused it, when one did: a shell words it with its own controls
+    /// (the message names the command line's flags).
+    pub refusal: Option<CopyRefusal>,
 }
 
 /// A batch of copies.
@@ -833,6 +834,10 @@ pub fn copy_many(
                 input: input.clone(),
                 name,
                 message: e.to_string(),
+                refusal: match e {
+                    CopyError::NotAllowed(r) => Some(r),
+                    _ => None,
+                },
             }),
         }
     }

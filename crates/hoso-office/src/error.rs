@@ -111,8 +111,9 @@ pub enum OfficeError {
     /// No register exists yet at the configured place.
     #[error("chưa có sổ đăng ký tại {0} / no register at this path yet")]
     NoRegister(PathBuf),
-    /// A report file could not be written; nothing was left behind.
-    #[error("không ghi được {path}: {source} / cannot write the report")]
+    /// A file (a report, a step's output, a saved copy) could not be written; nothing was left
+    /// behind.
+    #[error("không ghi được {path}: {source} / cannot write the file")]
     Write {
         /// The file.
         path: PathBuf,

@@ -5,8 +5,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use tauri::State;
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_dialog::DialogExt;
 
+use super::blocking;
 use crate::error::AppError;
 use crate::office::Office;
 
@@ -53,4 +55,35 @@ pub async fn open_document(
         let _ = child.wait();
     });
     Ok(())
+}
+
+/// "Lưu bản sao…": document `id` copied byte for byte where the officer chooses (a USB stick,
+/// the province's shared folder), checked after writing; the path saved, or `None` when the
+/// dialog was closed.
+#[tauri::command]
+pub async fn save_document_as(app: AppHandle, id: u64) -> Result<Option<String>, AppError> {
+    let doc = app
+        .state::<Office>()
+        .document(id)
+        .ok_or(AppError::UnknownDocument(id))?;
+    let handle = app.clone();
+    let name = doc.name.clone();
+    let picked = blocking(move || {
+        handle
+            .dialog()
+            .file()
+            .set_title("Lưu bản sao của tệp / save a copy of the file")
+            .set_file_name(&name)
+            .add_filter("PDF", &["pdf"])
+            .blocking_save_file()
+    })
+    .await?;
+    let Some(out) = picked.and_then(|p| p.into_path().ok()) else {
+        return Ok(None);
+    };
+    blocking(move || {
+        hoso_office::archive::save_copy(&doc.file, &out)?;
+        Ok::<_, AppError>(Some(out.display().to_string()))
+    })
+    .await?
 }
