@@ -175,6 +175,26 @@ impl Office {
         lock(&self.documents).1.iter().find(|d| d.id == id).cloned()
     }
 
+    /// An office on the workspace `ws` (tests): its register `register.sqlite` and settings
+    /// `hoso-settings.json` inside it, station `quay-1`.
+    #[cfg(test)]
+    pub fn for_tests(ws: &Path) -> Self {
+        use hoso_office::config::Origin;
+        let overrides = Overrides {
+            workspace: Some(ws.to_path_buf()),
+            register: Some(ws.join("register.sqlite")),
+            station: Some("quay-1".into()),
+        };
+        let config = Config::from_parts(
+            &overrides,
+            ws.to_path_buf(),
+            Origin::Flag,
+            ws.join("hoso-settings.json"),
+            Default::default(),
+        );
+        Self::with_config(config, overrides)
+    }
+
     /// The same office, forgetting an unused key after `idle` instead of [`KEY_IDLE`] (tests).
     #[cfg(test)]
     pub fn with_key_idle(mut self, idle: Duration) -> Self {

@@ -221,24 +221,11 @@ pub async fn check_backup(app: AppHandle, slot: usize) -> Result<LocationOutcome
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hoso_office::config::{Config, Origin, Overrides};
     use hoso_office::register::{open_register, register_file, EntryKind, NewEntry};
     use std::sync::Mutex;
 
     fn office(ws: &Path) -> Office {
-        let overrides = Overrides {
-            workspace: Some(ws.to_path_buf()),
-            register: Some(ws.join("register.sqlite")),
-            station: Some("quay-1".into()),
-        };
-        let config = Config::from_parts(
-            &overrides,
-            ws.to_path_buf(),
-            Origin::Flag,
-            ws.join("hoso-settings.json"),
-            Default::default(),
-        );
-        Office::with_config(config, overrides)
+        Office::for_tests(ws)
     }
 
     fn workspace_with_two_files(ws: &Path) -> Office {

@@ -38,6 +38,28 @@ use tauri::State;
 use crate::error::AppError;
 
 /// Runs `f` on the blocking pool: file, crypto and SQLite work never holds the main thread.
+/// The system's "save as" dialog for a PDF, titled `title` and proposing `name`; `None` when
+/// the person closed it.
+pub(crate) async fn pick_save_pdf(
+    app: &tauri::AppHandle,
+    title: &'static str,
+    name: String,
+) -> Result<Option<std::path::PathBuf>, AppError> {
+    use tauri_plugin_dialog::DialogExt;
+    let handle = app.clone();
+    let picked = blocking(move || {
+        handle
+            .dialog()
+            .file()
+            .set_title(title)
+            .set_file_name(&name)
+            .add_filter("PDF", &["pdf"])
+            .blocking_save_file()
+    })
+    .await?;
+    Ok(picked.and_then(|p| p.into_path().ok()))
+}
+
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {

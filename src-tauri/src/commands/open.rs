@@ -6,9 +6,8 @@ use std::path::Path;
 use std::process::Command;
 
 use tauri::{AppHandle, Manager, State};
-use tauri_plugin_dialog::DialogExt;
 
-use super::blocking;
+use super::{blocking, pick_save_pdf};
 use crate::error::AppError;
 use crate::office::Office;
 
@@ -66,19 +65,13 @@ pub async fn save_document_as(app: AppHandle, id: u64) -> Result<Option<String>,
         .state::<Office>()
         .document(id)
         .ok_or(AppError::UnknownDocument(id))?;
-    let handle = app.clone();
-    let name = doc.name.clone();
-    let picked = blocking(move || {
-        handle
-            .dialog()
-            .file()
-            .set_title("Lưu bản sao của tệp / save a copy of the file")
-            .set_file_name(&name)
-            .add_filter("PDF", &["pdf"])
-            .blocking_save_file()
-    })
+    let picked = pick_save_pdf(
+        &app,
+        "Lưu bản sao của tệp / save a copy of the file",
+        doc.name.clone(),
+    )
     .await?;
-    let Some(out) = picked.and_then(|p| p.into_path().ok()) else {
+    let Some(out) = picked else {
         return Ok(None);
     };
     blocking(move || {

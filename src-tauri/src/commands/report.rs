@@ -120,23 +120,10 @@ pub async fn make_report_files(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hoso_office::config::{Config, Origin, Overrides};
     use hoso_office::register::{open_register, register_file, EntryKind, NewEntry, Role};
 
     fn office(ws: &std::path::Path) -> Office {
-        let overrides = Overrides {
-            workspace: Some(ws.to_path_buf()),
-            register: Some(ws.join("register.sqlite")),
-            station: Some("quay-1".into()),
-        };
-        let config = Config::from_parts(
-            &overrides,
-            ws.to_path_buf(),
-            Origin::Flag,
-            ws.join("hoso-settings.json"),
-            Default::default(),
-        );
-        Office::with_config(config, overrides)
+        Office::for_tests(ws)
     }
 
     /// Registers a file with these bytes as `entry`.

@@ -10,7 +10,7 @@ use hoso_office::check::{self, words::Lang, CheckOptions, Checked};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::blocking;
+use super::{blocking, pick_save_pdf};
 use crate::error::AppError;
 use crate::office::{Document, Office};
 use crate::usb::{UsbFile, UsbPicker};
@@ -82,18 +82,13 @@ pub async fn save_verify_report(
         .document(id)
         .map(|d| format!("bien-ban-kiem-tra-{}", d.name))
         .unwrap_or_else(|| "bien-ban-kiem-tra.pdf".into());
-    let handle = app.clone();
-    let picked = blocking(move || {
-        handle
-            .dialog()
-            .file()
-            .set_title("Lưu biên bản kiểm tra / save the validation report")
-            .set_file_name(&name)
-            .add_filter("PDF", &["pdf"])
-            .blocking_save_file()
-    })
+    let picked = pick_save_pdf(
+        &app,
+        "Lưu biên bản kiểm tra / save the validation report",
+        name,
+    )
     .await?;
-    let Some(out) = picked.and_then(|p| p.into_path().ok()) else {
+    let Some(out) = picked else {
         return Ok(None);
     };
     blocking(move || {
