@@ -213,65 +213,85 @@ impl StationKey {
     ///
     /// An existing file readable by group or others is refused, as ssh does.
     pub fn load_or_create(path: &Path, name: &str) -> Result<Self, KeyFileError> {
-        let shown = path.display().to_string();
-        let io = |source| KeyFileError::Io {
-            path: shown.clone(),
-            source,
-        };
-        match Self::load(path) {
-            Ok(k) => return Ok(k),
-            Err(KeyFileError::Io { source, .. })
-                if source.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
-        }
-        let key = Self::generate(name)?;
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = match options.open(path) {
-            Ok(f) => f,
-            // Another process created it first: use theirs.
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Self::load(path),
-            Err(e) => return Err(io(e)),
-        };
-        let mut text = Zeroizing::new(key.to_signer_string());
-        text.push('\n');
-        file.write_all(text.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(io)?;
-        Ok(key)
+        load_or_create_key_file(
+            path,
+            Self::from_signer_string,
+            || Self::generate(name),
+            Self::to_signer_string,
+        )
     }
 
     /// Loads the key at `path`.
     pub fn load(path: &Path) -> Result<Self, KeyFileError> {
-        let shown = path.display().to_string();
-        let meta = std::fs::metadata(path).map_err(|source| KeyFileError::Io {
-            path: shown.clone(),
-            source,
-        })?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = meta.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                return Err(KeyFileError::TooOpen { path: shown, mode });
-            }
-        }
-        #[cfg(not(unix))]
-        let _ = meta;
-        let text =
-            Zeroizing::new(
-                std::fs::read_to_string(path).map_err(|source| KeyFileError::Io {
-                    path: shown.clone(),
-                    source,
-                })?,
-            );
-        Self::from_signer_string(&text).map_err(|source| KeyFileError::Malformed {
-            path: shown,
-            source,
-        })
+        load_key_file(path, Self::from_signer_string)
     }
+}
+
+/// Loads the secret key file at `path` with `parse`. A file readable by group or others is
+/// refused, as ssh does.
+pub(crate) fn load_key_file<K>(
+    path: &Path,
+    parse: impl FnOnce(&str) -> Result<K, NoteError>,
+) -> Result<K, KeyFileError> {
+    let shown = path.display().to_string();
+    let io = |source| KeyFileError::Io {
+        path: shown.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(KeyFileError::TooOpen { path: shown, mode });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = meta;
+    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(io)?);
+    parse(&text).map_err(|source| KeyFileError::Malformed {
+        path: shown,
+        source,
+    })
+}
+
+/// Loads the key file at `path`, or creates it (mode 0600, never over another file) holding
+/// the key `generate` makes, written by `to_string`. When another process created it first,
+/// theirs is loaded.
+pub(crate) fn load_or_create_key_file<K>(
+    path: &Path,
+    parse: impl Fn(&str) -> Result<K, NoteError>,
+    generate: impl FnOnce() -> Result<K, KeyFileError>,
+    to_string: impl FnOnce(&K) -> String,
+) -> Result<K, KeyFileError> {
+    match load_key_file(path, &parse) {
+        Ok(k) => return Ok(k),
+        Err(KeyFileError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let io = |source| KeyFileError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let key = generate()?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return load_key_file(path, &parse)
+        }
+        Err(e) => return Err(io(e)),
+    };
+    let mut text = Zeroizing::new(to_string(&key));
+    text.push('\n');
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(io)?;
+    Ok(key)
 }
 
 /// Parses `PRIVATE+KEY+<name>+<hex id>+<base64(sig_type ‖ seed)>` into the key `make` builds

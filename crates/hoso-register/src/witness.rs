@@ -31,8 +31,8 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::note::{
-    check_key_name, check_note_text, parse_signer_string, signer_string, split_key_string,
-    Checkpoint, KeyFileError, NoteError, VerifierKey, SIGNATURE_LINE_PREFIX,
+    check_key_name, check_note_text, load_or_create_key_file, parse_signer_string, signer_string,
+    split_key_string, Checkpoint, KeyFileError, NoteError, VerifierKey, SIGNATURE_LINE_PREFIX,
 };
 use crate::tree::{verify_consistency, Hash};
 
@@ -142,44 +142,12 @@ impl WitnessKey {
     /// Loads the key at `path`, or creates it (mode 0600) when there is none; a file readable
     /// by others is refused, as for the station key.
     pub fn load_or_create(path: &Path, name: &str) -> Result<Self, KeyFileError> {
-        let shown = path.display().to_string();
-        let io = |source| KeyFileError::Io {
-            path: shown.clone(),
-            source,
-        };
-        match std::fs::metadata(path) {
-            Ok(meta) => {
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    let mode = meta.permissions().mode() & 0o777;
-                    if mode & 0o077 != 0 {
-                        return Err(KeyFileError::TooOpen { path: shown, mode });
-                    }
-                }
-                #[cfg(not(unix))]
-                let _ = meta;
-                let text = Zeroizing::new(std::fs::read_to_string(path).map_err(io)?);
-                return Self::from_signer_string(&text).map_err(|source| KeyFileError::Malformed {
-                    path: shown.clone(),
-                    source,
-                });
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io(e)),
-        }
-        let key = Self::generate(name)?;
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(path).map_err(io)?;
-        let mut text = Zeroizing::new(key.to_signer_string());
-        text.push('\n');
-        file.write_all(text.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(io)?;
-        Ok(key)
+        load_or_create_key_file(
+            path,
+            Self::from_signer_string,
+            || Self::generate(name),
+            Self::to_signer_string,
+        )
     }
 }
 
