@@ -132,8 +132,7 @@ pub struct ArchivalBuilt {
 /// what landed does not hash as what was read, the copy is removed and the error says so.
 /// Returns the SHA-256 of the copy.
 pub fn save_copy(from: &Path, to: &Path) -> Result<[u8; 32], OfficeError> {
-    use sha2::{Digest, Sha256};
-    use std::io::{Read, Write};
+    use sha2::Digest;
     let read = |source| OfficeError::Read {
         path: from.to_path_buf(),
         source,
@@ -142,20 +141,18 @@ pub fn save_copy(from: &Path, to: &Path) -> Result<[u8; 32], OfficeError> {
         path: to.to_path_buf(),
         source,
     };
-    let mut input = std::fs::File::open(from).map_err(read)?;
+    let len = std::fs::metadata(from).map_err(read)?.len();
     let mut out = hoso_pdf::atomic::AtomicFile::create(to).map_err(write)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = input.read(&mut buf).map_err(read)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        out.write_all(&buf[..n]).map_err(write)?;
-    }
+    let read_hash = out
+        .append_prefix_of(from, len, true)
+        .map_err(|e| match e.kind() {
+            // The original shrank while it was copied.
+            std::io::ErrorKind::UnexpectedEof => read(e),
+            _ => write(e),
+        })?
+        .map(|h| <[u8; 32]>::from(h.finalize()));
     let (landed, _) = out.commit_hashed().map_err(write)?;
-    if landed != <[u8; 32]>::from(hasher.finalize()) {
+    if read_hash != Some(landed) {
         let _ = std::fs::remove_file(to);
         return Err(write(std::io::Error::other(
             "bản sao đọc lại không khớp bản gốc / the copy read back differs from the original",
