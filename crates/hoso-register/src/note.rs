@@ -145,17 +145,7 @@ impl fmt::Debug for StationKey {
 impl StationKey {
     /// A new random key.
     pub fn generate(name: &str) -> Result<Self, KeyFileError> {
-        check_key_name(name).map_err(|source| KeyFileError::Malformed {
-            path: String::new(),
-            source,
-        })?;
-        let mut seed = Zeroizing::new([0u8; 32]);
-        getrandom::fill(&mut *seed).map_err(|e| KeyFileError::Random(e.to_string()))?;
-        let key = SigningKey::from_bytes(&seed);
-        Ok(Self {
-            name: name.to_owned(),
-            key,
-        })
+        generate_key(name, Self::from_seed)
     }
 
     /// A key from its 32-byte Ed25519 seed.
@@ -199,14 +189,8 @@ impl StationKey {
     pub fn sign_note(&self, text: &str) -> Result<String, NoteError> {
         check_note_text(text)?;
         let sig: Signature = self.key.sign(text.as_bytes());
-        let mut blob = Vec::with_capacity(68);
-        blob.extend_from_slice(&self.key_id());
-        blob.extend_from_slice(&sig.to_bytes());
-        Ok(format!(
-            "{text}\n{SIGNATURE_LINE_PREFIX}{} {}\n",
-            self.name,
-            B64.encode(&blob)
-        ))
+        let line = signature_line(&self.name, &[&self.key_id(), &sig.to_bytes()]);
+        Ok(format!("{text}\n{line}\n"))
     }
 
     /// Loads the key at `path`, or creates it there (mode 0600) when the file does not exist.
@@ -225,6 +209,27 @@ impl StationKey {
     pub fn load(path: &Path) -> Result<Self, KeyFileError> {
         load_key_file(path, Self::from_signer_string)
     }
+}
+
+/// A new key named `name` from a random 32-byte seed, built by `from_seed`.
+pub(crate) fn generate_key<K>(
+    name: &str,
+    from_seed: impl FnOnce(&str, &[u8; 32]) -> Result<K, NoteError>,
+) -> Result<K, KeyFileError> {
+    let mut seed = Zeroizing::new([0u8; 32]);
+    getrandom::fill(&mut *seed).map_err(|e| KeyFileError::Random(e.to_string()))?;
+    from_seed(name, &seed).map_err(|source| KeyFileError::Malformed {
+        path: String::new(),
+        source,
+    })
+}
+
+/// A signature line `— <name> <base64(parts…)>` (without its newline) — c2sp.org/signed-note.
+pub(crate) fn signature_line(name: &str, parts: &[&[u8]]) -> String {
+    format!(
+        "{SIGNATURE_LINE_PREFIX}{name} {}",
+        B64.encode(parts.concat())
+    )
 }
 
 /// Loads the secret key file at `path` with `parse`. A file readable by group or others is

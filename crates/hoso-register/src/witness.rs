@@ -28,11 +28,11 @@ use base64::Engine;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use zeroize::Zeroizing;
 
 use crate::note::{
-    check_key_name, check_note_text, load_or_create_key_file, parse_signer_string, signer_string,
-    split_key_string, Checkpoint, KeyFileError, NoteError, VerifierKey, SIGNATURE_LINE_PREFIX,
+    check_key_name, check_note_text, generate_key, load_or_create_key_file, parse_signer_string,
+    signature_line, signer_string, split_key_string, Checkpoint, KeyFileError, NoteError,
+    VerifierKey, SIGNATURE_LINE_PREFIX,
 };
 use crate::tree::{verify_consistency, Hash};
 
@@ -89,12 +89,7 @@ impl WitnessKey {
 
     /// A new random key.
     pub fn generate(name: &str) -> Result<Self, KeyFileError> {
-        let mut seed = Zeroizing::new([0u8; 32]);
-        getrandom::fill(&mut *seed).map_err(|e| KeyFileError::Random(e.to_string()))?;
-        Self::from_seed(name, &seed).map_err(|source| KeyFileError::Malformed {
-            path: String::new(),
-            source,
-        })
+        generate_key(name, Self::from_seed)
     }
 
     /// Parses `PRIVATE+KEY+<name>+<hex id>+<base64(0x04 ‖ seed)>`.
@@ -128,14 +123,13 @@ impl WitnessKey {
         let sig: Signature = self
             .key
             .sign(cosigned_message(note_text, timestamp).as_bytes());
-        let mut blob = Vec::with_capacity(76);
-        blob.extend_from_slice(&self.verifier().key_id());
-        blob.extend_from_slice(&timestamp.to_be_bytes());
-        blob.extend_from_slice(&sig.to_bytes());
-        Ok(format!(
-            "{SIGNATURE_LINE_PREFIX}{} {}",
-            self.name,
-            B64.encode(&blob)
+        Ok(signature_line(
+            &self.name,
+            &[
+                &self.verifier().key_id(),
+                &timestamp.to_be_bytes(),
+                &sig.to_bytes(),
+            ],
         ))
     }
 
