@@ -63,6 +63,11 @@ impl Office {
     }
 
     fn hoso(&self, args: &[&str]) -> Output {
+        self.hoso_with_settings("hoso-settings.json", args)
+    }
+
+    /// `hoso register …` reading the settings file `settings` of the office's folder.
+    fn hoso_with_settings(&self, settings: &str, args: &[&str]) -> Output {
         run(Command::new(hoso_bin())
             .arg("register")
             .arg("--register")
@@ -72,7 +77,7 @@ impl Office {
             .env_remove("HOSO_REGISTER")
             .env_remove("HOSO_REGISTER_KEY")
             // The office's own settings file, never the tester's ~/HoSo one.
-            .env("HOSO_SETTINGS", self.path("hoso-settings.json")))
+            .env("HOSO_SETTINGS", self.path(settings)))
     }
 
     fn config_set(&self, key: &str, value: &str) {
@@ -365,7 +370,8 @@ fn pinned_key_and_witness_from_the_command_line() {
     let req = office.ok(&["witness-request", "--witness", "tinh.example/w1"]);
     assert!(req.starts_with("old 1\n"), "{req}");
     std::fs::write(office.path("req.txt"), &req).expect("write request");
-    let resp = office.ok(&[
+    let request = office.path("req.txt").display().to_string();
+    let add_checkpoint = [
         "witness",
         "--state",
         &wdir,
@@ -375,8 +381,9 @@ fn pinned_key_and_witness_from_the_command_line() {
         &vkey,
         "add-checkpoint",
         "--request",
-        &office.path("req.txt").display().to_string(),
-    ]);
+        &request,
+    ];
+    let resp = office.ok(&add_checkpoint);
     std::fs::write(office.path("resp.txt"), &resp).expect("write response");
     office.ok(&[
         "cosignatures",
@@ -386,18 +393,7 @@ fn pinned_key_and_witness_from_the_command_line() {
         serde_json::from_str(&office.ok(&["lookup", &g, "--json"])).expect("json");
     assert_eq!(json["results"][0]["status"]["witnesses"], 1, "{json}");
     // The same stale request again is a conflict (409) with the witness's size.
-    let stale = office.hoso(&[
-        "witness",
-        "--state",
-        &wdir,
-        "--name",
-        "tinh.example/w1",
-        "--log-key",
-        &vkey,
-        "add-checkpoint",
-        "--request",
-        &office.path("req.txt").display().to_string(),
-    ]);
+    let stale = office.hoso(&add_checkpoint);
     assert_eq!(stale.status.code(), Some(1));
     assert!(text(&stale).contains("(409)"), "{}", text(&stale));
 
@@ -415,15 +411,8 @@ fn pinned_key_and_witness_from_the_command_line() {
     );
     assert!(!office.register().exists(), "no register was created");
     // Rebuilt with another key by a station without the pin.
-    let rebuilt = run(Command::new(hoso_bin())
-        .arg("register")
-        .arg("--register")
-        .arg(office.register())
-        .args(["--station", "Một cửa — UBND phường 1"])
-        .args(["append", &f, "--kind", "dossier"])
-        .env_remove("HOSO_REGISTER")
-        .env_remove("HOSO_REGISTER_KEY")
-        .env("HOSO_SETTINGS", office.path("khong-ghim.json")));
+    let rebuilt =
+        office.hoso_with_settings("khong-ghim.json", &["append", &f, "--kind", "dossier"]);
     assert!(rebuilt.status.success(), "{}", text(&rebuilt));
     let forged = office.hoso(&["append", &f, "--kind", "dossier"]);
     assert!(!forged.status.success());
